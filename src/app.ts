@@ -1,0 +1,41 @@
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.js';
+import { buildHttpApp } from './http/app.js';
+import { type Clock, type IdSource, systemClock, timeOrderedIds } from './ids.js';
+import { operations } from './operations/registry.js';
+import type { Services } from './services.js';
+import type { Store } from './store/connect.js';
+
+export interface AppOptions {
+  config: Config;
+  store: Store;
+  clock?: Clock;
+  ids?: IdSource;
+  logger?: Logger;
+}
+
+export interface App {
+  readonly services: Services;
+  /** The web-standard handler: `app.fetch(request)`; tests call it in-process. */
+  fetch(request: Request): Promise<Response>;
+  /** In-process request helper, as Hono's `app.request`. */
+  request(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/** Builds the whole service from its parts; no globals, so tests can run many side by side. */
+export function createApp(options: AppOptions): App {
+  const clock = options.clock ?? systemClock;
+  const services: Services = {
+    config: options.config,
+    store: options.store,
+    clock,
+    ids: options.ids ?? timeOrderedIds(clock),
+    logger: options.logger ?? pino({ level: options.config.logLevel }),
+  };
+  const http = buildHttpApp(services, operations);
+  return {
+    services,
+    fetch: async (request) => http.fetch(request),
+    request: async (path, init) => http.request(path, init),
+  };
+}

@@ -1,0 +1,36 @@
+import type { AuditEntry, Decision, OperationContext } from '../operations/define.js';
+
+export interface AuditWrite extends AuditEntry {
+  operation: string;
+  toolName: string | null;
+  policy: { decision: Decision; reason_code: string };
+}
+
+export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Promise<void> {
+  const actor = entry.actor ?? {
+    type: ctx.caller?.principalType ?? 'system',
+    id: ctx.caller?.principalId ?? 'system',
+    workspaceId: ctx.ws.workspaceId,
+  };
+  await ctx.db
+    .insertInto('audit_log')
+    .values({
+      workspace_id: actor.workspaceId,
+      id: ctx.services.ids.next('aud'),
+      at: ctx.now,
+      actor_type: actor.type,
+      actor_id: actor.id,
+      token_id: ctx.caller?.tokenId ?? null,
+      token_name: ctx.caller?.tokenName ?? null,
+      operation: entry.operation,
+      tool_name: entry.toolName,
+      target: entry.target,
+      changes: entry.changes ? JSON.stringify(entry.changes) : null,
+      reason: ctx.reason,
+      request_id: ctx.requestId,
+      idempotency_key: ctx.idempotencyKey,
+      policy_decision: entry.policy.decision,
+      reason_code: entry.policy.reason_code,
+    })
+    .execute();
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const durationSeconds = z.coerce.number().int().positive();
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+      .optional(),
+    MAIL_FROM: z.string().min(3).default('agentcrm <no-reply@agentcrm.localhost>'),
+    /** FULL survives power loss; NORMAL (in WAL) survives a process crash but may lose the last commits on power loss. */
+    SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+    MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(4 * 1024 * 1024),
+    TOKEN_IDLE_TTL_SECONDS: durationSeconds.default(30 * 24 * 3600),
+    TOKEN_MAX_TTL_SECONDS: durationSeconds.default(365 * 24 * 3600),
+    SHUTDOWN_GRACE_SECONDS: durationSeconds.default(10),
+  })
+  .transform((env) => ({
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: path.resolve(env.DATA_DIR),
+    databaseUrl: env.DATABASE_URL,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    logLevel: env.LOG_LEVEL,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    tokenIdleTtlSeconds: env.TOKEN_IDLE_TTL_SECONDS,
+    tokenMaxTtlSeconds: env.TOKEN_MAX_TTL_SECONDS,
+    shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
+  }));
+
+export type Config = Readonly<z.output<typeof schema>>;
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads the configuration once from the environment. Empty strings count as unset, so
+ * `DATABASE_URL= npm start` falls back to SQLite instead of failing.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(schema.in.shape);
+  const input = Object.fromEntries(known.map((key) => [key, env[key] === '' ? undefined : env[key]]));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** A configuration for tests and tools: defaults plus overrides, no environment. */
+export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', ...overrides });
+}

@@ -1,0 +1,73 @@
+/**
+ * Every failure a client can see is an AppError with a stable code, a message and a hint.
+ * The codes are a closed union: adding one means adding it here, with its HTTP status and its
+ * meaning (published in /agentcrm-policy.json), so nothing undocumented can reach a client.
+ */
+export const ERROR_CODES = {
+  invalid_input: { status: 400, meaning: 'The input failed validation; the message names each bad field.' },
+  invalid_json: { status: 400, meaning: 'The request body is not valid JSON.' },
+  invalid_query: { status: 400, meaning: 'A filter, sort, or search parameter is not allowed.' },
+  invalid_cursor: {
+    status: 400,
+    meaning: 'The cursor is malformed or belongs to a different query.',
+  },
+  auth_required: { status: 401, meaning: 'No bearer token was sent.' },
+  invalid_token: { status: 401, meaning: 'The bearer token is unknown or revoked.' },
+  token_expired: { status: 401, meaning: 'The bearer token expired (inactivity or absolute lifetime).' },
+  forbidden: { status: 403, meaning: 'Your role does not allow this action.' },
+  not_found: { status: 404, meaning: 'No such record in this workspace, or no such route.' },
+  method_not_allowed: { status: 405, meaning: 'The route exists but not with this HTTP method.' },
+  conflict: { status: 409, meaning: 'The change conflicts with the current state of a record.' },
+  payload_too_large: { status: 413, meaning: 'The request body is larger than the server accepts.' },
+  unsupported: { status: 422, meaning: 'The request is well-formed but cannot be carried out.' },
+  rate_limited: { status: 429, meaning: 'Too many requests; wait for Retry-After seconds.' },
+  internal: { status: 500, meaning: 'An unexpected server error; it is logged with the request id.' },
+  unavailable: { status: 503, meaning: 'The server is starting, stopping, or its database is unreachable.' },
+} as const satisfies Record<string, { status: number; meaning: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorDetails {
+  /** Field names the caller may use, for "unknown field" style errors. */
+  allowed?: readonly string[];
+  /** Per-field problems, for validation errors. */
+  fields?: { path: string; message: string }[];
+  [key: string]: unknown;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string;
+  readonly details: ErrorDetails | undefined;
+  /** Extra headers for the response (Retry-After, WWW-Authenticate, …). */
+  readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    hint: string,
+    options: { details?: ErrorDetails; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.hint = hint;
+    this.details = options.details;
+    this.headers = options.headers;
+  }
+
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}
+
+export const notFound = (handle: string): AppError =>
+  new AppError(
+    'not_found',
+    `${handle} does not exist in this workspace`,
+    'check the id; list records with GET on the collection (e.g. GET /contacts?search=...) to find the right handle',
+  );

@@ -1,0 +1,145 @@
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { authenticate } from '../auth/tokens.js';
+import { AppError, isAppError } from '../errors.js';
+import type { AnyOperation } from '../operations/define.js';
+import { runOperation } from '../operations/pipeline.js';
+import type { Services } from '../services.js';
+import { helpText } from './help.js';
+import { openApiDocument } from './openapi.js';
+import { allPaths, methodsForPath } from './paths.js';
+import { type Format, type Rendered, type ResponseMeta, renderError, renderSuccess } from './render.js';
+import { collectInput, negotiateFormat, requestIdFrom } from './request.js';
+
+type Env = { Variables: { requestId: string; format: Format; operationName: string | null } };
+
+function respond(rendered: Rendered, requestId: string): Response {
+  return new Response(rendered.body, {
+    status: rendered.status,
+    headers: { ...rendered.headers, 'x-request-id': requestId, 'cache-control': 'no-store' },
+  });
+}
+
+/** The HTTP surface: probes, documents, and one route per operation of the registry. */
+export function buildHttpApp(services: Services, operations: readonly AnyOperation[]): Hono<Env> {
+  const app = new Hono<Env>();
+  const meta = (c: {
+    get: <K extends keyof Env['Variables']>(key: K) => Env['Variables'][K];
+  }): ResponseMeta => ({
+    format: c.get('format'),
+    requestId: c.get('requestId'),
+    idempotencyKey: null,
+    operationName: c.get('operationName'),
+  });
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    c.set(
+      'requestId',
+      requestIdFrom(c, () => services.ids.next('req')),
+    );
+    c.set('format', negotiateFormat(c));
+    c.set('operationName', null);
+    await next();
+    c.header('x-request-id', c.get('requestId'));
+    c.header('x-content-type-options', 'nosniff');
+    services.logger.info(
+      {
+        request_id: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        operation: c.get('operationName'),
+        duration_ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    );
+  });
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: services.config.maxBodyBytes,
+      onError: (c) => {
+        const error = new AppError(
+          'payload_too_large',
+          `the request body is larger than ${services.config.maxBodyBytes} bytes`,
+          'send fewer records per request (batch operations take up to 1000) or split the body',
+        );
+        return respond(renderError(error, meta(c)), c.get('requestId'));
+      },
+    }),
+  );
+
+  app.get('/healthz', (c) => c.text('ok\n'));
+  app.get('/readyz', async (c) => {
+    try {
+      await services.store.ping();
+      return c.text('ready\n');
+    } catch (error) {
+      services.logger.error({ err: error, request_id: c.get('requestId') }, 'readiness check failed');
+      throw new AppError(
+        'unavailable',
+        'the database is not answering',
+        'retry shortly; if it lasts, check DATABASE_URL and the database server',
+      );
+    }
+  });
+  app.get('/help', (c) => c.text(helpText(services, operations)));
+  app.get('/openapi.json', (c) => c.json(openApiDocument(services, operations)));
+
+  for (const operation of operations) {
+    app.on(operation.http.method, allPaths(operation), async (c) => {
+      c.set('operationName', operation.name);
+      const toolName = c.req.header('x-agent-tool-name') ?? null;
+      if (toolName !== null && toolName !== operation.name) {
+        throw new AppError(
+          'invalid_input',
+          `X-Agent-Tool-Name is "${toolName}" but ${c.req.method} ${c.req.path} is ${operation.name}`,
+          `send X-Agent-Tool-Name: ${operation.name}, or leave the header out`,
+        );
+      }
+      const caller =
+        operation.auth === 'none' ? null : await authenticate(services, c.req.header('authorization'));
+      const input = await collectInput(c, operation);
+      const idempotencyKey = c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
+      const result = await runOperation(services, operation, input, {
+        caller,
+        requestId: c.get('requestId'),
+        idempotencyKey,
+        toolName,
+        reason: c.req.header('x-reason') ?? null,
+      });
+      return respond(renderSuccess(result, { ...meta(c), idempotencyKey }), c.get('requestId'));
+    });
+  }
+
+  app.notFound((c) => {
+    const allowed = methodsForPath(operations, c.req.path);
+    const error = allowed.length
+      ? new AppError(
+          'method_not_allowed',
+          `${c.req.method} is not allowed on ${c.req.path}`,
+          `use ${allowed.join(' or ')}`,
+          { headers: { allow: allowed.join(', ') } },
+        )
+      : new AppError('not_found', `no route ${c.req.method} ${c.req.path}`, 'GET /help lists every route');
+    return respond(renderError(error, meta(c)), c.get('requestId'));
+  });
+
+  app.onError((error, c) => {
+    if (isAppError(error)) return respond(renderError(error, meta(c)), c.get('requestId'));
+    services.logger.error(
+      { err: error, request_id: c.get('requestId'), path: c.req.path },
+      'unexpected error',
+    );
+    const internal = new AppError(
+      'internal',
+      'an unexpected error occurred; nothing was changed by this request',
+      `retry once; if it repeats, report request id ${c.get('requestId')}`,
+    );
+    return respond(renderError(internal, meta(c)), c.get('requestId'));
+  });
+
+  return app;
+}

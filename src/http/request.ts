@@ -1,0 +1,63 @@
+import type { Context } from 'hono';
+import { AppError } from '../errors.js';
+import type { AnyOperation } from '../operations/define.js';
+import { allowedFields } from '../operations/validation.js';
+import type { Format } from './render.js';
+
+/** Query parameters that steer the transport and never reach an operation. */
+const TRANSPORT_PARAMS = new Set(['format']);
+
+export function negotiateFormat(c: Context): Format {
+  const format = c.req.query('format');
+  if (format === 'json') return 'json';
+  if (format === 'text') return 'text';
+  return (c.req.header('accept') ?? '').includes('application/json') ? 'json' : 'text';
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestIdFrom(c: Context, generate: () => string): string {
+  const sent = c.req.header('x-request-id');
+  return sent && REQUEST_ID.test(sent) ? sent : generate();
+}
+
+/** Bodies are JSON whatever the Content-Type says: `curl -d '{…}'` sends a form type. */
+export async function readJsonBody(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new AppError(
+      'invalid_json',
+      `the request body is not valid JSON (${(error as Error).message})`,
+      `send a JSON object, e.g. -d '{"name":"Jane Doe","email":"jane@acme.com"}'`,
+    );
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AppError('invalid_json', 'the request body must be a JSON object', 'wrap the fields in {...}');
+  }
+  return body as Record<string, unknown>;
+}
+
+/**
+ * Gathers an operation's input from the request: query parameters, then the JSON body, then the
+ * path parameters (which win). On list routes unknown query parameters become `where` filters.
+ */
+export async function collectInput(c: Context, operation: AnyOperation): Promise<Record<string, unknown>> {
+  const url = new URL(c.req.url);
+  const query: Record<string, unknown> = {};
+  const where: Record<string, string | string[]> = {};
+  const known = new Set(allowedFields(operation.input));
+  for (const key of new Set(url.searchParams.keys())) {
+    if (TRANSPORT_PARAMS.has(key)) continue;
+    const values = url.searchParams.getAll(key);
+    if (operation.http.queryFilters && !known.has(key))
+      where[key] = values.length === 1 ? values[0]! : values;
+    else query[key] = values.length === 1 ? values[0] : values;
+  }
+  if (Object.keys(where).length > 0) query.where = where;
+  const body = ['GET', 'DELETE'].includes(operation.http.method) ? {} : await readJsonBody(c);
+  return { ...query, ...body, ...c.req.param() };
+}

@@ -1,0 +1,115 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { z } from 'zod';
+import type { Services } from '../services.js';
+import type { Database } from '../store/schema.js';
+import type { WorkspaceDb } from '../store/scoped.js';
+
+export type Scope = 'read' | 'write' | 'admin';
+export type ApprovalMode = 'never' | 'sometimes' | 'always';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type Outcome = 'applied' | 'proposed' | 'denied' | 'error';
+export type Decision = 'allow' | 'require_approval' | 'deny';
+
+/** Who is calling: resolved from the bearer token by the transport. */
+export interface Caller {
+  workspaceId: string;
+  principalType: 'agent' | 'user';
+  principalId: string;
+  tokenId: string;
+  tokenName: string;
+  scopes: readonly Scope[];
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+}
+
+export interface NextAction {
+  tool_name: string;
+  when: string;
+}
+
+export interface AuditEntry {
+  /** Defaults to the operation's own name. */
+  operation?: string;
+  target: string | null;
+  /** Field → [before, after]; only changed fields. */
+  changes?: Record<string, [unknown, unknown]> | null;
+  /** For operations without a caller (bootstrap): who acted, and in which workspace. */
+  actor?: { type: 'agent' | 'user' | 'system'; id: string; workspaceId: string };
+}
+
+/** What one call of an operation knows about its request. */
+export interface OperationContext {
+  readonly services: Services;
+  /** Null only for operations declared `auth: 'none'`. */
+  readonly caller: Caller | null;
+  /** The caller's workspace; inside the operation's transaction when it is mutating. */
+  readonly ws: WorkspaceDb;
+  /** The unscoped handle (same transaction), for the few operations that create workspaces. */
+  readonly db: Kysely<Database> | Transaction<Database>;
+  readonly requestId: string;
+  readonly idempotencyKey: string | null;
+  /** The agent's stated motive for a mutation; recorded in the audit. */
+  readonly reason: string | null;
+  /** The request's moment, as stored: fixed-width UTC ISO text. */
+  readonly now: string;
+  /** Queues an audit row, written in the same transaction as the change. */
+  audit(entry: AuditEntry): void;
+}
+
+export interface OperationResult {
+  data: unknown;
+  /** HTTP status on success; 200 unless said otherwise. */
+  status?: number;
+  outcome?: Outcome;
+  /** Lines such as `# created` shown in the text rendering. */
+  meta?: string[];
+  nextCursor?: string | null;
+  warnings?: Warning[];
+  nextActions?: NextAction[];
+  policy?: { decision: Decision; reason_code: string };
+  summary?: string;
+  headers?: Record<string, string>;
+  /** Replaces the record lines of the text rendering (for non-record answers such as /whoami). */
+  text?: string[];
+}
+
+export interface OperationDefinition<Input extends z.ZodType = z.ZodType> {
+  /** Stable dotted name, e.g. `contacts.search`; also the tool name. */
+  name: string;
+  summary: string;
+  /** Longer guidance for agents, shown in the catalog and /help. */
+  description?: string;
+  input: Input;
+  http: {
+    method: HttpMethod;
+    /** Hono path syntax, e.g. `/contacts/:id`. */
+    path: string;
+    /** Extra paths that reach the same operation. */
+    aliases?: string[];
+    /** For list routes: unknown query parameters become `where` filters. */
+    queryFilters?: boolean;
+  };
+  /** `none` for the few unauthenticated operations (agent bootstrap). */
+  auth?: 'token' | 'none';
+  scope: Scope;
+  mutating: boolean;
+  /** Defaults to `mutating`: tool calls that change data must carry an idempotency key. */
+  requiresIdempotencyKey?: boolean;
+  approval?: ApprovalMode;
+  /** Reason codes this operation can return besides the generic ones. */
+  reasonCodes?: string[];
+  handler(ctx: OperationContext, input: z.output<Input>): Promise<OperationResult>;
+}
+
+/** Declares an operation; the identity function exists to infer the handler's input type. */
+export function defineOperation<Input extends z.ZodType>(
+  definition: OperationDefinition<Input>,
+): OperationDefinition<Input> {
+  return definition;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds operations of every input type
+export type AnyOperation = OperationDefinition<any>;

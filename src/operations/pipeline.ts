@@ -1,0 +1,97 @@
+import type { Kysely, Transaction } from 'kysely';
+import { writeAudit } from '../audit/audit.repository.js';
+import { AppError } from '../errors.js';
+import type { Services } from '../services.js';
+import type { Database } from '../store/schema.js';
+import { scopeTo } from '../store/scoped.js';
+import type { AnyOperation, AuditEntry, Caller, OperationContext, OperationResult } from './define.js';
+import { invalidInput } from './validation.js';
+
+export interface CallMeta {
+  caller: Caller | null;
+  requestId: string;
+  idempotencyKey: string | null;
+  toolName: string | null;
+  reason: string | null;
+}
+
+export const ALLOWED = { decision: 'allow', reason_code: 'policy.allowed' } as const;
+
+/**
+ * Runs one operation for one caller: scope check → validate → run, with a mutating operation's
+ * change and its audit rows committed in one transaction. Every surface (REST, /tools, MCP) ends
+ * here, so the rules hold the same way everywhere.
+ */
+export async function runOperation(
+  services: Services,
+  operation: AnyOperation,
+  rawInput: unknown,
+  meta: CallMeta,
+): Promise<OperationResult> {
+  const { caller } = meta;
+  if (operation.auth !== 'none') {
+    if (!caller) throw new AppError('auth_required', 'this operation needs a bearer token', loginHint);
+    if (!caller.scopes.includes(operation.scope)) {
+      throw new AppError(
+        'forbidden',
+        `${operation.name} needs the ${operation.scope} scope; this token has ${caller.scopes.join(', ') || 'none'}`,
+        'use a token with that scope (mint one with POST /tokens if your role allows it)',
+      );
+    }
+  }
+
+  const { input, reason } = takeReason(operation, rawInput, meta.reason);
+  const parsed = operation.input.safeParse(input);
+  if (!parsed.success) throw invalidInput(operation, parsed.error);
+
+  const run = async (db: Kysely<Database> | Transaction<Database>) => {
+    const audits: AuditEntry[] = [];
+    const ctx: OperationContext = {
+      services,
+      caller,
+      db,
+      ws: scopeTo(db, services.store.dialect, caller?.workspaceId ?? ''),
+      requestId: meta.requestId,
+      idempotencyKey: meta.idempotencyKey,
+      reason,
+      now: services.clock.now().toISOString(),
+      audit: (entry) => audits.push(entry),
+    };
+    const result = await operation.handler(ctx, parsed.data);
+    for (const entry of audits) {
+      await writeAudit(ctx, {
+        ...entry,
+        operation: entry.operation ?? operation.name,
+        toolName: meta.toolName,
+        policy: result.policy ?? ALLOWED,
+      });
+    }
+    return result;
+  };
+
+  if (!operation.mutating) return run(services.store.db);
+  return services.store.db.transaction().execute(run);
+}
+
+export const loginHint =
+  'send Authorization: Bearer <token>; agents get one from POST /agent-bootstrap, people from POST /auth/request then POST /auth/verify';
+
+/**
+ * `reason` (the agent's motive) may accompany any mutation; it goes to the audit, not to the
+ * operation, so operation schemas stay strict.
+ */
+function takeReason(operation: AnyOperation, rawInput: unknown, headerReason: string | null) {
+  const input = rawInput ?? {};
+  if (!operation.mutating || typeof input !== 'object' || Array.isArray(input) || !('reason' in input)) {
+    return { input, reason: headerReason };
+  }
+  const { reason, ...rest } = input as Record<string, unknown>;
+  if (reason !== null && (typeof reason !== 'string' || reason.length > 1000)) {
+    throw new AppError(
+      'invalid_input',
+      'reason: a text of at most 1000 characters',
+      'say briefly why you make this change',
+    );
+  }
+  return { input: rest, reason: (reason as string | null) ?? headerReason };
+}

@@ -1,0 +1,47 @@
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import pino from 'pino';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { connectStore, migrateToLatest } from './store/connect.js';
+
+/** config → store → migrate → serve; resolves once the port is listening. */
+export async function startServer(config: Config) {
+  const logger = pino({ level: config.logLevel });
+  const store = connectStore(config);
+  const applied = await migrateToLatest(store);
+  if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+  const app = createApp({ config, store, logger });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
+      resolve(s as Server),
+    );
+  });
+  // Slow clients must not hold connections open forever.
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info(
+    { port, host: config.host, database: config.databaseUrl ? 'postgres' : store.sqlitePath },
+    `agentcrm listening on http://${config.host}:${port}`,
+  );
+
+  let stopping: Promise<void> | undefined;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the database. */
+  const stop = () => {
+    stopping ??= (async () => {
+      logger.info('shutting down');
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
+      await closed;
+      clearTimeout(grace);
+      await store.close();
+      logger.info('stopped');
+    })();
+    return stopping;
+  };
+  return { server, port, stop, app };
+}

@@ -1,0 +1,13 @@
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { Clock, IdSource } from './ids.js';
+import type { Store } from './store/connect.js';
+
+/** Everything an operation may use from the outside world; built once in createApp. */
+export interface Services {
+  readonly config: Config;
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly logger: Logger;
+}

@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as foundation from './0001_foundation.js';
+
+/**
+ * The migrations, in order. Both databases run the same files; a migration that needs a
+ * dialect-specific statement asks `sql` and branches on the adapter inside itself.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_foundation': foundation,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};
