@@ -69,8 +69,19 @@ function connectPostgres(url: string): Store {
 
 /** Applies every pending migration; safe to run from several processes at once. */
 export async function migrateToLatest(store: Store): Promise<string[]> {
+  // Kysely finds its bookkeeping tables by name across all schemas unless told which one, so on
+  // PostgreSQL it is pinned to the connection's current schema (several apps may share a database).
+  const migrationTableSchema =
+    store.dialect.name === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
+      : undefined;
   // Issues land in parallel, so a newer migration may be merged before an older-numbered one.
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider, allowUnorderedMigrations: true });
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider,
+    allowUnorderedMigrations: true,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -1,0 +1,188 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Agent, bootstrapAgent, call, createTestApp, DIALECTS, type TestApp } from './harness.js';
+
+describe.each(DIALECTS)('HTTP transport on %s', (dialect) => {
+  let t: TestApp;
+  let agent: Agent;
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { MAX_BODY_BYTES: '4096' });
+    agent = await bootstrapAgent(t.app);
+  });
+  afterAll(async () => t.close());
+
+  it('answers the probes without auth', async () => {
+    expect((await call(t.app, 'GET', '/healthz')).text).toBe('ok\n');
+    const ready = await call(t.app, 'GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.text).toBe('ready\n');
+  });
+
+  it('serves the manual with every registered route', async () => {
+    const help = await call(t.app, 'GET', '/help');
+    expect(help.status).toBe(200);
+    expect(help.text).toContain('POST /agent-bootstrap');
+    expect(help.text).toMatch(/^GET \/contacts\/\{contact_id\} .*\[contacts.get, read-only\]$/m);
+    expect(help.text).toMatch(/^PATCH \/contacts\/\{contact_id\} .*\[contacts.update, mutating\]$/m);
+  });
+
+  it('serves an OpenAPI document generated from the registry', async () => {
+    const reply = await call(t.app, 'GET', '/openapi.json');
+    const doc = JSON.parse(reply.text);
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.paths['/contacts'].post.operationId).toBe('contacts.create');
+    expect(
+      doc.paths['/contacts'].post.requestBody.content['application/json'].schema.properties,
+    ).toHaveProperty('email');
+    expect(doc.paths['/agent-bootstrap'].post.security).toEqual([]);
+  });
+
+  it('accepts JSON bodies sent with a form content type (curl -d)', async () => {
+    const reply = await call(t.app, 'POST', '/contacts', undefined, {
+      token: agent.token,
+      raw: '{"name":"Form Type","email":"form@type.dev"}',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(reply.status).toBe(201);
+  });
+
+  it('malformed JSON is 400 invalid_json with a hint, in text and JSON', async () => {
+    const text = await call(t.app, 'POST', '/contacts', undefined, { token: agent.token, raw: '{"name": ' });
+    expect(text.status).toBe(400);
+    expect(text.text).toMatch(/^error invalid_json: the request body is not valid JSON/);
+    expect(text.text).toMatch(/\nhint: send a JSON object/);
+    const json = await call(t.app, 'POST', '/contacts', undefined, {
+      token: agent.token,
+      raw: '[1,2]',
+      json: true,
+    });
+    expect(json.status).toBe(400);
+    expect(json.json).toMatchObject({ outcome: 'error', data: null, error: { code: 'invalid_json' } });
+  });
+
+  it('a body over the cap is 413', async () => {
+    const reply = await call(
+      t.app,
+      'POST',
+      '/contacts',
+      { name: 'x'.repeat(5000) },
+      { token: agent.token, json: true },
+    );
+    expect(reply.status).toBe(413);
+    expect(reply.json.error.code).toBe('payload_too_large');
+  });
+
+  it('echoes a sent X-Request-Id and generates one otherwise', async () => {
+    const sent = await call(t.app, 'GET', '/contacts', undefined, {
+      token: agent.token,
+      headers: { 'x-request-id': 'req_mine.1' },
+    });
+    expect(sent.headers.get('x-request-id')).toBe('req_mine.1');
+    expect(sent.text).toContain('# request_id: req_mine.1');
+    const generated = await call(t.app, 'GET', '/contacts', undefined, { token: agent.token, json: true });
+    expect(generated.json.request_id).toMatch(/^req_[0-9a-z]{16}$/);
+    expect(generated.headers.get('x-request-id')).toBe(generated.json.request_id);
+    const hostile = await call(t.app, 'GET', '/healthz', undefined, {
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
+    expect(hostile.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+
+  it('JSON comes from Accept or ?format=json and always has the whole envelope', async () => {
+    const reply = await call(t.app, 'GET', '/contacts?format=json', undefined, { token: agent.token });
+    expect(reply.headers.get('content-type')).toContain('application/json');
+    const envelope = JSON.parse(reply.text);
+    expect(Object.keys(envelope).sort()).toEqual(
+      [
+        'data',
+        'explanation',
+        'idempotency_key',
+        'next_actions',
+        'next_cursor',
+        'operation_id',
+        'outcome',
+        'policy',
+        'request_id',
+        'warnings',
+      ].sort(),
+    );
+    expect(envelope.policy).toEqual({ decision: 'allow', reason_code: 'policy.allowed' });
+    const text = await call(t.app, 'GET', '/contacts?format=text', undefined, {
+      token: agent.token,
+      headers: { accept: 'application/json' },
+    });
+    expect(text.headers.get('content-type')).toContain('text/plain');
+  });
+
+  it('auth failures are 401 with a code and a hint', async () => {
+    const missing = await call(t.app, 'GET', '/contacts', undefined, { json: true });
+    expect(missing.status).toBe(401);
+    expect(missing.json.error.code).toBe('auth_required');
+    expect(missing.json.error.hint).toContain('agent-bootstrap');
+    const unknown = await call(t.app, 'GET', '/contacts', undefined, {
+      token: 'ck_notarealtoken',
+      json: true,
+    });
+    expect(unknown.status).toBe(401);
+    expect(unknown.json.error.code).toBe('invalid_token');
+    const malformed = await call(t.app, 'GET', '/contacts', undefined, {
+      headers: { authorization: 'Basic abc' },
+    });
+    expect(malformed.status).toBe(401);
+    expect(malformed.text).toMatch(/^error invalid_token:/);
+  });
+
+  it('unknown routes are 404 and wrong methods 405 with Allow', async () => {
+    const missing = await call(t.app, 'GET', '/nowhere', undefined, { json: true });
+    expect(missing.status).toBe(404);
+    expect(missing.json.error.hint).toContain('GET /help');
+    const wrong = await call(t.app, 'PUT', '/contacts', undefined, { token: agent.token });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toContain('POST');
+  });
+
+  it('X-Agent-Tool-Name must name the route operation', async () => {
+    const ok = await call(t.app, 'GET', '/contacts', undefined, {
+      token: agent.token,
+      headers: { 'x-agent-tool-name': 'contacts.search' },
+    });
+    expect(ok.status).toBe(200);
+    const mismatch = await call(t.app, 'GET', '/contacts', undefined, {
+      token: agent.token,
+      json: true,
+      headers: { 'x-agent-tool-name': 'contacts.create' },
+    });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.json.error.hint).toContain('contacts.search');
+  });
+
+  it('text values with spaces, quotes or = are JSON-quoted so each line parses alone', async () => {
+    const reply = await call(
+      t.app,
+      'POST',
+      '/contacts',
+      { name: 'Ann "The Closer" O=Neil', title: 'Head, Sales', custom: { note: 'line1\nline2' } },
+      { token: agent.token },
+    );
+    const line = reply.text.split('\n')[0]!;
+    expect(line).toContain('name="Ann \\"The Closer\\" O=Neil"');
+    expect(line).toContain('title="Head, Sales"');
+    expect(line).toContain('custom.note="line1\\nline2"');
+  });
+
+  describe('token expiry', () => {
+    it('an idle token expires and each use renews it', async () => {
+      const t = await createTestApp(dialect);
+      const fresh = await bootstrapAgent(t.app, 'idle_agent');
+      const idle = t.config.tokenIdleTtlSeconds * 1000;
+      t.clock.advance(idle - 120_000);
+      expect((await call(t.app, 'GET', '/contacts', undefined, { token: fresh.token })).status).toBe(200);
+      t.clock.advance(idle - 120_000);
+      expect((await call(t.app, 'GET', '/contacts', undefined, { token: fresh.token })).status).toBe(200);
+      t.clock.advance(idle + 1);
+      const expired = await call(t.app, 'GET', '/contacts', undefined, { token: fresh.token, json: true });
+      expect(expired.status).toBe(401);
+      expect(expired.json.error.code).toBe('token_expired');
+      await t.close();
+    });
+  });
+});

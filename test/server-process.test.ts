@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, DIALECTS, type TestDatabase } from './harness.js';
+import { CLI, startServerProcess } from './process.js';
+
+/** The real server process, driven over real HTTP as a newcomer would (npm start runs the same). */
+describe.each(DIALECTS)('the server process on %s', (dialect) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    if (!existsSync(CLI)) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)');
+    database = await createTestDatabase(dialect);
+  });
+  afterAll(async () => database.cleanup());
+
+  async function bootstrap(url: string): Promise<string> {
+    const reply = await fetch(`${url}/agent-bootstrap`, {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+      body: JSON.stringify({ agent_name: 'process_agent' }),
+    });
+    expect(reply.status).toBe(201);
+    return (await reply.json()).data.token;
+  }
+
+  it('starts on an empty data dir and runs the manual curl example in text and JSON', async () => {
+    const server = await startServerProcess(database.env);
+    try {
+      expect(await (await fetch(`${server.url}/healthz`)).text()).toBe('ok\n');
+      expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+      const token = await bootstrap(server.url);
+      // curl -s -X POST …/contacts -H 'Authorization: Bearer ck_...' -d '{…}' (curl -d sends a form type)
+      const created = await fetch(`${server.url}/contacts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: '{"name":"Jane Doe","email":"jane@acme.com","stage":"lead"}',
+      });
+      expect(created.status).toBe(201);
+      const text = await created.text();
+      expect(text).toMatch(/^contact\/c_\S+ name="Jane Doe" email=jane@acme.com stage=lead /);
+      const json = await fetch(`${server.url}/contacts?search=jane`, {
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      });
+      const envelope = await json.json();
+      expect(envelope.outcome).toBe('applied');
+      expect(envelope.data[0]).toMatchObject({
+        name: 'Jane Doe',
+        email: 'jane@acme.com',
+        handle: expect.stringMatching(/^contact\//),
+      });
+      expect(server.output()).toMatch(/"method":"POST","path":"\/contacts","status":201/);
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    }
+  });
+
+  it('keeps every acknowledged write across kill -9', async () => {
+    const server = await startServerProcess(database.env);
+    const token = await bootstrap(server.url);
+    const acknowledged: string[] = [];
+    const burst = async (i: number) => {
+      const reply = await fetch(`${server.url}/contacts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+        body: JSON.stringify({ name: `Durable ${i}`, email: `durable${i}@kill.dev` }),
+      });
+      if (reply.status === 201) acknowledged.push((await reply.json()).data.id);
+    };
+    for (let round = 0; round < 10; round++)
+      await Promise.all(Array.from({ length: 20 }, (_, i) => burst(round * 20 + i)));
+    server.child.kill('SIGKILL');
+    expect(await server.exited).toBe('SIGKILL');
+    expect(acknowledged).toHaveLength(200);
+
+    const restarted = await startServerProcess(database.env);
+    try {
+      const seen = new Set<string>();
+      let cursor = '';
+      do {
+        const reply = await fetch(
+          `${restarted.url}/contacts?email=like:@kill.dev&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+          {
+            headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+          },
+        );
+        const page = await reply.json();
+        for (const contact of page.data) seen.add(contact.id);
+        cursor = page.next_cursor ?? '';
+      } while (cursor);
+      for (const id of acknowledged) expect(seen.has(id)).toBe(true);
+    } finally {
+      restarted.child.kill('SIGTERM');
+      await restarted.exited;
+    }
+  });
+
+  it('finishes in-flight requests on SIGTERM and exits cleanly', async () => {
+    const server = await startServerProcess(database.env);
+    const token = await bootstrap(server.url);
+    const results = await Promise.allSettled(
+      Array.from({ length: 30 }, async (_, i) => {
+        if (i === 5) server.child.kill('SIGTERM');
+        const reply = await fetch(`${server.url}/contacts`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+          body: JSON.stringify({ name: `Graceful ${i}`, email: `graceful${i}@term.dev` }),
+        });
+        return { status: reply.status, id: (await reply.json()).data?.id as string | undefined };
+      }),
+    );
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('"msg":"stopped"');
+    const answered = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    // Requests the server accepted were answered in full; none got a server error.
+    for (const reply of answered) expect(reply.status).toBe(201);
+
+    const restarted = await startServerProcess(database.env);
+    try {
+      for (const { id } of answered) {
+        const reply = await fetch(`${restarted.url}/contacts/${id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        expect(reply.status).toBe(200);
+      }
+    } finally {
+      restarted.child.kill('SIGTERM');
+      await restarted.exited;
+    }
+  });
+
+  it('refuses invalid configuration with a message naming the variable', async () => {
+    await expect(startServerProcess({ ...database.env, SQLITE_SYNCHRONOUS: 'OFF' })).rejects.toThrow(
+      /SQLITE_SYNCHRONOUS/,
+    );
+  });
+});
