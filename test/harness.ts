@@ -10,8 +10,15 @@ import { connectStore, migrateToLatest, type Store } from '../src/store/connect.
 
 export type Dialect = 'sqlite' | 'postgres';
 
-/** SQLite always; PostgreSQL too when DATABASE_URL is set (CI sets it). */
-export const DIALECTS: Dialect[] = process.env.DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+/**
+ * SQLite always, PostgreSQL too when DATABASE_URL is set (CI sets it). TEST_DIALECTS=postgres
+ * narrows a run to one database (CI's second pass uses it so SQLite does not run twice).
+ */
+export const DIALECTS: Dialect[] = (() => {
+  const available: Dialect[] = process.env.DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  const wanted = process.env.TEST_DIALECTS?.split(',').map((d) => d.trim());
+  return wanted ? available.filter((d) => wanted.includes(d)) : available;
+})();
 
 export interface TestDatabase {
   /** Environment for a server process or createApp pointing at this database. */
