@@ -3,6 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './harness.js';
 import { CLI, startServerProcess } from './process.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read envelopes freely
+const body = (reply: Response): Promise<any> => reply.json();
+
 /** The real server process, driven over real HTTP as a newcomer would (npm start runs the same). */
 describe.each(DIALECTS)('the server process on %s', (dialect) => {
   let database: TestDatabase;
@@ -19,7 +22,7 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
       body: JSON.stringify({ agent_name: 'process_agent' }),
     });
     expect(reply.status).toBe(201);
-    return (await reply.json()).data.token;
+    return (await body(reply)).data.token;
   }
 
   it('starts on an empty data dir and runs the manual curl example in text and JSON', async () => {
@@ -40,7 +43,7 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
       const json = await fetch(`${server.url}/contacts?search=jane`, {
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
       });
-      const envelope = await json.json();
+      const envelope = await body(json);
       expect(envelope.outcome).toBe('applied');
       expect(envelope.data[0]).toMatchObject({
         name: 'Jane Doe',
@@ -64,7 +67,7 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
         headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
         body: JSON.stringify({ name: `Durable ${i}`, email: `durable${i}@kill.dev` }),
       });
-      if (reply.status === 201) acknowledged.push((await reply.json()).data.id);
+      if (reply.status === 201) acknowledged.push((await body(reply)).data.id);
     };
     for (let round = 0; round < 10; round++)
       await Promise.all(Array.from({ length: 20 }, (_, i) => burst(round * 20 + i)));
@@ -83,7 +86,7 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
             headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
           },
         );
-        const page = await reply.json();
+        const page = await body(reply);
         for (const contact of page.data) seen.add(contact.id);
         cursor = page.next_cursor ?? '';
       } while (cursor);
@@ -105,7 +108,7 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
           headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
           body: JSON.stringify({ name: `Graceful ${i}`, email: `graceful${i}@term.dev` }),
         });
-        return { status: reply.status, id: (await reply.json()).data?.id as string | undefined };
+        return { status: reply.status, id: (await body(reply)).data?.id as string | undefined };
       }),
     );
     expect(await server.exited).toBe(0);
