@@ -18,6 +18,19 @@ export const ERROR_CODES = {
   not_found: { status: 404, meaning: 'No such record in this workspace, or no such route.' },
   method_not_allowed: { status: 405, meaning: 'The route exists but not with this HTTP method.' },
   conflict: { status: 409, meaning: 'The change conflicts with the current state of a record.' },
+  idempotency_key_required: {
+    status: 400,
+    meaning: 'Mutating tool calls must carry X-Idempotency-Key (or Idempotency-Key).',
+  },
+  idempotency_key_in_use: {
+    status: 409,
+    meaning:
+      'An earlier request with this idempotency key is still running; retry shortly with the same key.',
+  },
+  idempotency_key_reused: {
+    status: 422,
+    meaning: 'The idempotency key was already used for a different request (other body or route).',
+  },
   payload_too_large: { status: 413, meaning: 'The request body is larger than the server accepts.' },
   unsupported: { status: 422, meaning: 'The request is well-formed but cannot be carried out.' },
   rate_limited: { status: 429, meaning: 'Too many requests; wait for Retry-After seconds.' },

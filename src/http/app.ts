@@ -1,6 +1,10 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { authenticate } from '../auth/tokens.js';
+import { toolCatalog } from '../discovery/catalog.js';
+import { manifest, policyDocument } from '../discovery/documents.js';
+import { guideDocument } from '../discovery/guide.js';
+import { llmsTxt, skillMarkdown } from '../discovery/skill.js';
 import { AppError, isAppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
@@ -9,7 +13,7 @@ import { helpText } from './help.js';
 import { openApiDocument } from './openapi.js';
 import { allPaths, methodsForPath } from './paths.js';
 import { type Format, type Rendered, type ResponseMeta, renderError, renderSuccess } from './render.js';
-import { collectInput, negotiateFormat, requestIdFrom } from './request.js';
+import { clientIp, collectInput, negotiateFormat, readJsonBody, requestIdFrom } from './request.js';
 
 type Env = { Variables: { requestId: string; format: Format; operationName: string | null } };
 
@@ -88,31 +92,72 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
   app.get('/help', (c) => c.text(helpText(services, operations)));
   app.get('/openapi.json', (c) => c.json(openApiDocument(services, operations)));
 
-  for (const operation of operations) {
-    app.on(operation.http.method, allPaths(operation), async (c) => {
-      c.set('operationName', operation.name);
-      const toolName = c.req.header('x-agent-tool-name') ?? null;
-      if (toolName !== null && toolName !== operation.name) {
-        throw new AppError(
-          'invalid_input',
-          `X-Agent-Tool-Name is "${toolName}" but ${c.req.method} ${c.req.path} is ${operation.name}`,
-          `send X-Agent-Tool-Name: ${operation.name}, or leave the header out`,
-        );
-      }
-      const caller =
-        operation.auth === 'none' ? null : await authenticate(services, c.req.header('authorization'));
-      const input = await collectInput(c, operation);
-      const idempotencyKey = c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
-      const result = await runOperation(services, operation, input, {
-        caller,
-        requestId: c.get('requestId'),
-        idempotencyKey,
-        toolName,
-        reason: c.req.header('x-reason') ?? null,
-      });
-      return respond(renderSuccess(result, { ...meta(c), idempotencyKey }), c.get('requestId'));
+  app.get('/agentcrm.json', (c) => c.json(manifest(services, operations)));
+  app.get('/agentcrm-tools.json', (c) => c.json(toolCatalog(operations)));
+  app.get('/agentcrm-policy.json', (c) => c.json(policyDocument()));
+  app.get('/agentcrm-guide.json', (c) => c.json(guideDocument(services, operations)));
+  app.get('/llms.txt', (c) => c.text(llmsTxt(services)));
+  app.get('/SKILL.md', (c) =>
+    c.body(skillMarkdown(services, operations), 200, { 'content-type': 'text/markdown; charset=utf-8' }),
+  );
+
+  /** Runs one operation for an HTTP request and renders its result. */
+  const handle = async (
+    c: Context<Env>,
+    operation: AnyOperation,
+    input: Record<string, unknown>,
+    viaTool: boolean,
+  ) => {
+    c.set('operationName', operation.name);
+    const toolName = c.req.header('x-agent-tool-name') ?? null;
+    if (toolName !== null && toolName !== operation.name) {
+      throw new AppError(
+        'invalid_input',
+        `X-Agent-Tool-Name is "${toolName}" but ${c.req.method} ${c.req.path} is ${operation.name}`,
+        `send X-Agent-Tool-Name: ${operation.name}, or leave the header out`,
+      );
+    }
+    const caller =
+      operation.auth === 'none' ? null : await authenticate(services, c.req.header('authorization'));
+    const idempotencyKey = c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
+    if (viaTool && operation.mutating && (operation.requiresIdempotencyKey ?? true) && !idempotencyKey) {
+      throw new AppError(
+        'idempotency_key_required',
+        `${operation.name} changes data, so a tool call must carry an idempotency key`,
+        'send X-Idempotency-Key: idem_<random>; reuse the same key when you retry this same call',
+      );
+    }
+    const result = await runOperation(services, operation, input, {
+      caller,
+      requestId: c.get('requestId'),
+      idempotencyKey,
+      toolName: toolName ?? (viaTool ? operation.name : null),
+      reason: c.req.header('x-reason') ?? null,
+      clientIp: clientIp(c),
     });
+    return respond(renderSuccess(result, { ...meta(c), idempotencyKey }), c.get('requestId'));
+  };
+
+  for (const operation of operations) {
+    app.on(operation.http.method, allPaths(operation), async (c) =>
+      handle(c, operation, await collectInput(c, operation), false),
+    );
   }
+
+  app.post('/tools/:tool_name', async (c) => {
+    const name = c.req.param('tool_name');
+    const operation = operations.find(
+      (candidate) => candidate.name === name || candidate.name.replace(/\./g, '_') === name,
+    );
+    if (!operation) {
+      throw new AppError(
+        'not_found',
+        `no tool named "${name}"`,
+        'GET /agentcrm-tools.json lists every tool with its input schema',
+      );
+    }
+    return handle(c, operation, await readJsonBody(c), true);
+  });
 
   app.notFound((c) => {
     const allowed = methodsForPath(operations, c.req.path);

@@ -1,3 +1,4 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { AppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
@@ -60,4 +61,13 @@ export async function collectInput(c: Context, operation: AnyOperation): Promise
   if (Object.keys(where).length > 0) query.where = where;
   const body = ['GET', 'DELETE'].includes(operation.http.method) ? {} : await readJsonBody(c);
   return { ...query, ...body, ...c.req.param() };
+}
+
+/** The peer address of the connection ('local' for in-process requests). */
+export function clientIp(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'local';
+  } catch {
+    return 'local';
+  }
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../audit/audit.repository.js';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
+import { beginAttempt, type Claim, replay, requestHash, validateKey } from '../idempotency/idempotency.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import { scopeTo } from '../store/scoped.js';
@@ -13,6 +14,8 @@ export interface CallMeta {
   idempotencyKey: string | null;
   toolName: string | null;
   reason: string | null;
+  /** The client's address, scoping idempotency keys sent before signup. */
+  clientIp?: string;
 }
 
 export const ALLOWED = { decision: 'allow', reason_code: 'policy.allowed' } as const;
@@ -70,7 +73,39 @@ export async function runOperation(
   };
 
   if (!operation.mutating) return run(services.store.db);
-  return services.store.db.transaction().execute(run);
+
+  let claim: Claim | undefined;
+  if (meta.idempotencyKey !== null) {
+    validateKey(meta.idempotencyKey);
+    const scope = {
+      workspaceId: caller?.workspaceId ?? '',
+      principal: caller ? caller.tokenId : `anon:${meta.clientIp ?? 'unknown'}`,
+      key: meta.idempotencyKey,
+    };
+    const attempt = await beginAttempt(
+      services,
+      scope,
+      operation.name,
+      requestHash(operation.name, parsed.data),
+    );
+    if ('replay' in attempt) return replay(attempt.replay);
+    claim = attempt.claim;
+  }
+  try {
+    return await services.store.db.transaction().execute(async (trx) => {
+      const result = await run(trx);
+      // The stored outcome commits with the change: never one without the other.
+      await claim?.complete(trx, { kind: 'result', result });
+      return result;
+    });
+  } catch (error) {
+    // Bookkeeping failures must not hide the original error; a key left in progress goes stale.
+    const settle = claim && isAppError(error) && error.status < 500 ? claim.fail(error) : claim?.release();
+    await settle?.catch((cause: unknown) =>
+      services.logger.error({ err: cause }, 'idempotency bookkeeping failed'),
+    );
+    throw error;
+  }
 }
 
 export const loginHint =

@@ -90,6 +90,20 @@ export interface AuditLogTable {
   reason_code: string;
 }
 
+export interface IdempotencyKeysTable {
+  workspace_id: string;
+  principal: string;
+  key: string;
+  operation: string;
+  request_hash: string;
+  status: 'in_progress' | 'done';
+  /** The outcome, encrypted with a key derived from the idempotency key (it may hold a secret). */
+  response: string | null;
+  created_at: string;
+  locked_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -97,6 +111,7 @@ export interface Database {
   contacts: ContactsTable;
   companies: CompaniesTable;
   audit_log: AuditLogTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 /** Tables whose rows belong to one workspace; the scoped handle only reaches these. */

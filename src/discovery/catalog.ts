@@ -1,0 +1,76 @@
+import { inputJsonSchema } from '../http/openapi.js';
+import type { AnyOperation } from '../operations/define.js';
+import { allReasonCodes } from '../policy/reason-codes.js';
+
+/** Reason codes any operation may answer with, besides its own. */
+const GENERIC_CODES = ['policy.allowed', 'invalid_input', 'invalid_json', 'rate_limited', 'internal'];
+const AUTH_CODES = ['auth_required', 'invalid_token', 'token_expired', 'forbidden'];
+
+/** Tool input schemas carry the optional `reason` every mutation accepts. */
+function toolSchema(operation: AnyOperation): Record<string, unknown> {
+  const schema = inputJsonSchema(operation);
+  if (!operation.mutating || schema.type !== 'object') return schema;
+  const properties = (schema.properties ?? {}) as Record<string, unknown>;
+  return {
+    ...schema,
+    properties: {
+      ...properties,
+      reason: {
+        type: 'string',
+        maxLength: 1000,
+        description: 'Why you make this change; kept in the audit log.',
+      },
+    },
+  };
+}
+
+export function toolEntry(operation: AnyOperation) {
+  const codes = new Set([
+    ...GENERIC_CODES,
+    ...(operation.auth === 'none' ? [] : AUTH_CODES),
+    ...(operation.mutating
+      ? ['idempotency_key_required', 'idempotency_key_in_use', 'idempotency_key_reused']
+      : []),
+    ...(operation.reasonCodes ?? []),
+  ]);
+  return {
+    name: operation.name,
+    description: operation.description ? `${operation.summary} ${operation.description}` : operation.summary,
+    input_schema: toolSchema(operation),
+    mutating: operation.mutating,
+    requires_idempotency_key: operation.mutating && (operation.requiresIdempotencyKey ?? true),
+    requires_human_approval: operation.approval ?? 'never',
+    scope: operation.scope,
+    auth: operation.auth ?? 'bearer',
+    http: { method: operation.http.method, path: operation.http.path.replace(/:([a-z_]+)/g, '{$1}') },
+    tool_call: { method: 'POST', path: `/tools/${operation.name}` },
+    reason_codes: [...codes],
+  };
+}
+
+/** GET /agentcrm-tools.json: every operation of the registry as a typed tool. */
+export function toolCatalog(operations: readonly AnyOperation[]) {
+  const known = new Set(allReasonCodes().map((entry) => entry.code));
+  const tools = operations.map(toolEntry);
+  for (const tool of tools) {
+    for (const code of tool.reason_codes) {
+      if (!known.has(code)) throw new Error(`${tool.name} declares undocumented reason code ${code}`);
+    }
+  }
+  return {
+    version: 1,
+    envelope: [
+      'outcome',
+      'data',
+      'policy',
+      'explanation',
+      'next_actions',
+      'warnings',
+      'request_id',
+      'idempotency_key',
+      'operation_id',
+    ],
+    call: 'POST /tools/{name} with the input as the JSON body; mutating tools need X-Idempotency-Key',
+    tools,
+  };
+}

@@ -1,0 +1,61 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, IdempotencyKeysTable } from '../store/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface KeyScope {
+  workspaceId: string;
+  principal: string;
+  key: string;
+}
+
+const where = <Q extends { where: (...args: never[]) => Q }>(query: Q, scope: KeyScope): Q =>
+  // biome-ignore lint/suspicious/noExplicitAny: the same three predicates on select, update and delete
+  (query as any)
+    .where('workspace_id', '=', scope.workspaceId)
+    .where('principal', '=', scope.principal)
+    .where('key', '=', scope.key);
+
+export async function findKey(db: Db, scope: KeyScope): Promise<IdempotencyKeysTable | undefined> {
+  return where(db.selectFrom('idempotency_keys').selectAll(), scope).executeTakeFirst();
+}
+
+/** Claims the key for a first attempt; false when another attempt holds or finished it. */
+export async function claimKey(db: Db, row: IdempotencyKeysTable): Promise<boolean> {
+  const result = await db
+    .insertInto('idempotency_keys')
+    .values(row)
+    .onConflict((oc) => oc.columns(['workspace_id', 'principal', 'key']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Takes over an attempt whose process died (its lock is older than `staleBefore`). */
+export async function takeOverStale(
+  db: Db,
+  scope: KeyScope,
+  staleBefore: string,
+  now: string,
+): Promise<boolean> {
+  const result = await where(db.updateTable('idempotency_keys').set({ locked_at: now }), scope)
+    .where('status', '=', 'in_progress')
+    .where('locked_at', '<', staleBefore)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+export async function completeKey(db: Db, scope: KeyScope, response: string): Promise<void> {
+  await where(db.updateTable('idempotency_keys').set({ status: 'done', response }), scope).execute();
+}
+
+export async function releaseKey(db: Db, scope: KeyScope): Promise<void> {
+  await where(db.deleteFrom('idempotency_keys'), scope).where('status', '=', 'in_progress').execute();
+}
+
+export async function purgeExpiredKeys(db: Db, workspaceId: string, now: string): Promise<void> {
+  await db
+    .deleteFrom('idempotency_keys')
+    .where('workspace_id', '=', workspaceId)
+    .where('expires_at', '<', now)
+    .execute();
+}

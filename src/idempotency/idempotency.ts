@@ -1,0 +1,168 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { AppError, type ErrorCode, type ErrorDetails } from '../errors.js';
+import type { OperationResult } from '../operations/define.js';
+import type { Services } from '../services.js';
+import type { Database } from '../store/schema.js';
+import {
+  claimKey,
+  completeKey,
+  findKey,
+  type KeyScope,
+  purgeExpiredKeys,
+  releaseKey,
+  takeOverStale,
+} from './idempotency.repository.js';
+
+/** Keys are kept this long after their first use (documented: at least 24 hours). */
+export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
+/** An attempt that has held its key this long without finishing is presumed dead. */
+const STALE_AFTER_MS = 60_000;
+const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
+
+export type StoredOutcome =
+  | { kind: 'result'; result: OperationResult }
+  | { kind: 'error'; error: { code: ErrorCode; message: string; hint: string; details?: ErrorDetails } };
+
+export function validateKey(key: string): void {
+  if (!KEY_FORMAT.test(key)) {
+    throw new AppError(
+      'invalid_input',
+      'the idempotency key must be 1-255 printable ASCII characters without spaces',
+      'use a fresh random value per intended change, e.g. idem_<uuid>, and reuse it only to retry that change',
+    );
+  }
+}
+
+/** Stable JSON: object keys sorted, so equal inputs hash equally whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function requestHash(operationName: string, input: unknown): string {
+  return createHash('sha256')
+    .update(`${operationName}\n${canonical(input)}`)
+    .digest('base64url');
+}
+
+// The stored outcome may contain a secret shown once (a new token), so it is encrypted with a key
+// only the client that holds the idempotency key can derive.
+function cipherKey(scope: KeyScope): Buffer {
+  return createHash('sha256')
+    .update(`agentcrm-idempotency\n${scope.workspaceId}\n${scope.principal}\n${scope.key}`)
+    .digest();
+}
+
+function seal(scope: KeyScope, outcome: StoredOutcome): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', cipherKey(scope), iv);
+  const body = Buffer.concat([cipher.update(JSON.stringify(outcome), 'utf8'), cipher.final()]);
+  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+}
+
+function open(scope: KeyScope, sealed: string): StoredOutcome {
+  const raw = Buffer.from(sealed, 'base64');
+  const decipher = createDecipheriv('aes-256-gcm', cipherKey(scope), raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8'));
+}
+
+export interface Claim {
+  scope: KeyScope;
+  /** Writes the outcome; call inside the operation's transaction so both commit together. */
+  complete(db: Kysely<Database> | Transaction<Database>, outcome: StoredOutcome): Promise<void>;
+  /** Records a refusal (4xx) after the operation's transaction rolled back. */
+  fail(error: AppError): Promise<void>;
+  /** Frees the key after an unexpected error, so a retry runs the operation again. */
+  release(): Promise<void>;
+}
+
+/**
+ * Starts an idempotent attempt: either the stored outcome of an earlier attempt with the same
+ * key (to replay), or a claim on the key that this attempt must complete, fail or release.
+ */
+export async function beginAttempt(
+  services: Services,
+  scope: KeyScope,
+  operationName: string,
+  hash: string,
+): Promise<{ replay: StoredOutcome } | { claim: Claim }> {
+  const { db } = services.store;
+  const now = services.clock.now();
+  const nowIso = now.toISOString();
+  await purgeExpiredKeys(db, scope.workspaceId, nowIso);
+  const claimed = await claimKey(db, {
+    workspace_id: scope.workspaceId,
+    principal: scope.principal,
+    key: scope.key,
+    operation: operationName,
+    request_hash: hash,
+    status: 'in_progress',
+    response: null,
+    created_at: nowIso,
+    locked_at: nowIso,
+    expires_at: new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS).toISOString(),
+  });
+  if (!claimed) {
+    const existing = await findKey(db, scope);
+    if (existing && existing.request_hash !== hash) {
+      throw new AppError(
+        'idempotency_key_reused',
+        `this idempotency key was used for a different request (${existing.operation} with another body)`,
+        'use a new idempotency key for a new change; reuse a key only to retry the identical request',
+      );
+    }
+    if (existing?.status === 'done' && existing.response) return { replay: open(scope, existing.response) };
+    const staleBefore = new Date(now.getTime() - STALE_AFTER_MS).toISOString();
+    if (!existing || !(await takeOverStale(db, scope, staleBefore, nowIso))) {
+      throw new AppError(
+        'idempotency_key_in_use',
+        'a request with this idempotency key is still being processed',
+        'wait a moment and retry with the same key; you will get its outcome',
+        { headers: { 'retry-after': '1' } },
+      );
+    }
+  }
+  return {
+    claim: {
+      scope,
+      complete: (trx, outcome) => completeKey(trx, scope, seal(scope, outcome)),
+      fail: async (error) => {
+        const outcome: StoredOutcome = {
+          kind: 'error',
+          error: {
+            code: error.code,
+            message: error.message,
+            hint: error.hint,
+            ...(error.details ? { details: error.details } : {}),
+          },
+        };
+        await completeKey(db, scope, seal(scope, outcome));
+      },
+      release: () => releaseKey(db, scope),
+    },
+  };
+}
+
+/** Turns a stored outcome back into what the first attempt answered. */
+export function replay(outcome: StoredOutcome): OperationResult {
+  if (outcome.kind === 'error') {
+    const { code, message, hint, details } = outcome.error;
+    throw new AppError(code, message, hint, {
+      ...(details ? { details } : {}),
+      headers: { 'idempotent-replayed': 'true' },
+    });
+  }
+  return {
+    ...outcome.result,
+    headers: { ...outcome.result.headers, 'idempotent-replayed': 'true' },
+    meta: [...(outcome.result.meta ?? []), '# idempotent_replay: true'],
+  };
+}
