@@ -1,4 +1,5 @@
 import type { AuditEntry, Decision, OperationContext } from '../operations/define.js';
+import type { WorkspaceDb } from '../store/scoped.js';
 
 export interface AuditWrite extends AuditEntry {
   operation: string;
@@ -31,6 +32,25 @@ export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Prom
       idempotency_key: ctx.idempotencyKey,
       policy_decision: entry.policy.decision,
       reason_code: entry.policy.reason_code,
+      record_version: entry.version ?? null,
     })
+    .execute();
+}
+
+/** The audited changes to one record after `version`, oldest first (for version conflicts). */
+export async function changesSince(
+  ws: WorkspaceDb,
+  target: string,
+  version: number,
+): Promise<
+  { at: string; actor_id: string; operation: string; record_version: number | null; changes: string | null }[]
+> {
+  return ws
+    .selectFrom('audit_log')
+    .select(['at', 'actor_id', 'operation', 'record_version', 'changes'])
+    .where('target', '=', target)
+    .where('record_version', '>', version)
+    .orderBy('id')
+    .limit(100)
     .execute();
 }
