@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import type { RecordTable } from './kind.js';
@@ -122,4 +122,16 @@ export async function countReferences(
   if (from !== 'activities') query = query.where('deleted_at', 'is', null);
   const row: { n: number | string } = await query.executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/**
+ * A plain case-insensitive substring match over some text columns: the interim `search=` until
+ * full-text search lands for every kind.
+ */
+export function likeAny(table: string, columns: readonly string[]): (term: string) => RawBuilder<boolean> {
+  return (term) => {
+    const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const tests = columns.map((column) => sql<boolean>`lower(${sql.ref(`${table}.${column}`)}) like ${pattern} escape '\\'`);
+    return sql<boolean>`(${sql.join(tests, sql` or `)})`;
+  };
 }
