@@ -1,10 +1,5 @@
 import { lifecycleOperations } from '../crm/lifecycle.operations.js';
-import {
-  createOperation,
-  getOperation,
-  searchOperation,
-  updateOperation,
-} from '../crm/record.operations.js';
+import { createOperation, getOperation, searchOperation, updateOperation } from '../crm/record.operations.js';
 import { contactKind, contactSpec, contactWrite } from './contact.js';
 import { listContacts } from './contacts.repository.js';
 

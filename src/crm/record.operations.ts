@@ -71,7 +71,9 @@ export function updateOperation<T extends RecordTable>(
 ): AnyOperation {
   return defineOperation({
     name: `${kind.table}.update`,
-    summary: options.summary ?? `Change some fields of a ${kind.kind}; omitted fields are kept, null clears a field.`,
+    summary:
+      options.summary ??
+      `Change some fields of a ${kind.kind}; omitted fields are kept, null clears a field.`,
     description:
       (options.description ? `${options.description} ` : '') +
       'Send If-Match: W/"<version>" (the ETag of your last read) or "version" in the body to have the change ' +
@@ -83,7 +85,11 @@ export function updateOperation<T extends RecordTable>(
     async handler(ctx, input: Record<string, unknown> & { version?: number; expected_version?: number }) {
       const changes = fieldChanges(input, kind.idField);
       if (Object.keys(changes).length === 0) {
-        throw new AppError('invalid_input', 'no fields to change', `send one or more of: ${kind.writable.join(', ')}`);
+        throw new AppError(
+          'invalid_input',
+          'no fields to change',
+          `send one or more of: ${kind.writable.join(', ')}`,
+        );
       }
       const id = input[kind.idField] as string;
       const { row, changed } = await updateRecord(ctx, kind, id, changes, expectedVersion(input));

@@ -131,7 +131,9 @@ export async function countReferences(
 export function likeAny(table: string, columns: readonly string[]): (term: string) => RawBuilder<boolean> {
   return (term) => {
     const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const tests = columns.map((column) => sql<boolean>`lower(${sql.ref(`${table}.${column}`)}) like ${pattern} escape '\\'`);
+    const tests = columns.map(
+      (column) => sql<boolean>`lower(${sql.ref(`${table}.${column}`)}) like ${pattern} escape '\\'`,
+    );
     return sql<boolean>`(${sql.join(tests, sql` or `)})`;
   };
 }

@@ -1,10 +1,16 @@
 import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
+import { dealOperations } from '../deals/deals.operations.js';
 import type { AnyOperation } from './define.js';
 
 /** Every operation of the product. Each surface (REST, tools, MCP, catalog, /help) is built from this list. */
-export const operations: readonly AnyOperation[] = [bootstrapAgent, ...contactOperations, ...companyOperations];
+export const operations: readonly AnyOperation[] = [
+  bootstrapAgent,
+  ...contactOperations,
+  ...companyOperations,
+  ...dealOperations,
+];
 
 export function findOperation(name: string): AnyOperation | undefined {
   return operations.find((operation) => operation.name === name);
