@@ -1,3 +1,4 @@
+import { activityOperations } from '../activities/activities.operations.js';
 import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
@@ -10,6 +11,7 @@ export const operations: readonly AnyOperation[] = [
   ...contactOperations,
   ...companyOperations,
   ...dealOperations,
+  ...activityOperations,
 ];
 
 export function findOperation(name: string): AnyOperation | undefined {
