@@ -1,5 +1,6 @@
 import type { IdPrefix } from '../ids.js';
 import type { Database } from '../store/schema.js';
+import type { WorkspaceDb } from '../store/scoped.js';
 
 /** The tables of versioned, soft-deletable CRM records. */
 export type RecordTable = 'contacts' | 'companies' | 'deals' | 'tasks';
@@ -49,6 +50,8 @@ export interface RecordKind<
     columns: Record<string, unknown>,
     now: string,
   ): Record<string, unknown>;
+  /** Checks that need the database beyond REFERENCES (a task's assignee); gets the changed columns. */
+  validate?(ws: WorkspaceDb, columns: Record<string, unknown>): Promise<void>;
 }
 
 export const handleOf = (kind: Pick<RecordKind, 'kind'>, id: string) => `${kind.kind}/${id}`;

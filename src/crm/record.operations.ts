@@ -104,9 +104,10 @@ export function searchOperation<T extends RecordTable>(
   spec: ResourceSpec,
   list: (ws: WorkspaceDb, params: ListParams) => Promise<ListPage<Database[T]>>,
   searchable: string,
+  name = `${kind.table}.search`,
 ): AnyOperation {
   return defineOperation({
-    name: `${kind.table}.search`,
+    name,
     summary: `List or query ${kind.table}: filters field=[op:]value, search=, sort=, limit=, cursor=.`,
     description:
       `Filters: ${filterableFields(spec).join(' ')}. Operators: eq ne gt gte lt lte like in is not. ` +

@@ -85,6 +85,7 @@ export async function createRecord<T extends RecordTable>(
   let columns = columnsFor(changes, undefined);
   if (kind.derive) columns = kind.derive(undefined, columns, ctx.now);
   await checkReferences(ctx.ws, kind.table, columns);
+  await kind.validate?.(ctx.ws, columns);
   const id = ctx.services.ids.next(kind.prefix);
   const row = {
     ...kind.blank(),
@@ -125,6 +126,7 @@ export async function updateRecord<T extends RecordTable>(
     await checkUnique(ctx, kind, id, afterValues(changed));
     // Only references this change sets must be live; one kept from before may name a deleted record.
     await checkReferences(ctx.ws, kind.table, afterValues(changed));
+    await kind.validate?.(ctx.ws, afterValues(changed));
     const set = { ...afterValues(changed), updated_at: ctx.now };
     const row = await updateVersioned(ctx.ws, kind.table, id, set, current.version);
     if (row) {

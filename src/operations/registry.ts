@@ -3,6 +3,7 @@ import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
+import { taskOperations } from '../tasks/tasks.operations.js';
 import type { AnyOperation } from './define.js';
 
 /** Every operation of the product. Each surface (REST, tools, MCP, catalog, /help) is built from this list. */
@@ -12,6 +13,7 @@ export const operations: readonly AnyOperation[] = [
   ...companyOperations,
   ...dealOperations,
   ...activityOperations,
+  ...taskOperations,
 ];
 
 export function findOperation(name: string): AnyOperation | undefined {
