@@ -50,6 +50,7 @@ export async function changesSince(
     .select(['at', 'actor_id', 'operation', 'record_version', 'changes'])
     .where('target', '=', target)
     .where('record_version', '>', version)
+    .orderBy('record_version')
     .orderBy('id')
     .limit(100)
     .execute();
