@@ -3,6 +3,7 @@ import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
+import { listReminders } from '../reminders/reminders.operations.js';
 import { taskOperations } from '../tasks/tasks.operations.js';
 import type { AnyOperation } from './define.js';
 
@@ -14,6 +15,7 @@ export const operations: readonly AnyOperation[] = [
   ...dealOperations,
   ...activityOperations,
   ...taskOperations,
+  listReminders,
 ];
 
 export function findOperation(name: string): AnyOperation | undefined {
