@@ -1,4 +1,5 @@
 import type { AuditEntry, Decision, OperationContext } from '../operations/define.js';
+import type { AuditLogTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 
 export interface AuditWrite extends AuditEntry {
@@ -54,4 +55,29 @@ export async function changesSince(
     .orderBy('id')
     .limit(100)
     .execute();
+}
+
+export interface AuditFilters {
+  actorId?: string;
+  /** An exact operation name, or a prefix ending in `.` (from `contacts.*`). */
+  operation?: string;
+  target?: string;
+  since?: string;
+  /** The id the previous page ended on (pages run newest first). */
+  before?: string;
+}
+
+export async function listAudit(
+  ws: WorkspaceDb,
+  filters: AuditFilters,
+  limit: number,
+): Promise<AuditLogTable[]> {
+  let query = ws.selectFrom('audit_log').selectAll();
+  if (filters.actorId) query = query.where('actor_id', '=', filters.actorId);
+  if (filters.operation?.endsWith('.')) query = query.where('operation', 'like', `${filters.operation}%`);
+  else if (filters.operation) query = query.where('operation', '=', filters.operation);
+  if (filters.target) query = query.where('target', '=', filters.target);
+  if (filters.since) query = query.where('at', '>=', filters.since);
+  if (filters.before) query = query.where('id', '<', filters.before);
+  return query.orderBy('id', 'desc').limit(limit).execute();
 }

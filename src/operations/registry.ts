@@ -1,5 +1,6 @@
 import { activityOperations } from '../activities/activities.operations.js';
 import { bootstrapAgent } from '../agents/bootstrap.operations.js';
+import { listAuditOperation } from '../audit/audit.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
@@ -16,6 +17,7 @@ export const operations: readonly AnyOperation[] = [
   ...activityOperations,
   ...taskOperations,
   listReminders,
+  listAuditOperation,
 ];
 
 export function findOperation(name: string): AnyOperation | undefined {
