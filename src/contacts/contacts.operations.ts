@@ -2,6 +2,7 @@ import { lifecycleOperations } from '../crm/lifecycle.operations.js';
 import { createOperation, getOperation, searchOperation, updateOperation } from '../crm/record.operations.js';
 import { contactKind, contactSpec, contactWrite } from './contact.js';
 import { listContacts } from './contacts.repository.js';
+import { getContactContext } from './context.operations.js';
 
 export const contactOperations = [
   createOperation(contactKind, {
@@ -18,4 +19,5 @@ export const contactOperations = [
   updateOperation(contactKind, contactWrite),
   searchOperation(contactKind, contactSpec, listContacts, 'name, email, title and follow_up_note'),
   ...lifecycleOperations(contactKind),
+  getContactContext,
 ];
