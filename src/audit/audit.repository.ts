@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AuditEntry, Decision, OperationContext } from '../operations/define.js';
 import type { AuditLogTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
@@ -74,8 +75,10 @@ export async function listAudit(
 ): Promise<AuditLogTable[]> {
   let query = ws.selectFrom('audit_log').selectAll();
   if (filters.actorId) query = query.where('actor_id', '=', filters.actorId);
-  if (filters.operation?.endsWith('.')) query = query.where('operation', 'like', `${filters.operation}%`);
-  else if (filters.operation) query = query.where('operation', '=', filters.operation);
+  if (filters.operation?.endsWith('.')) {
+    const prefix = `${filters.operation.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where(sql<boolean>`operation like ${prefix} escape '\\'`);
+  } else if (filters.operation) query = query.where('operation', '=', filters.operation);
   if (filters.target) query = query.where('target', '=', filters.target);
   if (filters.since) query = query.where('at', '>=', filters.since);
   if (filters.before) query = query.where('id', '<', filters.before);

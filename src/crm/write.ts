@@ -50,7 +50,8 @@ export async function versionConflict(
   }));
   return new AppError(
     'version_conflict',
-    `${handle} is at version ${current.version}, not ${expected}; changed since: ${fields.join(', ') || 'unknown fields'}`,
+    `${handle} is at version ${current.version}, not ${expected}` +
+      (fields.length ? `; changed since: ${fields.join(', ')}` : ''),
     `GET ${kind.path}/${current.id}, re-apply your change to the current values, and send If-Match: W/"${current.version}"`,
     {
       details: {
