@@ -31,6 +31,16 @@ export const ERROR_CODES = {
     status: 422,
     meaning: 'The idempotency key was already used for a different request (other body or route).',
   },
+  version_conflict: {
+    status: 409,
+    meaning:
+      'If-Match (or version) names an older version of the record; details list the fields changed since.',
+  },
+  confirmation_required: {
+    status: 428,
+    meaning:
+      'A delete needs a second call: repeat it with ?confirm=<token> (data.confirm_token) within minutes.',
+  },
   payload_too_large: { status: 413, meaning: 'The request body is larger than the server accepts.' },
   unsupported: { status: 422, meaning: 'The request is well-formed but cannot be carried out.' },
   rate_limited: { status: 429, meaning: 'Too many requests; wait for Retry-After seconds.' },
@@ -54,12 +64,14 @@ export class AppError extends Error {
   readonly details: ErrorDetails | undefined;
   /** Extra headers for the response (Retry-After, WWW-Authenticate, …). */
   readonly headers: Record<string, string> | undefined;
+  /** What the caller needs to act on the error (e.g. a confirm token); the envelope's `data`. */
+  readonly data: unknown;
 
   constructor(
     code: ErrorCode,
     message: string,
     hint: string,
-    options: { details?: ErrorDetails; headers?: Record<string, string> } = {},
+    options: { details?: ErrorDetails; headers?: Record<string, string>; data?: unknown } = {},
   ) {
     super(message);
     this.name = 'AppError';
@@ -67,6 +79,7 @@ export class AppError extends Error {
     this.hint = hint;
     this.details = options.details;
     this.headers = options.headers;
+    this.data = options.data ?? null;
   }
 
   get status(): number {

@@ -1,4 +1,7 @@
+import { sql } from 'kysely';
 import type { AuditEntry, Decision, OperationContext } from '../operations/define.js';
+import type { AuditLogTable } from '../store/schema.js';
+import type { WorkspaceDb } from '../store/scoped.js';
 
 export interface AuditWrite extends AuditEntry {
   operation: string;
@@ -31,6 +34,53 @@ export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Prom
       idempotency_key: ctx.idempotencyKey,
       policy_decision: entry.policy.decision,
       reason_code: entry.policy.reason_code,
+      record_version: entry.version ?? null,
     })
     .execute();
+}
+
+/** The audited changes to one record after `version`, oldest first (for version conflicts). */
+export async function changesSince(
+  ws: WorkspaceDb,
+  target: string,
+  version: number,
+): Promise<
+  { at: string; actor_id: string; operation: string; record_version: number | null; changes: string | null }[]
+> {
+  return ws
+    .selectFrom('audit_log')
+    .select(['at', 'actor_id', 'operation', 'record_version', 'changes'])
+    .where('target', '=', target)
+    .where('record_version', '>', version)
+    .orderBy('record_version')
+    .orderBy('id')
+    .limit(100)
+    .execute();
+}
+
+export interface AuditFilters {
+  actorId?: string;
+  /** An exact operation name, or a prefix ending in `.` (from `contacts.*`). */
+  operation?: string;
+  target?: string;
+  since?: string;
+  /** The id the previous page ended on (pages run newest first). */
+  before?: string;
+}
+
+export async function listAudit(
+  ws: WorkspaceDb,
+  filters: AuditFilters,
+  limit: number,
+): Promise<AuditLogTable[]> {
+  let query = ws.selectFrom('audit_log').selectAll();
+  if (filters.actorId) query = query.where('actor_id', '=', filters.actorId);
+  if (filters.operation?.endsWith('.')) {
+    const prefix = `${filters.operation.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where(sql<boolean>`operation like ${prefix} escape '\\'`);
+  } else if (filters.operation) query = query.where('operation', '=', filters.operation);
+  if (filters.target) query = query.where('target', '=', filters.target);
+  if (filters.since) query = query.where('at', '>=', filters.since);
+  if (filters.before) query = query.where('id', '<', filters.before);
+  return query.orderBy('id', 'desc').limit(limit).execute();
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { custom, email, idRef, phone, shortText, stage, tags, timestamp } from '../crm/fields.js';
+import type { RecordKind } from '../crm/kind.js';
 import type { ResourceSpec } from '../query/parse.js';
 import type { ContactsTable } from '../store/schema.js';
 
@@ -84,4 +85,27 @@ export const contactSpec: ResourceSpec = {
     created_at: { type: 'time', nullable: false, sortable: true },
     updated_at: { type: 'time', nullable: false, sortable: true },
   },
+};
+
+export const contactKind: RecordKind<'contacts', ContactRecord> = {
+  kind: 'contact',
+  table: 'contacts',
+  prefix: 'c',
+  path: '/contacts',
+  idField: 'contact_id',
+  unique: 'email',
+  writable: Object.keys(contactFields),
+  blank: () => ({
+    name: null,
+    email: null,
+    phone: null,
+    title: null,
+    stage: null,
+    company_id: null,
+    tags: '[]',
+    custom: '{}',
+    follow_up_at: null,
+    follow_up_note: null,
+  }),
+  toRecord: toContactRecord,
 };

@@ -46,6 +46,11 @@ CONVENTIONS
 - PATCH is a partial update; null clears a field; custom is merged key by key.
 - Add "reason" to any write (or header X-Reason): it is kept in the audit log.
 - Money is integer cents plus a currency code. Times are RFC3339, returned in UTC.
+- Records carry a version (ETag W/"<version>"): PATCH with If-Match: W/"<version>" (or "version"
+  in the body) is refused with 409 version_conflict if someone changed the record since.
+- DELETE is two-step: the first call answers confirmation_required with a token; confirm with
+  your user, then repeat with ?confirm=<token>. Deleted records are restorable for 30 days
+  (POST /{kind}/{id}/restore). GET /reminders lists what is due.
 
 QUERY (list endpoints)
 ----------------------

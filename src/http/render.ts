@@ -68,7 +68,7 @@ function operationIdOf(data: unknown): string | null {
 export function errorEnvelope(error: AppError, meta: ResponseMeta): Envelope {
   return {
     outcome: 'error',
-    data: null,
+    data: error.data ?? null,
     policy: { decision: 'deny', reason_code: error.code },
     explanation: { summary: error.message, reason_codes: [error.code] },
     next_actions: [],

@@ -60,7 +60,25 @@ export async function collectInput(c: Context, operation: AnyOperation): Promise
   }
   if (Object.keys(where).length > 0) query.where = where;
   const body = ['GET', 'DELETE'].includes(operation.http.method) ? {} : await readJsonBody(c);
-  return { ...query, ...body, ...c.req.param() };
+  return { ...query, ...body, ...conditionalInput(c, known), ...c.req.param() };
+}
+
+/**
+ * If-Match becomes the operation's `expected_version` (operations that check versions accept it
+ * as an ETag); `*` asks for nothing beyond existence. An operation without versions refuses it
+ * rather than ignoring a precondition the caller relies on.
+ */
+function conditionalInput(c: Context, known: Set<string>): Record<string, unknown> {
+  const ifMatch = c.req.header('if-match')?.trim();
+  if (!ifMatch || ifMatch === '*') return {};
+  if (!known.has('expected_version')) {
+    throw new AppError(
+      'invalid_input',
+      `If-Match is not supported on ${c.req.method} ${c.req.path}`,
+      'send If-Match only with PATCH or DELETE of a record, using the ETag of your last read',
+    );
+  }
+  return { expected_version: ifMatch };
 }
 
 /** The peer address of the connection ('local' for in-process requests). */

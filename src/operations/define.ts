@@ -36,6 +36,8 @@ export interface AuditEntry {
   target: string | null;
   /** Field → [before, after]; only changed fields. */
   changes?: Record<string, [unknown, unknown]> | null;
+  /** The target record's version after the change (versioned records only). */
+  version?: number | null;
   /** For operations without a caller (bootstrap): who acted, and in which workspace. */
   actor?: { type: 'agent' | 'user' | 'system'; id: string; workspaceId: string };
 }

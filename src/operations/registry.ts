@@ -1,9 +1,24 @@
+import { activityOperations } from '../activities/activities.operations.js';
 import { bootstrapAgent } from '../agents/bootstrap.operations.js';
+import { listAuditOperation } from '../audit/audit.operations.js';
+import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
+import { dealOperations } from '../deals/deals.operations.js';
+import { listReminders } from '../reminders/reminders.operations.js';
+import { taskOperations } from '../tasks/tasks.operations.js';
 import type { AnyOperation } from './define.js';
 
 /** Every operation of the product. Each surface (REST, tools, MCP, catalog, /help) is built from this list. */
-export const operations: readonly AnyOperation[] = [bootstrapAgent, ...contactOperations];
+export const operations: readonly AnyOperation[] = [
+  bootstrapAgent,
+  ...contactOperations,
+  ...companyOperations,
+  ...dealOperations,
+  ...activityOperations,
+  ...taskOperations,
+  listReminders,
+  listAuditOperation,
+];
 
 export function findOperation(name: string): AnyOperation | undefined {
   return operations.find((operation) => operation.name === name);

@@ -88,6 +88,74 @@ export interface AuditLogTable {
   idempotency_key: string | null;
   policy_decision: string;
   reason_code: string;
+  /** The version of the target record after the change, when the target is a versioned record. */
+  record_version: number | null;
+}
+
+export interface DealsTable {
+  workspace_id: string;
+  id: string;
+  title: string;
+  amount_cents: number | null;
+  currency: string | null;
+  stage: string | null;
+  status: 'open' | 'won' | 'lost';
+  contact_id: string | null;
+  company_id: string | null;
+  expected_close_at: string | null;
+  /** Set when status becomes won or lost; cleared when the deal is reopened. */
+  closed_at: string | null;
+  follow_up_at: string | null;
+  follow_up_note: string | null;
+  tags: string;
+  custom: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface ActivitiesTable {
+  workspace_id: string;
+  id: string;
+  contact_id: string;
+  deal_id: string | null;
+  kind: 'call' | 'email' | 'meeting' | 'note' | 'task';
+  body: string;
+  occurred_at: string;
+  /** The principal that logged it (agt_… or usr_…). */
+  created_by: string;
+  version: number;
+  created_at: string;
+}
+
+export interface TasksTable {
+  workspace_id: string;
+  id: string;
+  title: string;
+  notes: string | null;
+  due_at: string | null;
+  status: 'open' | 'done' | 'cancelled';
+  completed_at: string | null;
+  contact_id: string | null;
+  deal_id: string | null;
+  company_id: string | null;
+  /** agt_… (checked against the workspace's agents) or usr_… */
+  assignee: string | null;
+  tags: string;
+  custom: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  /** Reserved: tasks are cancelled, not deleted, for now. */
+  deleted_at: string | null;
+}
+
+/** Server-wide secrets (not tenant data), e.g. the key that signs delete confirmations. */
+export interface ServerKeysTable {
+  name: string;
+  secret: string;
+  created_at: string;
 }
 
 export interface IdempotencyKeysTable {
@@ -112,6 +180,10 @@ export interface Database {
   companies: CompaniesTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  deals: DealsTable;
+  activities: ActivitiesTable;
+  tasks: TasksTable;
+  server_keys: ServerKeysTable;
 }
 
 /** Tables whose rows belong to one workspace; the scoped handle only reaches these. */

@@ -1,0 +1,58 @@
+import { likeAny } from '../crm/records.repository.js';
+import { type ListPage, type ListParams, listPage } from '../query/apply.js';
+import type { ActivitiesTable } from '../store/schema.js';
+import type { WorkspaceDb } from '../store/scoped.js';
+import { activitySpec } from './activity.js';
+
+export async function insertActivity(
+  ws: WorkspaceDb,
+  row: Omit<ActivitiesTable, 'workspace_id'>,
+): Promise<void> {
+  await ws.insertInto('activities', row).execute();
+}
+
+/** Activities belong to their contact: those of a deleted contact are hidden until it is restored. */
+function liveActivities(ws: WorkspaceDb) {
+  return ws
+    .selectFrom('activities')
+    .selectAll('activities')
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('contacts')
+          .select('contacts.id')
+          .whereRef('contacts.workspace_id', '=', 'activities.workspace_id')
+          .whereRef('contacts.id', '=', 'activities.contact_id')
+          .where('contacts.deleted_at', 'is', null),
+      ),
+    );
+}
+
+export async function listActivities(
+  ws: WorkspaceDb,
+  params: ListParams,
+): Promise<ListPage<ActivitiesTable>> {
+  return listPage<ActivitiesTable>(
+    liveActivities(ws),
+    'activities',
+    activitySpec,
+    params,
+    ws.dialect,
+    likeAny('activities', ['body']),
+  );
+}
+
+/** A contact's latest activities, newest first. */
+export async function recentActivities(
+  ws: WorkspaceDb,
+  contactId: string,
+  limit: number,
+): Promise<ActivitiesTable[]> {
+  return ws
+    .selectFrom('activities')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .orderBy('occurred_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}

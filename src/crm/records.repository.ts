@@ -1,0 +1,139 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { WorkspaceDb } from '../store/scoped.js';
+import type { RecordTable } from './kind.js';
+
+/**
+ * SQL shared by every versioned record kind. The table is a parameter, which defeats Kysely's
+ * column inference, so the builders are loosened here — and only here.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see above
+const loose = (builder: unknown) => builder as any;
+
+type Row<T extends RecordTable> = Database[T];
+
+export async function findRecord<T extends RecordTable>(
+  ws: WorkspaceDb,
+  table: T,
+  id: string,
+  state: 'live' | 'any' = 'live',
+): Promise<Row<T> | undefined> {
+  let query = loose(ws.selectFrom(table)).selectAll().where('id', '=', id);
+  if (state === 'live') query = query.where('deleted_at', 'is', null);
+  return query.executeTakeFirst();
+}
+
+export async function findLiveBy<T extends RecordTable>(
+  ws: WorkspaceDb,
+  table: T,
+  column: string,
+  value: unknown,
+): Promise<Row<T> | undefined> {
+  return loose(ws.selectFrom(table))
+    .selectAll()
+    .where(column, '=', value)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+}
+
+/**
+ * Inserts a record; with `unique`, does nothing when a live record already holds that value (a
+ * concurrent upsert won the race). Returns whether the row was inserted.
+ */
+export async function insertRecord<T extends RecordTable>(
+  ws: WorkspaceDb,
+  table: T,
+  row: Omit<Row<T>, 'workspace_id'>,
+  unique?: string,
+): Promise<boolean> {
+  let query = loose(ws.insertInto(table, row as never));
+  if (unique) {
+    query = query.onConflict(
+      // biome-ignore lint/suspicious/noExplicitAny: the conflict builder of a loosened query
+      (oc: any) =>
+        oc
+          .columns(['workspace_id', unique])
+          .where(unique, 'is not', null)
+          .where('deleted_at', 'is', null)
+          .doNothing(),
+    );
+  }
+  const result = await query.executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/**
+ * Writes a change to a live record only if it is still at `version` (the one the change was
+ * computed from), bumping the version; undefined when another writer got there first.
+ */
+export async function updateVersioned<T extends RecordTable>(
+  ws: WorkspaceDb,
+  table: T,
+  id: string,
+  set: Record<string, unknown>,
+  version: number,
+): Promise<Row<T> | undefined> {
+  return loose(ws.updateTable(table))
+    .set({ ...set, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Soft-deletes (deletedAt) or restores (null) a record that is still at `version`. */
+export async function setDeleted<T extends RecordTable>(
+  ws: WorkspaceDb,
+  table: T,
+  id: string,
+  deletedAt: string | null,
+  now: string,
+  version: number,
+): Promise<Row<T> | undefined> {
+  return loose(ws.updateTable(table))
+    .set({ deleted_at: deletedAt, updated_at: now, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where('deleted_at', deletedAt === null ? 'is not' : 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Which of these ids name soft-deleted records. */
+export async function deletedAmong(ws: WorkspaceDb, table: RecordTable, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows: { id: string }[] = await loose(ws.selectFrom(table))
+    .select('id')
+    .where('id', 'in', ids)
+    .where('deleted_at', 'is not', null)
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/** How many rows of `from` refer to `id` through `column` (live rows only, where rows can be deleted). */
+export async function countReferences(
+  ws: WorkspaceDb,
+  from: RecordTable | 'activities',
+  column: string,
+  id: string,
+): Promise<number> {
+  let query = loose(ws.selectFrom(from)).select(sql<number>`count(*)`.as('n')).where(column, '=', id);
+  if (from !== 'activities') query = query.where('deleted_at', 'is', null);
+  const row: { n: number | string } = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * A plain case-insensitive substring match over some text columns: the interim `search=` until
+ * full-text search lands for every kind.
+ */
+export function likeAny(table: string, columns: readonly string[]): (term: string) => RawBuilder<boolean> {
+  return (term) => {
+    const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const tests = columns.map(
+      (column) => sql<boolean>`lower(${sql.ref(`${table}.${column}`)}) like ${pattern} escape '\\'`,
+    );
+    return sql<boolean>`(${sql.join(tests, sql` or `)})`;
+  };
+}

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { idRef } from '../crm/fields.js';
+import { createOperation, getOperation, searchOperation, updateOperation } from '../crm/record.operations.js';
+import { expectedVersion, recordResult, versionInput } from '../crm/records.js';
+import { findRecord } from '../crm/records.repository.js';
+import { withRefs } from '../crm/refs.js';
+import { missing, updateRecord } from '../crm/write.js';
+import { AppError } from '../errors.js';
+import { defineOperation } from '../operations/define.js';
+import { taskCreate, taskKind, taskSpec, taskWrite, toTaskRecord } from './task.js';
+import { listTasks } from './tasks.repository.js';
+
+export const completeTask = defineOperation({
+  name: 'tasks.complete',
+  summary: 'Mark a task done (completed_at is set); completing a done task changes nothing.',
+  http: { method: 'POST', path: '/tasks/:task_id/complete' },
+  scope: 'write',
+  mutating: true,
+  input: z.strictObject({ task_id: idRef('t'), ...versionInput }),
+  async handler(ctx, input) {
+    const current = await findRecord(ctx.ws, 'tasks', input.task_id);
+    if (!current) throw await missing(ctx, taskKind, input.task_id);
+    if (current.status === 'cancelled') {
+      throw new AppError(
+        'conflict',
+        `task/${current.id} is cancelled`,
+        `reopen it first with PATCH /tasks/${current.id} {"status":"open"}, or leave it cancelled`,
+      );
+    }
+    const { row, changed } = await updateRecord(
+      ctx,
+      taskKind,
+      current.id,
+      { status: 'done' },
+      expectedVersion(input),
+    );
+    const [record] = await withRefs(ctx.ws, 'tasks', [row], toTaskRecord);
+    return recordResult(record!, { meta: [changed ? '# completed' : '# unchanged: already done'] });
+  },
+});
+
+export const taskOperations = [
+  createOperation(taskKind, {
+    summary:
+      'Create a task: title, due_at, notes, links to a contact/deal/company, assignee (agt_… or usr_…).',
+    description:
+      'status starts open; complete it with tasks.complete (POST /tasks/{id}/complete) or PATCH status to done or ' +
+      'cancelled. Links must name live records of this workspace; an agent assignee must be an agent of it.',
+    input: taskCreate,
+  }),
+  getOperation(taskKind),
+  updateOperation(taskKind, taskWrite),
+  searchOperation(taskKind, taskSpec, listTasks, 'title and notes', 'tasks.list'),
+  completeTask,
+];
