@@ -5,13 +5,22 @@ import { AppError, isAppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
+import { clientIp, refuseTokenInQuery } from './client.js';
 import { helpText } from './help.js';
 import { openApiDocument } from './openapi.js';
 import { allPaths, methodsForPath } from './paths.js';
+import { enforceRequestLimit } from './ratelimit.js';
 import { type Format, type Rendered, type ResponseMeta, renderError, renderSuccess } from './render.js';
 import { collectInput, negotiateFormat, requestIdFrom } from './request.js';
 
-type Env = { Variables: { requestId: string; format: Format; operationName: string | null } };
+type Env = {
+  Variables: {
+    requestId: string;
+    format: Format;
+    operationName: string | null;
+    rateLimitHeaders: Record<string, string> | null;
+  };
+};
 
 function respond(rendered: Rendered, requestId: string): Response {
   return new Response(rendered.body, {
@@ -40,7 +49,11 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     );
     c.set('format', negotiateFormat(c));
     c.set('operationName', null);
+    c.set('rateLimitHeaders', null);
     await next();
+    for (const [name, value] of Object.entries(c.get('rateLimitHeaders') ?? {})) {
+      if (!c.res.headers.has(name)) c.header(name, value);
+    }
     c.header('x-request-id', c.get('requestId'));
     c.header('x-content-type-options', 'nosniff');
     services.logger.info(
@@ -70,6 +83,11 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       },
     }),
   );
+
+  app.use('*', async (c, next) => {
+    refuseTokenInQuery(new URL(c.req.url));
+    await next();
+  });
 
   app.get('/healthz', (c) => c.text('ok\n'));
   app.get('/readyz', async (c) => {
@@ -101,6 +119,8 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       }
       const caller =
         operation.auth === 'none' ? null : await authenticate(services, c.req.header('authorization'));
+      const ip = clientIp(c, services.config.trustProxy);
+      c.set('rateLimitHeaders', await enforceRequestLimit(services, caller, ip));
       const input = await collectInput(c, operation);
       const idempotencyKey = c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
       const result = await runOperation(services, operation, input, {
@@ -109,6 +129,8 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
         idempotencyKey,
         toolName,
         reason: c.req.header('x-reason') ?? null,
+        clientIp: ip,
+        escalationCode: c.req.header('x-escalation-code') ?? null,
       });
       return respond(renderSuccess(result, { ...meta(c), idempotencyKey }), c.get('requestId'));
     });

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../audit/audit.repository.js';
+import { assertScope } from '../auth/scopes.js';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
@@ -13,6 +14,8 @@ export interface CallMeta {
   idempotencyKey: string | null;
   toolName: string | null;
   reason: string | null;
+  clientIp?: string | null;
+  escalationCode?: string | null;
 }
 
 export const ALLOWED = { decision: 'allow', reason_code: 'policy.allowed' } as const;
@@ -31,19 +34,14 @@ export async function runOperation(
   const { caller } = meta;
   if (operation.auth !== 'none') {
     if (!caller) throw new AppError('auth_required', 'this operation needs a bearer token', loginHint);
-    if (!caller.scopes.includes(operation.scope)) {
-      throw new AppError(
-        'forbidden',
-        `${operation.name} needs the ${operation.scope} scope; this token has ${caller.scopes.join(', ') || 'none'}`,
-        'use a token with that scope (mint one with POST /tokens if your role allows it)',
-      );
-    }
+    assertScope(operation, caller);
   }
 
   const { input, reason } = takeReason(operation, rawInput, meta.reason);
   const parsed = operation.input.safeParse(input);
   if (!parsed.success) throw invalidInput(operation, parsed.error);
 
+  const afterCommit: (() => Promise<void>)[] = [];
   const run = async (db: Kysely<Database> | Transaction<Database>) => {
     const audits: AuditEntry[] = [];
     const ctx: OperationContext = {
@@ -55,7 +53,10 @@ export async function runOperation(
       idempotencyKey: meta.idempotencyKey,
       reason,
       now: services.clock.now().toISOString(),
+      clientIp: meta.clientIp ?? null,
+      escalationCode: meta.escalationCode ?? null,
       audit: (entry) => audits.push(entry),
+      afterCommit: (task) => afterCommit.push(task),
     };
     const result = await operation.handler(ctx, parsed.data);
     for (const entry of audits) {
@@ -69,8 +70,12 @@ export async function runOperation(
     return result;
   };
 
-  if (!operation.mutating) return run(services.store.db);
-  return services.store.db.transaction().execute(run);
+  const result = operation.mutating
+    ? await services.store.db.transaction().execute(run)
+    : await run(services.store.db);
+  for (const task of afterCommit) await task();
+  if (result.error) throw result.error;
+  return result;
 }
 
 export const loginHint =
