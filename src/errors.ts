@@ -30,7 +30,8 @@ export const ERROR_CODES = {
   },
   escalation_required: {
     status: 403,
-    meaning: 'A sensitive action needs a fresh code emailed to your human; repeat it with ?code= or X-Escalation-Code.',
+    meaning:
+      'A sensitive action needs a fresh code emailed to your human; repeat it with ?code= or X-Escalation-Code.',
   },
   not_found: { status: 404, meaning: 'No such record in this workspace, or no such route.' },
   method_not_allowed: { status: 405, meaning: 'The route exists but not with this HTTP method.' },

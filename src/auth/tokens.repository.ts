@@ -79,7 +79,12 @@ export async function revokeToken(db: Db, id: string, now: string): Promise<bool
 }
 
 /** Ends every session a user holds in one workspace (removal from it). */
-export async function revokeUserTokensIn(db: Db, workspaceId: string, userId: string, now: string): Promise<void> {
+export async function revokeUserTokensIn(
+  db: Db,
+  workspaceId: string,
+  userId: string,
+  now: string,
+): Promise<void> {
   await db
     .updateTable('tokens')
     .set({ revoked_at: now })

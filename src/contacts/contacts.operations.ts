@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idRef, mergeCustom } from '../crm/fields.js';
 import { AppError, notFound } from '../errors.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
+import { chargePlanUsage, releasePlanUsage } from '../plans/usage.js';
 import { listInput } from '../query/input.js';
 import type { ContactsTable } from '../store/schema.js';
 import { type ContactChanges, contactWrite, toContactRecord } from './contact.js';
@@ -110,10 +111,12 @@ export const createContact = defineOperation({
         deleted_at: null,
       };
       const { workspace_id: _, ...values } = row;
+      await chargePlanUsage(ctx, 'contacts');
       if (await insertContact(ctx.ws, values)) {
         ctx.audit({ target: `contact/${id}`, changes: diff(undefined, columns) });
         return { status: 201, data: toContactRecord(row), meta: ['# created'] };
       }
+      await releasePlanUsage(ctx, 'contacts');
     }
     // Either the email was known, or a concurrent request created it between our read and insert.
     const current = existing ?? (await findContactByEmail(ctx.ws, input.email!));

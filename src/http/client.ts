@@ -16,7 +16,15 @@ export function clientIp(c: Context, trustProxy: boolean): string | null {
   return env?.incoming?.socket?.remoteAddress ?? null;
 }
 
-const TOKEN_PARAMS = new Set(['token', 'access_token', 'bearer', 'api_key', 'apikey', 'auth', 'authorization']);
+const TOKEN_PARAMS = new Set([
+  'token',
+  'access_token',
+  'bearer',
+  'api_key',
+  'apikey',
+  'auth',
+  'authorization',
+]);
 const TOKEN_SHAPE = /(^|[^A-Za-z0-9_])ck_[A-Za-z0-9_-]{43}/;
 
 /**

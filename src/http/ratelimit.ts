@@ -23,7 +23,8 @@ export async function enforceRequestLimit(
       limit: plan.requestsPerMinute,
       windowSeconds: 60,
     });
-    if (!state.allowed) throw rateLimited(state, `${plan.requestsPerMinute} requests per minute per token (${plan.name} plan)`);
+    if (!state.allowed)
+      throw rateLimited(state, `${plan.requestsPerMinute} requests per minute per token (${plan.name} plan)`);
   } else {
     state = await hit(services.store.db, now, {
       policy: 'ip',
@@ -33,7 +34,10 @@ export async function enforceRequestLimit(
       windowSeconds: 60,
     });
     if (!state.allowed) {
-      throw rateLimited(state, `${services.config.rateLimitIpPerMinute} unauthenticated requests per minute per address`);
+      throw rateLimited(
+        state,
+        `${services.config.rateLimitIpPerMinute} unauthenticated requests per minute per address`,
+      );
     }
   }
   return state.headers;

@@ -22,7 +22,10 @@ export interface Mailer {
  * SMTP through nodemailer when SMTP_URL is set; otherwise each message becomes an .eml file in
  * DATA_DIR/outbox/ and a log line names the file (never its content: it may hold a code).
  */
-export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'>, logger: Logger): Mailer {
+export function createMailer(
+  config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir'>,
+  logger: Logger,
+): Mailer {
   if (config.smtpUrl) return smtpMailer(config.smtpUrl, config.mailFrom, logger);
   return outboxMailer(path.join(config.dataDir, 'outbox'), config.mailFrom, logger);
 }

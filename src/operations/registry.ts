@@ -1,9 +1,24 @@
 import { bootstrapAgent } from '../agents/bootstrap.operations.js';
+import { authOperations } from '../auth/auth.operations.js';
+import { tokenOperations } from '../auth/tokens.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
+import { humanOperations } from '../people/humans.operations.js';
+import { whoami } from '../people/whoami.operations.js';
+import { memberOperations } from '../workspaces/members.operations.js';
+import { workspaceOperations } from '../workspaces/workspaces.operations.js';
 import type { AnyOperation } from './define.js';
 
 /** Every operation of the product. Each surface (REST, tools, MCP, catalog, /help) is built from this list. */
-export const operations: readonly AnyOperation[] = [bootstrapAgent, ...contactOperations];
+export const operations: readonly AnyOperation[] = [
+  bootstrapAgent,
+  ...authOperations,
+  whoami,
+  ...tokenOperations,
+  ...workspaceOperations,
+  ...memberOperations,
+  ...humanOperations,
+  ...contactOperations,
+];
 
 export function findOperation(name: string): AnyOperation | undefined {
   return operations.find((operation) => operation.name === name);

@@ -30,7 +30,11 @@ let hitsSinceSweep = 0;
  * Counts a hit against a fixed-window limit stored in the database, so every server process sees
  * the same count. Pass the operation's transaction when inside one (SQLite has one connection).
  */
-export async function hit(db: Kysely<Database> | Transaction<Database>, now: Date, limit: Limit): Promise<LimitState> {
+export async function hit(
+  db: Kysely<Database> | Transaction<Database>,
+  now: Date,
+  limit: Limit,
+): Promise<LimitState> {
   const windowMs = limit.windowSeconds * 1000;
   const start = Math.floor(now.getTime() / windowMs) * windowMs;
   const end = start + windowMs;
@@ -58,7 +62,8 @@ export function rateLimited(state: LimitState, what: string, hint?: string): App
   return new AppError(
     'rate_limited',
     `too many requests: ${what}; the limit resets in ${state.resetSeconds}s`,
-    hint ?? `wait ${state.resetSeconds} seconds (Retry-After), then retry; pace requests by the RateLimit header`,
+    hint ??
+      `wait ${state.resetSeconds} seconds (Retry-After), then retry; pace requests by the RateLimit header`,
     { headers: { ...state.headers, 'retry-after': String(state.resetSeconds) } },
   );
 }

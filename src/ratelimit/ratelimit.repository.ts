@@ -7,12 +7,7 @@ type Db = Kysely<Database> | Transaction<Database>;
  * Counts one hit in a fixed window with a single statement, so concurrent processes on the same
  * database agree: a new window restarts the count at 1. Returns the hits so far in this window.
  */
-export async function countHit(
-  db: Db,
-  key: string,
-  windowStart: string,
-  expiresAt: string,
-): Promise<number> {
+export async function countHit(db: Db, key: string, windowStart: string, expiresAt: string): Promise<number> {
   const row = await db
     .insertInto('rate_limits')
     .values({ key, window_start: windowStart, hits: 1, expires_at: expiresAt })

@@ -70,7 +70,11 @@ function connectPostgres(url: string): Store {
 /** Applies every pending migration; safe to run from several processes at once. */
 export async function migrateToLatest(store: Store): Promise<string[]> {
   // Issues land in parallel, so a newer migration may be merged before an older-numbered one.
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider, allowUnorderedMigrations: true });
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider,
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
