@@ -70,10 +70,17 @@ function connectPostgres(url: string): Store {
 /** Applies every pending migration; safe to run from several processes at once. */
 export async function migrateToLatest(store: Store): Promise<string[]> {
   // Issues land in parallel, so a newer migration may be merged before an older-numbered one.
+  // Kysely looks for its bookkeeping tables in every schema unless told which one: name ours, so
+  // databases holding several schemas (tests run side by side, one schema each) do not confuse it.
+  const schema =
+    store.dialect.name === 'postgres'
+      ? (await sql<{ name: string }>`select current_schema() as name`.execute(store.db)).rows[0]?.name
+      : undefined;
   const migrator = new Migrator({
     db: store.db,
     provider: migrationProvider,
     allowUnorderedMigrations: true,
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
