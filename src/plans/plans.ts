@@ -45,7 +45,7 @@ export const planOverridesSchema = z
       return z.NEVER;
     }
   })
-  .pipe(z.record(z.enum(Object.keys(DEFAULT_PLANS) as [string, ...string[]]), planOverride))
+  .pipe(z.partialRecord(z.enum(Object.keys(DEFAULT_PLANS) as [string, ...string[]]), planOverride))
   .transform((overrides) => resolvePlans(overrides));
 
 export function resolvePlans(
