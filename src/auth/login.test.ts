@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, DIALECTS, type TestApp } from '../../test/harness.js';
-import { latestCode, outboxMessages, type SmtpMailbox, signIn, startSmtpMailbox } from '../../test/mailbox.js';
+import {
+  latestCode,
+  outboxMessages,
+  type SmtpMailbox,
+  signIn,
+  startSmtpMailbox,
+} from '../../test/mailbox.js';
 
 const MINUTE = 60_000;
 
@@ -18,7 +24,13 @@ describe.each(DIALECTS)('email sign-in on %s', (dialect) => {
 
   const request = (email: string) => call(t.app, 'POST', '/auth/request', { email });
   const verify = (email: string, code: string, token_name?: string) =>
-    call(t.app, 'POST', '/auth/verify', { email, code, ...(token_name ? { token_name } : {}) }, { json: true });
+    call(
+      t.app,
+      'POST',
+      '/auth/verify',
+      { email, code, ...(token_name ? { token_name } : {}) },
+      { json: true },
+    );
 
   it('signs a new person in through a real SMTP server, creating them and a personal sandbox', async () => {
     const requested = await request('Ann@Example.com');

@@ -11,12 +11,18 @@ describe.each(DIALECTS)('step-up codes on %s', (dialect) => {
   let ws: string;
   let catToken: string;
 
-  const req = (method: string, path: string, token: string, body?: unknown, headers?: Record<string, string>) =>
-    call(t.app, method, path, body, { token, json: true, ...(headers ? { headers } : {}) });
+  const req = (
+    method: string,
+    path: string,
+    token: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => call(t.app, method, path, body, { token, json: true, ...(headers ? { headers } : {}) });
   const codeFor = async (email: string) => latestCode(await outboxMessages(t.config.dataDir), email);
   const promote = (who: Person, token: string, suffix = '', headers?: Record<string, string>) =>
     req('POST', `/workspaces/${ws}/members/${who.userId}/role${suffix}`, token, { role: 'admin' }, headers);
-  const demote = (who: Person) => req('POST', `/workspaces/${ws}/members/${who.userId}/role`, ann.token, { role: 'member' });
+  const demote = (who: Person) =>
+    req('POST', `/workspaces/${ws}/members/${who.userId}/role`, ann.token, { role: 'member' });
 
   async function join(email: string): Promise<Person> {
     await signIn(t.app, t.config.dataDir, email);
@@ -95,7 +101,10 @@ describe.each(DIALECTS)('step-up codes on %s', (dialect) => {
     t.clock.advance(10 * 60_000 + 1000);
     expect((await promote(dan, ann.token, `?code=${code}`)).status).toBe(400);
 
-    await req('POST', `/workspaces/${ws}/invites`, ann.token, { email: 'new-admin@example.com', role: 'admin' });
+    await req('POST', `/workspaces/${ws}/invites`, ann.token, {
+      email: 'new-admin@example.com',
+      role: 'admin',
+    });
     const inviteCode = await codeFor(ann.email);
     const changed = await req('POST', `/workspaces/${ws}/invites?code=${inviteCode}`, ann.token, {
       email: 'someone-else@example.com',

@@ -44,7 +44,13 @@ describe.each(DIALECTS)('tokens on %s', (dialect) => {
     expect(write.json.error.code).toBe('scope_insufficient');
     expect(write.json.error.hint).toBeTruthy();
 
-    const widen = await call(t.app, 'POST', '/tokens', { token_name: 'w', scopes: 'read,write' }, { token: reader, json: true });
+    const widen = await call(
+      t.app,
+      'POST',
+      '/tokens',
+      { token_name: 'w', scopes: 'read,write' },
+      { token: reader, json: true },
+    );
     expect(widen.status).toBe(403);
     expect(widen.json.error.code).toBe('scope_insufficient');
 
@@ -59,12 +65,21 @@ describe.each(DIALECTS)('tokens on %s', (dialect) => {
     expect(invite.json.error.code).toBe('scope_insufficient');
   });
 
-  it('revokes a token at once; revoking it again or someone else\'s is not found', async () => {
-    const minted = await call(t.app, 'POST', '/tokens', { token_name: 'temp' }, { token: ann.token, json: true });
+  it("revokes a token at once; revoking it again or someone else's is not found", async () => {
+    const minted = await call(
+      t.app,
+      'POST',
+      '/tokens',
+      { token_name: 'temp' },
+      { token: ann.token, json: true },
+    );
     const temp = minted.json.data;
     expect((await get('/whoami', temp.token)).status).toBe(200);
 
-    const byBob = await call(t.app, 'DELETE', `/tokens/${temp.id}`, undefined, { token: bob.token, json: true });
+    const byBob = await call(t.app, 'DELETE', `/tokens/${temp.id}`, undefined, {
+      token: bob.token,
+      json: true,
+    });
     expect(byBob.status).toBe(404);
     expect((await get('/whoami', temp.token)).status).toBe(200);
 
@@ -75,7 +90,9 @@ describe.each(DIALECTS)('tokens on %s', (dialect) => {
     expect(after.status).toBe(401);
     expect(after.json.error.code).toBe('invalid_token');
     expect(after.json.error.hint).toMatch(/auth\/request/);
-    expect((await call(t.app, 'DELETE', `/tokens/${temp.id}`, undefined, { token: ann.token })).status).toBe(404);
+    expect((await call(t.app, 'DELETE', `/tokens/${temp.id}`, undefined, { token: ann.token })).status).toBe(
+      404,
+    );
   });
 
   it('answers 401 auth_required and invalid_token with the login hint', async () => {
@@ -92,16 +109,20 @@ describe.each(DIALECTS)('tokens on %s', (dialect) => {
     const inQuery = await call(t.app, 'GET', `/whoami?access_token=${ann.token}`, undefined, { json: true });
     expect(inQuery.status).toBe(400);
     expect(inQuery.json.error.message).toMatch(/query string/);
-    const disguised = await call(t.app, 'GET', `/contacts?search=${ann.token}`, undefined, { token: ann.token });
+    const disguised = await call(t.app, 'GET', `/contacts?search=${ann.token}`, undefined, {
+      token: ann.token,
+    });
     expect(disguised.status).toBe(400);
   });
 
   it('expires an idle token, renews one in use, and enforces the absolute cap', async () => {
     const clock = t.clock;
-    const idle = (await call(t.app, 'POST', '/tokens', { token_name: 'idle' }, { token: ann.token, json: true })).json
-      .data.token as string;
-    const busy = (await call(t.app, 'POST', '/tokens', { token_name: 'busy' }, { token: ann.token, json: true })).json
-      .data.token as string;
+    const idle = (
+      await call(t.app, 'POST', '/tokens', { token_name: 'idle' }, { token: ann.token, json: true })
+    ).json.data.token as string;
+    const busy = (
+      await call(t.app, 'POST', '/tokens', { token_name: 'busy' }, { token: ann.token, json: true })
+    ).json.data.token as string;
     for (let i = 0; i < 3; i++) {
       clock.advance(20 * DAY);
       expect((await get('/whoami', busy)).status).toBe(200);
@@ -111,7 +132,13 @@ describe.each(DIALECTS)('tokens on %s', (dialect) => {
     expect(expired.json.error.code).toBe('token_expired');
 
     const short = (
-      await call(t.app, 'POST', '/tokens', { token_name: 'short', expires_in_seconds: 3600 }, { token: busy, json: true })
+      await call(
+        t.app,
+        'POST',
+        '/tokens',
+        { token_name: 'short', expires_in_seconds: 3600 },
+        { token: busy, json: true },
+      )
     ).json.data.token as string;
     clock.advance(59 * MINUTE);
     expect((await get('/whoami', short)).status).toBe(200);
@@ -124,8 +151,13 @@ describe.each(DIALECTS)('tokens on %s', (dialect) => {
 
   it('writes last_used_at at most once a minute', async () => {
     const read = async () =>
-      (await t.store.db.selectFrom('tokens').select('last_used_at').where('id', '=', ann.tokenId).executeTakeFirstOrThrow())
-        .last_used_at;
+      (
+        await t.store.db
+          .selectFrom('tokens')
+          .select('last_used_at')
+          .where('id', '=', ann.tokenId)
+          .executeTakeFirstOrThrow()
+      ).last_used_at;
     const before = await read();
     t.clock.advance(30_000);
     await get('/whoami', ann.token);
@@ -143,6 +175,8 @@ describe.each(DIALECTS)('tokens on %s', (dialect) => {
     expect(forbidden.status).toBe(403);
     const all = await get('/tokens?all=true', ann.token);
     expect(all.status).toBe(200);
-    expect(all.json.data.every((row: { workspace_id: string }) => row.workspace_id === ann.workspaceId)).toBe(true);
+    expect(all.json.data.every((row: { workspace_id: string }) => row.workspace_id === ann.workspaceId)).toBe(
+      true,
+    );
   });
 });

@@ -40,7 +40,8 @@ function smtpMailer(url: string, from: string, logger: Logger): Mailer {
         logger.error({ err: error, to: message.to }, 'mail delivery failed');
         throw mailFailed();
       }
-      logger.info({ to: message.to, subject: message.subject }, 'mail sent');
+      // Never the subject or body: they may hold a code.
+      logger.info({ to: message.to }, 'mail sent');
     },
   };
 }
@@ -60,7 +61,8 @@ function outboxMailer(directory: string, from: string, logger: Logger): Mailer {
         logger.error({ err: error, file }, 'could not write mail to the outbox');
         throw mailFailed();
       }
-      logger.info({ to: message.to, subject: message.subject, file }, `mail written to ${file}`);
+      // Never the subject or body: they may hold a code. Only where to find the message.
+      logger.info({ to: message.to, file }, `mail written to ${file}`);
     },
   };
 }

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Agent, bootstrapAgent, call, createTestApp, DIALECTS, type TestApp } from '../../test/harness.js';
+import {
+  type Agent,
+  bootstrapAgent,
+  call,
+  createTestApp,
+  DIALECTS,
+  type TestApp,
+} from '../../test/harness.js';
 import { latestCode, type Mail, type SmtpMailbox, startSmtpMailbox } from '../../test/mailbox.js';
 
 describe.each(DIALECTS)('an agent invites its human on %s', (dialect) => {
@@ -65,7 +72,13 @@ describe.each(DIALECTS)('an agent invites its human on %s', (dialect) => {
       { json: true },
     );
     expect(wrong.status).toBe(400);
-    const accepted = await call(t.app, 'POST', '/human/invites/accept', { invite: secret, code }, { json: true });
+    const accepted = await call(
+      t.app,
+      'POST',
+      '/human/invites/accept',
+      { invite: secret, code },
+      { json: true },
+    );
     expect(accepted.status).toBe(201);
     expect(accepted.json.data.billing_owner).toBe(true);
     expect(accepted.json.data.role).toBe('admin');
@@ -73,12 +86,22 @@ describe.each(DIALECTS)('an agent invites its human on %s', (dialect) => {
     expect(accepted.json.data.plan).toBe('sandbox');
 
     const human = accepted.json.data.token as string;
-    const members = await call(t.app, 'GET', `/workspaces/${agent.workspaceId}/members`, undefined, { token: human });
-    expect(members.text).toMatch(/^user\/usr_\w+ email=alex@example.com name=Alex role=admin billing_owner=true/m);
+    const members = await call(t.app, 'GET', `/workspaces/${agent.workspaceId}/members`, undefined, {
+      token: human,
+    });
+    expect(members.text).toMatch(
+      /^user\/usr_\w+ email=alex@example.com name=Alex role=admin billing_owner=true/m,
+    );
     const after = await call(t.app, 'GET', '/whoami', undefined, { token: agent.token });
     expect(after.text).toMatch(/billing_owner=user\/usr_/);
 
-    const again = await call(t.app, 'POST', '/human/invites/accept', { invite: secret, code }, { json: true });
+    const again = await call(
+      t.app,
+      'POST',
+      '/human/invites/accept',
+      { invite: secret, code },
+      { json: true },
+    );
     expect(again.status).toBe(410);
     expect(again.json.error.code).toBe('invite_invalid');
     expect(again.json.error.details.state).toBe('accepted');
@@ -91,7 +114,13 @@ describe.each(DIALECTS)('an agent invites its human on %s', (dialect) => {
     expect(twice.status).toBe(409);
 
     // Step-up for this workspace now goes to the human.
-    const bob = await call(t.app, 'POST', `/workspaces/${agent.workspaceId}/invites`, { email: 'bob@example.com' }, { token: human });
+    const bob = await call(
+      t.app,
+      'POST',
+      `/workspaces/${agent.workspaceId}/invites`,
+      { email: 'bob@example.com' },
+      { token: human },
+    );
     expect(bob.status).toBe(201);
   });
 
@@ -105,7 +134,13 @@ describe.each(DIALECTS)('an agent invites its human on %s', (dialect) => {
     const replaced = await call(t.app, 'POST', '/human/invites/accept', { invite: first }, { json: true });
     expect(replaced.status).toBe(410);
     expect(replaced.json.error.details.state).toBe('revoked');
-    const unknown = await call(t.app, 'POST', '/human/invites/inspect', { invite: `hi_${'x'.repeat(43)}` }, { json: true });
+    const unknown = await call(
+      t.app,
+      'POST',
+      '/human/invites/inspect',
+      { invite: `hi_${'x'.repeat(43)}` },
+      { json: true },
+    );
     expect(unknown.status).toBe(410);
     t.clock.advance(7 * 24 * 3600 * 1000 + 1000);
     const expired = await call(t.app, 'POST', '/human/invites/accept', { invite: second }, { json: true });

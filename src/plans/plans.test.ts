@@ -17,10 +17,16 @@ describe.each(DIALECTS)('plan caps on %s', (dialect) => {
       const apps = other ? [t.app, other.app] : [t.app];
       const replies = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          call(apps[i % apps.length]!, 'POST', '/contacts', { name: `C${i}`, email: `c${i}@acme.com` }, {
-            token: agent.token,
-            json: true,
-          }),
+          call(
+            apps[i % apps.length]!,
+            'POST',
+            '/contacts',
+            { name: `C${i}`, email: `c${i}@acme.com` },
+            {
+              token: agent.token,
+              json: true,
+            },
+          ),
         ),
       );
       const statuses = replies.map((r) => r.status);
@@ -46,7 +52,9 @@ describe.each(DIALECTS)('plan caps on %s', (dialect) => {
   it('counts contacts that existed before the counter did', async () => {
     const agent = await bootstrapAgent(t.app, 'legacy');
     for (let i = 0; i < 3; i++) {
-      expect((await call(t.app, 'POST', '/contacts', { name: `L${i}` }, { token: agent.token })).status).toBe(201);
+      expect((await call(t.app, 'POST', '/contacts', { name: `L${i}` }, { token: agent.token })).status).toBe(
+        201,
+      );
     }
     await t.store.db.deleteFrom('usage_counters').where('workspace_id', '=', agent.workspaceId).execute();
     const who = await call(t.app, 'GET', '/whoami', undefined, { token: agent.token });

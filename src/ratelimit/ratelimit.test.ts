@@ -20,7 +20,8 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
     const first = await call(t.app, 'GET', '/whoami', undefined, { token: agent.token });
     expect(first.headers.get('ratelimit-policy')).toBe('"token";q=5;w=60');
     expect(first.headers.get('ratelimit')).toMatch(/^"token";r=4;t=\d+$/);
-    for (let i = 0; i < 4; i++) expect((await call(t.app, 'GET', '/contacts', undefined, { token: agent.token })).status).toBe(200);
+    for (let i = 0; i < 4; i++)
+      expect((await call(t.app, 'GET', '/contacts', undefined, { token: agent.token })).status).toBe(200);
     const limited = await call(t.app, 'GET', '/contacts', undefined, { token: agent.token, json: true });
     expect(limited.status).toBe(429);
     expect(limited.json.error.code).toBe('rate_limited');

@@ -56,11 +56,19 @@ describe.each(DIALECTS)('workspaces and members on %s', (dialect) => {
     await req('POST', `/workspaces/${team}/invites`, adminTeamToken, { email: 'later@example.com' });
     const mail = (await outboxMessages(t.config.dataDir)).filter((m) => m.to === 'later@example.com').at(-1)!;
     expect(mail.text).toMatch(/auth\/request/);
-    const members = await call(t.app, 'GET', `/workspaces/${team}/members`, undefined, { token: memberTeamToken });
+    const members = await call(t.app, 'GET', `/workspaces/${team}/members`, undefined, {
+      token: memberTeamToken,
+    });
     expect(members.status).toBe(200);
-    expect(members.text).toMatch(new RegExp(`^user/${admin.userId} email=admin@example.com role=admin billing_owner=true`, 'm'));
-    expect(members.text).toMatch(new RegExp(`^user/${member.userId} email=member@example.com role=member`, 'm'));
-    expect(members.text).toMatch(/^invite\/inv_\w+ email=later@example.com role=member kind=member status=pending/m);
+    expect(members.text).toMatch(
+      new RegExp(`^user/${admin.userId} email=admin@example.com role=admin billing_owner=true`, 'm'),
+    );
+    expect(members.text).toMatch(
+      new RegExp(`^user/${member.userId} email=member@example.com role=member`, 'm'),
+    );
+    expect(members.text).toMatch(
+      /^invite\/inv_\w+ email=later@example.com role=member kind=member status=pending/m,
+    );
   });
 
   it('refuses every admin-only route to a member with 403', async () => {
@@ -81,14 +89,17 @@ describe.each(DIALECTS)('workspaces and members on %s', (dialect) => {
       expect(reply.json.error.code).toBe('forbidden');
     }
     const agent = await bootstrapAgent(t.app, 'agent_x');
-    const byAgent = await req('POST', `/workspaces/${agent.workspaceId}/invites`, agent.token, { email: 'q@example.com' });
+    const byAgent = await req('POST', `/workspaces/${agent.workspaceId}/invites`, agent.token, {
+      email: 'q@example.com',
+    });
     expect(byAgent.status).toBe(403);
     const members = await req('GET', `/workspaces/${team}/members`, adminTeamToken);
     expect(members.json.data.filter((r: { role?: string }) => r.role === 'admin')).toHaveLength(1);
   });
 
-  it('answers 404 for another workspace\'s ids on every route, and changes nothing', async () => {
-    const snapshot = async () => JSON.stringify((await req('GET', `/workspaces/${team}/members`, adminTeamToken)).json.data);
+  it("answers 404 for another workspace's ids on every route, and changes nothing", async () => {
+    const snapshot = async () =>
+      JSON.stringify((await req('GET', `/workspaces/${team}/members`, adminTeamToken)).json.data);
     const before = await snapshot();
     const invite = (await req('GET', `/workspaces/${team}/members`, adminTeamToken)).json.data.find(
       (r: { handle: string }) => r.handle.startsWith('invite/'),
@@ -102,7 +113,11 @@ describe.each(DIALECTS)('workspaces and members on %s', (dialect) => {
       ['DELETE', `/workspaces/${team}/members/${member.userId}`],
       ['DELETE', `/workspaces/${team}/invites/${invite.id}`],
       ['DELETE', `/workspaces/${team}`],
-      ['POST', '/agent-invite-human', { workspace_id: team, agent_id: 'agt_0000000000000000', human_email: 'e@example.com' }],
+      [
+        'POST',
+        '/agent-invite-human',
+        { workspace_id: team, agent_id: 'agt_0000000000000000', human_email: 'e@example.com' },
+      ],
       ['DELETE', `/tokens/${admin.tokenId}`],
     ];
     for (const [method, path, body] of attempts) {
@@ -111,7 +126,11 @@ describe.each(DIALECTS)('workspaces and members on %s', (dialect) => {
       expect(reply.json.error.code).toBe('not_found');
     }
     // The outsider's own workspace id with the team's member id: not found either.
-    const crossed = await req('DELETE', `/workspaces/${outsider.workspaceId}/members/${member.userId}`, outsider.token);
+    const crossed = await req(
+      'DELETE',
+      `/workspaces/${outsider.workspaceId}/members/${member.userId}`,
+      outsider.token,
+    );
     expect(crossed.status).toBe(404);
     expect(await snapshot()).toBe(before);
     expect((await req('GET', '/whoami', adminTeamToken)).status).toBe(200);
@@ -124,11 +143,17 @@ describe.each(DIALECTS)('workspaces and members on %s', (dialect) => {
   });
 
   it('keeps the last admin: cannot demote or remove them', async () => {
-    const demote = await req('POST', `/workspaces/${team}/members/${admin.userId}/role`, adminTeamToken, { role: 'member' });
+    const demote = await req('POST', `/workspaces/${team}/members/${admin.userId}/role`, adminTeamToken, {
+      role: 'member',
+    });
     expect(demote.status).toBe(409);
     const remove = await req('DELETE', `/workspaces/${team}/members/${admin.userId}`, adminTeamToken);
     expect(remove.status).toBe(409);
-    const personal = await req('DELETE', `/workspaces/${outsider.workspaceId}/members/${outsider.userId}`, outsider.token);
+    const personal = await req(
+      'DELETE',
+      `/workspaces/${outsider.workspaceId}/members/${outsider.userId}`,
+      outsider.token,
+    );
     expect(personal.status).toBe(409);
   });
 
@@ -145,7 +170,9 @@ describe.each(DIALECTS)('workspaces and members on %s', (dialect) => {
     // The member's existing token (minted as member) does not gain admin; a fresh one does.
     const fresh = (await req('POST', `/workspaces/${team}/tokens`, member.token, {})).json.data;
     expect(fresh.scopes).toEqual(['read', 'write', 'admin']);
-    const demoted = await req('POST', `/workspaces/${team}/members/${member.userId}/role`, adminTeamToken, { role: 'member' });
+    const demoted = await req('POST', `/workspaces/${team}/members/${member.userId}/role`, adminTeamToken, {
+      role: 'member',
+    });
     expect(demoted.status).toBe(200);
     const denied = await req('POST', `/workspaces/${team}/invites`, fresh.token, { email: 'y@example.com' });
     expect(denied.status).toBe(403);
@@ -177,10 +204,14 @@ describe.each(DIALECTS)('workspaces and members on %s', (dialect) => {
     expect(fourth.json.error.message).toMatch(/3 workspaces/);
 
     for (let i = 0; i < 4; i++) {
-      const invited = await req('POST', `/workspaces/${plenty.workspaceId}/invites`, plenty.token, { email: `seat${i}@example.com` });
+      const invited = await req('POST', `/workspaces/${plenty.workspaceId}/invites`, plenty.token, {
+        email: `seat${i}@example.com`,
+      });
       expect(invited.status).toBe(201);
     }
-    const sixth = await req('POST', `/workspaces/${plenty.workspaceId}/invites`, plenty.token, { email: 'seat9@example.com' });
+    const sixth = await req('POST', `/workspaces/${plenty.workspaceId}/invites`, plenty.token, {
+      email: 'seat9@example.com',
+    });
     expect(sixth.status).toBe(403);
     expect(sixth.json.error.code).toBe('plan_limit_reached');
   });
@@ -204,7 +235,9 @@ describe.each(DIALECTS)('workspaces and members on %s', (dialect) => {
         .executeTakeFirstOrThrow();
       expect(Number(rows.n), table.name).toBe(0);
     }
-    expect(await t.store.db.selectFrom('workspaces').where('id', '=', ws).selectAll().executeTakeFirst()).toBeUndefined();
+    expect(
+      await t.store.db.selectFrom('workspaces').where('id', '=', ws).selectAll().executeTakeFirst(),
+    ).toBeUndefined();
     expect((await req('GET', '/whoami', doomedOwner.token)).status).toBe(401);
     // Other tenants are untouched.
     expect((await req('GET', '/whoami', adminTeamToken)).status).toBe(200);
