@@ -30,7 +30,6 @@ export const inviteBillingOwner = defineOperation({
   http: { method: 'POST', path: '/agent-invite-human', aliases: ['/functions/v1/agent-invite-human'] },
   scope: 'write',
   mutating: true,
-  reasonCodes: [],
   input: z.strictObject({
     workspace_id: idRef('wrk'),
     agent_id: idRef('agt'),
