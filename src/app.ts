@@ -2,6 +2,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { type Clock, type IdSource, systemClock, timeOrderedIds } from './ids.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 import { operations } from './operations/registry.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
@@ -12,6 +13,8 @@ export interface AppOptions {
   clock?: Clock;
   ids?: IdSource;
   logger?: Logger;
+  /** Defaults to SMTP (SMTP_URL) or the DATA_DIR/outbox/ folder. */
+  mailer?: Mailer;
 }
 
 export interface App {
@@ -25,12 +28,14 @@ export interface App {
 /** Builds the whole service from its parts; no globals, so tests can run many side by side. */
 export function createApp(options: AppOptions): App {
   const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? pino({ level: options.config.logLevel });
   const services: Services = {
     config: options.config,
     store: options.store,
     clock,
     ids: options.ids ?? timeOrderedIds(clock),
-    logger: options.logger ?? pino({ level: options.config.logLevel }),
+    logger,
+    mailer: options.mailer ?? createMailer(options.config, logger),
   };
   const http = buildHttpApp(services, operations);
   return {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { planOverridesSchema, resolvePlans } from './plans/plans.js';
 
 const durationSeconds = z.coerce.number().int().positive();
 
@@ -29,6 +30,25 @@ const schema = z
     TOKEN_IDLE_TTL_SECONDS: durationSeconds.default(30 * 24 * 3600),
     TOKEN_MAX_TTL_SECONDS: durationSeconds.default(365 * 24 * 3600),
     SHUTDOWN_GRACE_SECONDS: durationSeconds.default(10),
+    /** Sign-in codes: lifetime, wrong tries allowed per email within the failure window, and throttles. */
+    LOGIN_CODE_TTL_SECONDS: durationSeconds.default(600),
+    LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    LOGIN_FAILURE_WINDOW_SECONDS: durationSeconds.default(900),
+    LOGIN_THROTTLE_WINDOW_SECONDS: durationSeconds.default(900),
+    LOGIN_REQUESTS_PER_EMAIL: z.coerce.number().int().min(1).default(5),
+    LOGIN_REQUESTS_PER_IP: z.coerce.number().int().min(1).default(20),
+    LOGIN_VERIFIES_PER_IP: z.coerce.number().int().min(1).default(30),
+    STEP_UP_CODE_TTL_SECONDS: durationSeconds.default(600),
+    INVITE_TTL_SECONDS: durationSeconds.default(7 * 24 * 3600),
+    /** Requests per minute per client IP on routes that need no token (signup, sign-in). */
+    RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    /** Take the client address from the last X-Forwarded-For entry (set when behind one reverse proxy). */
+    TRUST_PROXY: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((value) => value === 'true' || value === '1'),
+    /** JSON: per-plan overrides of caps and request rate, e.g. {"sandbox":{"contacts":5000}}. */
+    PLAN_OVERRIDES: planOverridesSchema.default(resolvePlans({})),
   })
   .transform((env) => ({
     port: env.PORT,
@@ -44,6 +64,18 @@ const schema = z
     tokenIdleTtlSeconds: env.TOKEN_IDLE_TTL_SECONDS,
     tokenMaxTtlSeconds: env.TOKEN_MAX_TTL_SECONDS,
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
+    loginCodeTtlSeconds: env.LOGIN_CODE_TTL_SECONDS,
+    loginMaxFailures: env.LOGIN_MAX_FAILURES,
+    loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+    loginThrottleWindowSeconds: env.LOGIN_THROTTLE_WINDOW_SECONDS,
+    loginRequestsPerEmail: env.LOGIN_REQUESTS_PER_EMAIL,
+    loginRequestsPerIp: env.LOGIN_REQUESTS_PER_IP,
+    loginVerifiesPerIp: env.LOGIN_VERIFIES_PER_IP,
+    stepUpCodeTtlSeconds: env.STEP_UP_CODE_TTL_SECONDS,
+    inviteTtlSeconds: env.INVITE_TTL_SECONDS,
+    rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+    trustProxy: env.TRUST_PROXY,
+    plans: env.PLAN_OVERRIDES,
   }));
 
 export type Config = Readonly<z.output<typeof schema>>;

@@ -14,7 +14,25 @@ export const ERROR_CODES = {
   auth_required: { status: 401, meaning: 'No bearer token was sent.' },
   invalid_token: { status: 401, meaning: 'The bearer token is unknown or revoked.' },
   token_expired: { status: 401, meaning: 'The bearer token expired (inactivity or absolute lifetime).' },
+  invalid_code: {
+    status: 400,
+    meaning: 'The one-time code (sign-in or step-up) is wrong, expired, already used, or for another action.',
+  },
+  invite_invalid: { status: 410, meaning: 'The invite is unknown, expired, revoked, or already accepted.' },
   forbidden: { status: 403, meaning: 'Your role does not allow this action.' },
+  scope_insufficient: {
+    status: 403,
+    meaning: "The token's scopes (read, write, admin) do not include the one this operation needs.",
+  },
+  plan_limit_reached: {
+    status: 403,
+    meaning: "Creating this would pass the workspace plan's cap; do not retry, tell your human.",
+  },
+  escalation_required: {
+    status: 403,
+    meaning:
+      'A sensitive action needs a fresh code emailed to your human; repeat it with ?code= or X-Escalation-Code.',
+  },
   not_found: { status: 404, meaning: 'No such record in this workspace, or no such route.' },
   method_not_allowed: { status: 405, meaning: 'The route exists but not with this HTTP method.' },
   conflict: { status: 409, meaning: 'The change conflicts with the current state of a record.' },
@@ -44,6 +62,10 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, meaning: 'The request body is larger than the server accepts.' },
   unsupported: { status: 422, meaning: 'The request is well-formed but cannot be carried out.' },
   rate_limited: { status: 429, meaning: 'Too many requests; wait for Retry-After seconds.' },
+  too_many_attempts: {
+    status: 429,
+    meaning: 'Too many wrong codes; wait for Retry-After seconds, then request a new code.',
+  },
   internal: { status: 500, meaning: 'An unexpected server error; it is logged with the request id.' },
   unavailable: { status: 503, meaning: 'The server is starting, stopping, or its database is unreachable.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

@@ -39,7 +39,8 @@ export type IdPrefix =
   | 'req'
   | 'aud'
   | 'inv'
-  | 'evt';
+  | 'evt'
+  | 'esc';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Clock, IdSource } from './ids.js';
+import type { Mailer } from './mail/mailer.js';
 import type { Store } from './store/connect.js';
 
 /** Everything an operation may use from the outside world; built once in createApp. */
@@ -10,4 +11,5 @@ export interface Services {
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly logger: Logger;
+  readonly mailer: Mailer;
 }

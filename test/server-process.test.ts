@@ -61,6 +61,7 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
     const server = await startServerProcess(database.env);
     const token = await bootstrap(server.url);
     const acknowledged: string[] = [];
+    const refused: string[] = [];
     const burst = async (i: number) => {
       const reply = await fetch(`${server.url}/contacts`, {
         method: 'POST',
@@ -68,11 +69,13 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
         body: JSON.stringify({ name: `Durable ${i}`, email: `durable${i}@kill.dev` }),
       });
       if (reply.status === 201) acknowledged.push((await body(reply)).data.id);
+      else refused.push(`${reply.status} ${await reply.text()}`);
     };
     for (let round = 0; round < 10; round++)
       await Promise.all(Array.from({ length: 20 }, (_, i) => burst(round * 20 + i)));
     server.child.kill('SIGKILL');
     expect(await server.exited).toBe('SIGKILL');
+    expect(refused).toEqual([]);
     expect(acknowledged).toHaveLength(200);
 
     const restarted = await startServerProcess(database.env);

@@ -54,6 +54,8 @@ export const bootstrapAgent = defineOperation({
       id: workspaceId,
       name: input.workspace_name ?? `${input.agent_name} sandbox`,
       plan: 'sandbox',
+      billing_owner_id: null,
+      created_by: agentId,
       created_at: ctx.now,
       updated_at: ctx.now,
     });

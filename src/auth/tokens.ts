@@ -1,11 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors.js';
 import { hashSecret, newSecret } from '../ids.js';
-import type { Caller, Scope } from '../operations/define.js';
+import type { Caller, Role, Scope } from '../operations/define.js';
 import { loginHint } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
-import type { Database } from '../store/schema.js';
-import { findTokenByHash, insertToken, touchToken } from './tokens.repository.js';
+import type { Database, TokensTable } from '../store/schema.js';
+import { effectiveScopes } from './scopes.js';
+import { findTokenForAuth, insertToken, touchToken } from './tokens.repository.js';
 
 /** A token's inactivity clock is written at most this often, to spare the database. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -29,11 +30,14 @@ export async function issueToken(
     name: string;
     scopes: Scope[];
     now: string;
+    /** An earlier absolute end than the configured cap (never a later one). */
+    expiresAt?: string;
   },
 ): Promise<IssuedToken> {
   const secret = newSecret(TOKEN_PREFIX);
   const id = services.ids.next('tok');
-  const expiresAt = new Date(Date.parse(input.now) + services.config.tokenMaxTtlSeconds * 1000).toISOString();
+  const cap = new Date(Date.parse(input.now) + services.config.tokenMaxTtlSeconds * 1000).toISOString();
+  const expiresAt = input.expiresAt && input.expiresAt < cap ? input.expiresAt : cap;
   await insertToken(db, {
     id,
     workspace_id: input.workspaceId,
@@ -50,6 +54,15 @@ export async function issueToken(
   return { id, secret, expiresAt, scopes: input.scopes };
 }
 
+/** When an idle token dies: its last use plus the inactivity period, or its absolute end. */
+export function tokenDeadline(row: Pick<TokensTable, 'last_used_at' | 'expires_at'>, idleTtlSeconds: number) {
+  const idle = new Date(Date.parse(row.last_used_at) + idleTtlSeconds * 1000).toISOString();
+  return idle < row.expires_at ? idle : row.expires_at;
+}
+
+const unauthorized = (code: 'invalid_token' | 'token_expired', message: string, hint = loginHint) =>
+  new AppError(code, message, hint, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
+
 /** Resolves an Authorization header to a caller, or throws the 401 that explains why not. */
 export async function authenticate(services: Services, authorization: string | undefined): Promise<Caller> {
   if (!authorization) {
@@ -58,40 +71,34 @@ export async function authenticate(services: Services, authorization: string | u
     });
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match) {
-    throw new AppError('invalid_token', 'the Authorization header is not "Bearer <token>"', loginHint, {
-      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
-    });
-  }
+  if (!match) throw unauthorized('invalid_token', 'the Authorization header is not "Bearer <token>"');
   const { db } = services.store;
-  const row = await findTokenByHash(db, hashSecret(match[1]!));
-  if (!row || row.revoked_at) {
-    throw new AppError('invalid_token', 'this token is unknown or was revoked', loginHint, {
-      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
-    });
+  const row = await findTokenForAuth(db, hashSecret(match[1]!));
+  if (!row || row.revoked_at) throw unauthorized('invalid_token', 'this token is unknown or was revoked');
+  if (row.principal_type === 'user' && row.role === null) {
+    throw unauthorized('invalid_token', 'this token belongs to a workspace you are no longer a member of');
   }
   const now = services.clock.now();
-  const idleDeadline = Date.parse(row.last_used_at) + services.config.tokenIdleTtlSeconds * 1000;
-  if (now.getTime() >= idleDeadline || now.getTime() >= Date.parse(row.expires_at)) {
-    throw new AppError(
+  if (now.toISOString() >= tokenDeadline(row, services.config.tokenIdleTtlSeconds)) {
+    throw unauthorized(
       'token_expired',
       'this token expired',
       `${loginHint}; a token in regular use is renewed by each use`,
-      {
-        headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
-      },
     );
   }
   if (now.getTime() - Date.parse(row.last_used_at) >= TOUCH_INTERVAL_MS) {
     const nowIso = now.toISOString();
     await touchToken(db, row.id, nowIso, new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString());
   }
+  const role: Role = row.role ?? 'member';
   return {
     workspaceId: row.workspace_id,
     principalType: row.principal_type,
     principalId: row.principal_id,
     tokenId: row.id,
     tokenName: row.name,
-    scopes: row.scopes.split(',').filter(Boolean) as Scope[],
+    scopes: effectiveScopes(row.scopes, role),
+    role,
+    plan: row.plan,
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { type AnyOperation, defineOperation, type OperationContext } from '../operations/define.js';
+import { chargePlanUsage, isCapped, releasePlanUsage } from '../plans/usage.js';
 import { CONFIRM_TTL_MINUTES, checkConfirmation, issueConfirmation } from './confirm.js';
 import { idRef } from './fields.js';
 import { handleOf, type RecordKind, type RecordTable } from './kind.js';
@@ -91,6 +92,7 @@ export function lifecycleOperations<T extends RecordTable, R extends { version: 
           if (!row)
             throw new AppError('conflict', `${handle} changed during the request`, 'retry the delete');
           ctx.audit({ target: handle, changes: { deleted_at: [null, ctx.now] }, version: row.version });
+          if (isCapped(kind.table)) await releasePlanUsage(ctx, kind.table);
           const [record] = await withRefs(ctx.ws, kind.table, [row], kind.toRecord);
           const until = restorableUntil(ctx.now);
           return recordResult(
@@ -134,6 +136,7 @@ export function lifecycleOperations<T extends RecordTable, R extends { version: 
           { details: { holder: handleOf(kind, holder.id) } },
         );
       }
+      if (isCapped(kind.table)) await chargePlanUsage(ctx, kind.table);
       const restored = await setDeleted(ctx.ws, kind.table, id, null, ctx.now, row.version);
       if (!restored)
         throw new AppError('conflict', `${handle} changed during the request`, 'retry the restore');

@@ -1,6 +1,7 @@
 import { changesSince } from '../audit/audit.repository.js';
 import { AppError, notFound } from '../errors.js';
 import type { OperationContext } from '../operations/define.js';
+import { chargePlanUsage, isCapped, releasePlanUsage } from '../plans/usage.js';
 import type { Database } from '../store/schema.js';
 import { handleOf, type RecordKind, type RecordTable } from './kind.js';
 import { afterValues, type Columns, columnsFor, diff } from './records.js';
@@ -97,7 +98,12 @@ export async function createRecord<T extends RecordTable>(
     updated_at: ctx.now,
     deleted_at: null,
   } as unknown as Omit<Database[T], 'workspace_id'>;
-  if (!(await insertRecord(ctx.ws, kind.table, row, kind.unique))) return undefined;
+  const capped = isCapped(kind.table) ? kind.table : null;
+  if (capped) await chargePlanUsage(ctx, capped);
+  if (!(await insertRecord(ctx.ws, kind.table, row, kind.unique))) {
+    if (capped) await releasePlanUsage(ctx, capped);
+    return undefined;
+  }
   ctx.audit({ target: handleOf(kind, id), changes: diff(undefined, columns), version: 1 });
   return { ...row, workspace_id: ctx.ws.workspaceId } as Database[T];
 }

@@ -9,13 +9,22 @@ import { AppError, isAppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
+import { clientIp, refuseTokenInQuery } from './client.js';
 import { helpText } from './help.js';
 import { openApiDocument } from './openapi.js';
 import { allPaths, methodsForPath } from './paths.js';
+import { enforceRequestLimit } from './ratelimit.js';
 import { type Format, type Rendered, type ResponseMeta, renderError, renderSuccess } from './render.js';
-import { clientIp, collectInput, negotiateFormat, readJsonBody, requestIdFrom } from './request.js';
+import { collectInput, negotiateFormat, readJsonBody, requestIdFrom } from './request.js';
 
-type Env = { Variables: { requestId: string; format: Format; operationName: string | null } };
+type Env = {
+  Variables: {
+    requestId: string;
+    format: Format;
+    operationName: string | null;
+    rateLimitHeaders: Record<string, string> | null;
+  };
+};
 
 function respond(rendered: Rendered, requestId: string): Response {
   return new Response(rendered.body, {
@@ -44,7 +53,11 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     );
     c.set('format', negotiateFormat(c));
     c.set('operationName', null);
+    c.set('rateLimitHeaders', null);
     await next();
+    for (const [name, value] of Object.entries(c.get('rateLimitHeaders') ?? {})) {
+      if (!c.res.headers.has(name)) c.header(name, value);
+    }
     c.header('x-request-id', c.get('requestId'));
     c.header('x-content-type-options', 'nosniff');
     services.logger.info(
@@ -74,6 +87,11 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       },
     }),
   );
+
+  app.use('*', async (c, next) => {
+    refuseTokenInQuery(new URL(c.req.url));
+    await next();
+  });
 
   app.get('/healthz', (c) => c.text('ok\n'));
   app.get('/readyz', async (c) => {
@@ -119,6 +137,8 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     }
     const caller =
       operation.auth === 'none' ? null : await authenticate(services, c.req.header('authorization'));
+    const ip = clientIp(c, services.config.trustProxy);
+    c.set('rateLimitHeaders', await enforceRequestLimit(services, caller, ip));
     const idempotencyKey = c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
     if (viaTool && operation.mutating && (operation.requiresIdempotencyKey ?? true) && !idempotencyKey) {
       throw new AppError(
@@ -133,7 +153,8 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       idempotencyKey,
       toolName: toolName ?? (viaTool ? operation.name : null),
       reason: c.req.header('x-reason') ?? null,
-      clientIp: clientIp(c),
+      clientIp: ip,
+      escalationCode: c.req.header('x-escalation-code') ?? null,
     });
     return respond(renderSuccess(result, { ...meta(c), idempotencyKey }), c.get('requestId'));
   };

@@ -38,6 +38,17 @@ GET STARTED (agents)
   curl -s -X POST ${base}/contacts -H 'Authorization: Bearer ck_...' \\
        -d '{"name":"Jane Doe","email":"jane@acme.com","stage":"lead"}'
 
+SIGN A PERSON IN (email code; no sign-up form: the first sign-in creates them)
+------------------------------------------------------------------------------
+  curl -s -X POST ${base}/auth/request -d '{"email":"you@example.com"}'
+  (ask the person for the 6-digit code they received)
+  curl -s -X POST ${base}/auth/verify -d '{"email":"you@example.com","code":"123456","token_name":"Claude"}'
+On any 401 (auth_required / invalid_token / token_expired), repeat this flow. Tokens expire
+after 30 days unused; each use renews them. GET /whoami shows role, scopes, plan and usage.
+Promoting to admin and deleting a workspace answer escalation_required and email a code to
+your human: repeat the SAME request with ?code=<code> (or header X-Escalation-Code).
+Agents: invite your human as billing owner with POST /agent-invite-human.
+
 CONVENTIONS
 -----------
 - Request bodies are JSON, whatever the Content-Type says. Send only the fields you change.

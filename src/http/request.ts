@@ -1,4 +1,3 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { AppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
@@ -79,13 +78,4 @@ function conditionalInput(c: Context, known: Set<string>): Record<string, unknow
     );
   }
   return { expected_version: ifMatch };
-}
-
-/** The peer address of the connection ('local' for in-process requests). */
-export function clientIp(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'local';
-  } catch {
-    return 'local';
-  }
 }

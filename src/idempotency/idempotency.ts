@@ -22,7 +22,10 @@ const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
 export type StoredOutcome =
   | { kind: 'result'; result: OperationResult }
-  | { kind: 'error'; error: { code: ErrorCode; message: string; hint: string; details?: ErrorDetails } };
+  | {
+      kind: 'error';
+      error: { code: ErrorCode; message: string; hint: string; details?: ErrorDetails; data?: unknown };
+    };
 
 export function validateKey(key: string): void {
   if (!KEY_FORMAT.test(key)) {
@@ -134,29 +137,32 @@ export async function beginAttempt(
     claim: {
       scope,
       complete: (trx, outcome) => completeKey(trx, scope, seal(scope, outcome)),
-      fail: async (error) => {
-        const outcome: StoredOutcome = {
-          kind: 'error',
-          error: {
-            code: error.code,
-            message: error.message,
-            hint: error.hint,
-            ...(error.details ? { details: error.details } : {}),
-          },
-        };
-        await completeKey(db, scope, seal(scope, outcome));
-      },
+      fail: (error) => completeKey(db, scope, seal(scope, errorOutcome(error))),
       release: () => releaseKey(db, scope),
     },
   };
 }
 
+function errorOutcome(error: AppError): StoredOutcome {
+  const { code, message, hint, details, data } = error;
+  return {
+    kind: 'error',
+    error: { code, message, hint, ...(details ? { details } : {}), ...(data ? { data } : {}) },
+  };
+}
+
+/** What to store for a result: a deferred refusal is stored as the refusal it becomes. */
+export function outcomeOf(result: OperationResult): StoredOutcome {
+  return result.error ? errorOutcome(result.error) : { kind: 'result', result };
+}
+
 /** Turns a stored outcome back into what the first attempt answered. */
 export function replay(outcome: StoredOutcome): OperationResult {
   if (outcome.kind === 'error') {
-    const { code, message, hint, details } = outcome.error;
+    const { code, message, hint, details, data } = outcome.error;
     throw new AppError(code, message, hint, {
       ...(details ? { details } : {}),
+      ...(data ? { data } : {}),
       headers: { 'idempotent-replayed': 'true' },
     });
   }

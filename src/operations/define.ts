@@ -1,10 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
+import type { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 
 export type Scope = 'read' | 'write' | 'admin';
+/** A person's role in a workspace; agents act with the member role. */
+export type Role = 'admin' | 'member';
 export type ApprovalMode = 'never' | 'sometimes' | 'always';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 export type Outcome = 'applied' | 'proposed' | 'denied' | 'error';
@@ -17,7 +20,11 @@ export interface Caller {
   principalId: string;
   tokenId: string;
   tokenName: string;
+  /** The token's scopes, narrowed to what the principal's role allows today. */
   scopes: readonly Scope[];
+  role: Role;
+  /** The workspace's plan name (sandbox, production). */
+  plan: string;
 }
 
 export interface Warning {
@@ -57,8 +64,14 @@ export interface OperationContext {
   readonly reason: string | null;
   /** The request's moment, as stored: fixed-width UTC ISO text. */
   readonly now: string;
+  /** The client's address as the transport saw it (for throttles), or null. */
+  readonly clientIp: string | null;
+  /** A step-up code sent out of band (X-Escalation-Code), or null. */
+  readonly escalationCode: string | null;
   /** Queues an audit row, written in the same transaction as the change. */
   audit(entry: AuditEntry): void;
+  /** Queues work (sending mail) that must happen only once the transaction has committed. */
+  afterCommit(task: () => Promise<void>): void;
 }
 
 export interface OperationResult {
@@ -76,6 +89,11 @@ export interface OperationResult {
   headers?: Record<string, string>;
   /** Replaces the record lines of the text rendering (for non-record answers such as /whoami). */
   text?: string[];
+  /**
+   * A failure to answer with after the transaction commits, for refusals that must leave a trace
+   * (a wrong code counted, a step-up code issued). Writes made before returning it are kept.
+   */
+  error?: AppError;
 }
 
 export interface OperationDefinition<Input extends z.ZodType = z.ZodType> {

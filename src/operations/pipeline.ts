@@ -1,7 +1,15 @@
 import type { Kysely, Transaction } from 'kysely';
 import { writeAudit } from '../audit/audit.repository.js';
+import { assertScope } from '../auth/scopes.js';
 import { AppError, isAppError } from '../errors.js';
-import { beginAttempt, type Claim, replay, requestHash, validateKey } from '../idempotency/idempotency.js';
+import {
+  beginAttempt,
+  type Claim,
+  outcomeOf,
+  replay,
+  requestHash,
+  validateKey,
+} from '../idempotency/idempotency.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import { scopeTo } from '../store/scoped.js';
@@ -14,8 +22,9 @@ export interface CallMeta {
   idempotencyKey: string | null;
   toolName: string | null;
   reason: string | null;
-  /** The client's address, scoping idempotency keys sent before signup. */
-  clientIp?: string;
+  /** The client's address: throttles, and the scope of idempotency keys sent before signup. */
+  clientIp?: string | null;
+  escalationCode?: string | null;
 }
 
 export const ALLOWED = { decision: 'allow', reason_code: 'policy.allowed' } as const;
@@ -34,19 +43,14 @@ export async function runOperation(
   const { caller } = meta;
   if (operation.auth !== 'none') {
     if (!caller) throw new AppError('auth_required', 'this operation needs a bearer token', loginHint);
-    if (!caller.scopes.includes(operation.scope)) {
-      throw new AppError(
-        'forbidden',
-        `${operation.name} needs the ${operation.scope} scope; this token has ${caller.scopes.join(', ') || 'none'}`,
-        'use a token with that scope (mint one with POST /tokens if your role allows it)',
-      );
-    }
+    assertScope(operation, caller);
   }
 
   const { input, reason } = takeReason(operation, rawInput, meta.reason);
   const parsed = operation.input.safeParse(input);
   if (!parsed.success) throw invalidInput(operation, parsed.error);
 
+  const afterCommit: (() => Promise<void>)[] = [];
   const run = async (db: Kysely<Database> | Transaction<Database>) => {
     const audits: AuditEntry[] = [];
     const ctx: OperationContext = {
@@ -58,7 +62,10 @@ export async function runOperation(
       idempotencyKey: meta.idempotencyKey,
       reason,
       now: services.clock.now().toISOString(),
+      clientIp: meta.clientIp ?? null,
+      escalationCode: meta.escalationCode ?? null,
       audit: (entry) => audits.push(entry),
+      afterCommit: (task) => afterCommit.push(task),
     };
     const result = await operation.handler(ctx, parsed.data);
     for (const entry of audits) {
@@ -72,7 +79,13 @@ export async function runOperation(
     return result;
   };
 
-  if (!operation.mutating) return run(services.store.db);
+  /** Sends what waited for the commit (mail), then answers; a deferred refusal is thrown now. */
+  const settle = async (result: OperationResult) => {
+    for (const task of afterCommit) await task();
+    if (result.error) throw result.error;
+    return result;
+  };
+  if (!operation.mutating) return settle(await run(services.store.db));
 
   let claim: Claim | undefined;
   if (meta.idempotencyKey !== null) {
@@ -91,21 +104,24 @@ export async function runOperation(
     if ('replay' in attempt) return replay(attempt.replay);
     claim = attempt.claim;
   }
+  let result: OperationResult;
   try {
-    return await services.store.db.transaction().execute(async (trx) => {
-      const result = await run(trx);
+    result = await services.store.db.transaction().execute(async (trx) => {
+      const outcome = await run(trx);
       // The stored outcome commits with the change: never one without the other.
-      await claim?.complete(trx, { kind: 'result', result });
-      return result;
+      await claim?.complete(trx, outcomeOf(outcome));
+      return outcome;
     });
   } catch (error) {
     // Bookkeeping failures must not hide the original error; a key left in progress goes stale.
-    const settle = claim && isAppError(error) && error.status < 500 ? claim.fail(error) : claim?.release();
-    await settle?.catch((cause: unknown) =>
+    const bookkeeping =
+      claim && isAppError(error) && error.status < 500 ? claim.fail(error) : claim?.release();
+    await bookkeeping?.catch((cause: unknown) =>
       services.logger.error({ err: cause }, 'idempotency bookkeeping failed'),
     );
     throw error;
   }
+  return settle(result);
 }
 
 export const loginHint =

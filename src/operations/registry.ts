@@ -1,16 +1,28 @@
 import { activityOperations } from '../activities/activities.operations.js';
 import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { listAuditOperation } from '../audit/audit.operations.js';
+import { authOperations } from '../auth/auth.operations.js';
+import { tokenOperations } from '../auth/tokens.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
+import { humanOperations } from '../people/humans.operations.js';
+import { whoami } from '../people/whoami.operations.js';
 import { listReminders } from '../reminders/reminders.operations.js';
 import { taskOperations } from '../tasks/tasks.operations.js';
+import { memberOperations } from '../workspaces/members.operations.js';
+import { workspaceOperations } from '../workspaces/workspaces.operations.js';
 import type { AnyOperation } from './define.js';
 
 /** Every operation of the product. Each surface (REST, tools, MCP, catalog, /help) is built from this list. */
 export const operations: readonly AnyOperation[] = [
   bootstrapAgent,
+  ...authOperations,
+  whoami,
+  ...tokenOperations,
+  ...workspaceOperations,
+  ...memberOperations,
+  ...humanOperations,
   ...contactOperations,
   ...companyOperations,
   ...dealOperations,

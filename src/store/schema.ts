@@ -8,6 +8,10 @@ export interface WorkspacesTable {
   id: string;
   name: string;
   plan: string;
+  /** The person who pays (from the agent's invite); production needs one. */
+  billing_owner_id: string | null;
+  /** The user or agent id that created it; a person's workspace cap counts these. */
+  created_by: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -172,6 +176,80 @@ export interface IdempotencyKeysTable {
   expires_at: string;
 }
 
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: 'admin' | 'member';
+  created_at: string;
+  updated_at: string;
+}
+
+export interface InvitesTable {
+  workspace_id: string;
+  id: string;
+  /** `member`: joins at next sign-in; `billing_owner`: accepted through the emailed link. */
+  kind: 'member' | 'billing_owner';
+  email: string;
+  name: string | null;
+  role: 'admin' | 'member';
+  /** SHA-256 of the link secret; only billing-owner invites carry a link. */
+  token_hash: string | null;
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by: string | null;
+  revoked_at: string | null;
+}
+
+/** The latest sign-in code per email; failures carry over to the next code within the window. */
+export interface LoginCodesTable {
+  email: string;
+  code_hash: string | null;
+  expires_at: string | null;
+  used_at: string | null;
+  failures: number;
+  failures_since: string | null;
+  updated_at: string;
+}
+
+export interface StepUpCodesTable {
+  workspace_id: string;
+  id: string;
+  user_id: string;
+  /** SHA-256 of the operation and its exact input: a code confirms that action only. */
+  action_hash: string;
+  /** What the code confirms, in words, for the email and the audit. */
+  action: string;
+  code_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  failures: number;
+}
+
+export interface UsageCountersTable {
+  workspace_id: string;
+  resource: string;
+  used: number;
+  updated_at: string;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: string;
+  hits: number;
+  expires_at: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -184,6 +262,13 @@ export interface Database {
   activities: ActivitiesTable;
   tasks: TasksTable;
   server_keys: ServerKeysTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  invites: InvitesTable;
+  login_codes: LoginCodesTable;
+  step_up_codes: StepUpCodesTable;
+  usage_counters: UsageCountersTable;
+  rate_limits: RateLimitsTable;
 }
 
 /** Tables whose rows belong to one workspace; the scoped handle only reaches these. */

@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as foundation from './0001_foundation.js';
+import * as identity from './0002_identity.js';
 import * as crm from './0003_crm.js';
 import * as governance from './0004_governance.js';
 
@@ -9,8 +10,9 @@ import * as governance from './0004_governance.js';
  */
 const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
-  '0004_governance': governance,
+  '0002_identity': identity,
   '0003_crm': crm,
+  '0004_governance': governance,
 };
 
 export const migrationProvider: MigrationProvider = {

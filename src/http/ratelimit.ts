@@ -1,0 +1,44 @@
+import type { Caller } from '../operations/define.js';
+import { planNamed } from '../plans/plans.js';
+import { hit, type LimitState, rateLimited } from '../ratelimit/limiter.js';
+import type { Services } from '../services.js';
+
+/**
+ * Every operation call counts against one limit before it runs: per token (the plan's request
+ * rate) when authenticated, per client IP for the routes that need no token (signup, sign-in).
+ * Throws the 429; otherwise returns the headers to add to the answer.
+ */
+export async function enforceRequestLimit(
+  services: Services,
+  caller: Caller | null,
+  ip: string | null,
+): Promise<Record<string, string>> {
+  const now = services.clock.now();
+  let state: LimitState;
+  if (caller) {
+    const plan = planNamed(services.config.plans, caller.plan);
+    state = await hit(services.store.db, now, {
+      policy: 'token',
+      key: caller.tokenId,
+      limit: plan.requestsPerMinute,
+      windowSeconds: 60,
+    });
+    if (!state.allowed)
+      throw rateLimited(state, `${plan.requestsPerMinute} requests per minute per token (${plan.name} plan)`);
+  } else {
+    state = await hit(services.store.db, now, {
+      policy: 'ip',
+      // In-process calls (tests, embedding) have no address and share one bucket.
+      key: ip ?? 'unknown',
+      limit: services.config.rateLimitIpPerMinute,
+      windowSeconds: 60,
+    });
+    if (!state.allowed) {
+      throw rateLimited(
+        state,
+        `${services.config.rateLimitIpPerMinute} unauthenticated requests per minute per address`,
+      );
+    }
+  }
+  return state.headers;
+}
