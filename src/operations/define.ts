@@ -45,6 +45,8 @@ export interface AuditEntry {
   changes?: Record<string, [unknown, unknown]> | null;
   /** The target record's version after the change (versioned records only). */
   version?: number | null;
+  /** The change-feed type, when the default (`contact.updated`, or the operation name) is not right. */
+  event?: string;
   /** For operations without a caller (bootstrap): who acted, and in which workspace. */
   actor?: { type: 'agent' | 'user' | 'system'; id: string; workspaceId: string };
 }
@@ -72,6 +74,30 @@ export interface OperationContext {
   audit(entry: AuditEntry): void;
   /** Queues work (sending mail) that must happen only once the transaction has committed. */
   afterCommit(task: () => Promise<void>): void;
+  /** Set while an approved proposal runs: the human's decision stands in for confirmations. */
+  readonly approval: { proposalId: string; decidedBy: string } | null;
+  /**
+   * True when a person drives the call from the human console: their session was opened with an
+   * emailed code moments ago and the form is CSRF-protected, so no second code is asked for.
+   */
+  readonly interactive: boolean;
+}
+
+/**
+ * What a workspace policy says about one call, before it runs. `allow` needs no verdict (return
+ * null); the other decisions stop the operation: `deny` refuses it, `require_approval` stores it
+ * as a proposal that runs once a human approves.
+ */
+export interface Verdict {
+  decision: 'require_approval' | 'deny';
+  reason_code: string;
+  /** One sentence for the human and the agent: what and why. */
+  summary: string;
+  /** The record concerned, and field → [current, proposed] for the approval inbox. */
+  target?: string | null;
+  targetVersion?: number | null;
+  diff?: Record<string, [unknown, unknown]>;
+  nextActions?: NextAction[];
 }
 
 export interface OperationResult {
@@ -121,6 +147,11 @@ export interface OperationDefinition<Input extends z.ZodType = z.ZodType> {
   approval?: ApprovalMode;
   /** Reason codes this operation can return besides the generic ones. */
   reasonCodes?: string[];
+  /**
+   * The workspace policy's say on this call, inside the operation's transaction and before the
+   * handler; null allows it. Not consulted while an approved proposal runs.
+   */
+  policy?(ctx: OperationContext, input: z.output<Input>): Promise<Verdict | null>;
   handler(ctx: OperationContext, input: z.output<Input>): Promise<OperationResult>;
 }
 
