@@ -36,9 +36,13 @@ export async function appendEvent(
 
 export async function listEvents(
   ws: WorkspaceDb,
-  filter: { after: number; limit: number; types?: string[] },
+  filter: { after: number; upTo: number; limit: number; types?: string[] },
 ): Promise<EventsTable[]> {
-  let query = ws.selectFrom('events').selectAll().where('seq', '>', filter.after);
+  let query = ws
+    .selectFrom('events')
+    .selectAll()
+    .where('seq', '>', filter.after)
+    .where('seq', '<=', filter.upTo);
   if (filter.types?.length) query = query.where('type', 'in', filter.types);
   return query.orderBy('seq').limit(filter.limit).execute();
 }

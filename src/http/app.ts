@@ -155,6 +155,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       reason: c.req.header('x-reason') ?? null,
       clientIp: ip,
       escalationCode: c.req.header('x-escalation-code') ?? null,
+      dryRun: c.req.query('dry_run') === 'true' || c.req.header('x-dry-run') === 'true',
     });
     return respond(renderSuccess(result, { ...meta(c), idempotencyKey }), c.get('requestId'));
   };

@@ -1,4 +1,5 @@
 import { contactKind } from '../contacts/contact.js';
+import { checkConfirmation } from '../crm/confirm.js';
 import type { RecordKind, RecordTable } from '../crm/kind.js';
 import { handleOf } from '../crm/kind.js';
 import { columnsFor, diff, type FieldChanges, fieldChanges } from '../crm/records.js';
@@ -87,16 +88,22 @@ export async function proposedContactChange(
   };
 }
 
-/** Deletes by agents follow the policy's agent_deletes: allow, require_approval or deny. */
+/**
+ * Deletes by agents follow the policy's agent_deletes (allow, require_approval or deny). The
+ * policy speaks once the agent has confirmed (a valid ?confirm= token): the first call still
+ * answers confirmation_required with the reference counts, as for anyone.
+ */
 export function agentDeletePolicy(kind: RecordKind<RecordTable>) {
   return async (ctx: OperationContext, input: Record<string, unknown>): Promise<Verdict | null> => {
-    if (!isAgent(ctx)) return null;
+    if (!isAgent(ctx) || typeof input.confirm !== 'string') return null;
     const policy = await loadPolicy(ctx.ws);
     if (policy.agent_deletes === 'allow') return null;
     const id = input[kind.idField] as string;
     const current = await findRecord(ctx.ws, kind.table, id);
     if (!current) return null; // the handler answers not_found
     const target = handleOf(kind, id);
+    const check = await checkConfirmation(ctx, { target, version: current.version }, input.confirm);
+    if (check !== 'valid') return null; // the handler explains the bad token
     if (policy.agent_deletes === 'deny') {
       return {
         decision: 'deny',
