@@ -21,6 +21,20 @@ function pendingChanges(
 
 const isAgent = (ctx: OperationContext) => ctx.caller?.principalType === 'agent';
 
+/** A stored value that says something: filling an empty field is adding, not changing. */
+const isSet = (value: unknown) =>
+  value !== null && value !== undefined && value !== 0 && value !== '' && value !== '[]' && value !== '{}';
+
+/**
+ * The sensitive fields a change would overwrite or clear. Filling an empty one (or raising the
+ * do_not_contact flag) adds information and needs no approval.
+ */
+function sensitiveOf(changed: FieldChanges, sensitive: readonly string[]): string[] {
+  return Object.entries(changed)
+    .filter(([field, [before]]) => sensitive.includes(field) && isSet(before))
+    .map(([field]) => field);
+}
+
 const proposeAction = (fields: string[]) => ({
   tool_name: 'contacts.propose_update',
   when: `now, to ask a human to approve the change of ${fields.join(', ')}`,
@@ -35,8 +49,8 @@ async function contactTarget(ctx: OperationContext, input: Record<string, unknow
 
 /**
  * Direct writes by an agent (contacts.update, and contacts.create when it updates by email) may
- * not change a sensitive field of an existing contact: they are denied with a pointer to
- * contacts.propose_update. People write directly; new contacts may carry any field.
+ * not overwrite or clear a sensitive field of an existing contact: they are denied with a pointer
+ * to contacts.propose_update. People write directly; new contacts may carry any field.
  */
 export async function directContactWrite(
   ctx: OperationContext,
@@ -47,9 +61,7 @@ export async function directContactWrite(
   if (!current) return null;
   const policy = await loadPolicy(ctx.ws);
   const changed = pendingChanges(ctx, contactKind, current, fieldChanges(input, 'contact_id'));
-  const sensitive = Object.keys(changed).filter((field) =>
-    (policy.sensitive_contact_fields as readonly string[]).includes(field),
-  );
+  const sensitive = sensitiveOf(changed, policy.sensitive_contact_fields);
   if (sensitive.length === 0) return null;
   return {
     decision: 'deny',
@@ -74,9 +86,7 @@ export async function proposedContactChange(
   if (!current) return null; // the handler answers not_found
   const policy = await loadPolicy(ctx.ws);
   const changed = pendingChanges(ctx, contactKind, current, input.changes);
-  const sensitive = Object.keys(changed).filter((field) =>
-    (policy.sensitive_contact_fields as readonly string[]).includes(field),
-  );
+  const sensitive = sensitiveOf(changed, policy.sensitive_contact_fields);
   if (sensitive.length === 0) return null;
   return {
     decision: 'require_approval',
