@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { type Clock, type IdSource, systemClock, timeOrderedIds } from './ids.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { createJobRunner, type JobRunner } from './jobs/worker.js';
 import { operations } from './operations/registry.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
@@ -13,6 +14,8 @@ export interface AppOptions {
   clock?: Clock;
   ids?: IdSource;
   logger?: Logger;
+  /** How often the background job runner looks for work (ms). */
+  jobIntervalMs?: number;
   /** Defaults to SMTP (SMTP_URL) or the DATA_DIR/outbox/ folder. */
   mailer?: Mailer;
 }
@@ -29,7 +32,7 @@ export interface App {
 export function createApp(options: AppOptions): App {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ level: options.config.logLevel });
-  const services: Services = {
+  const partial = {
     config: options.config,
     store: options.store,
     clock,
@@ -37,6 +40,9 @@ export function createApp(options: AppOptions): App {
     logger,
     mailer: options.mailer ?? createMailer(options.config, logger),
   };
+  // The runner needs the services it belongs to; it stays idle until start().
+  const services: Services = { ...partial, jobs: undefined as unknown as JobRunner };
+  (services as { jobs: JobRunner }).jobs = createJobRunner(services, options.jobIntervalMs);
   const http = buildHttpApp(services, operations);
   return {
     services,

@@ -7,6 +7,7 @@ import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
 import { listEventsOperation } from '../events/events.operations.js';
+import { jobOperations } from '../jobs/jobs.operations.js';
 import { humanOperations } from '../people/humans.operations.js';
 import { whoami } from '../people/whoami.operations.js';
 import { explainCapabilities } from '../policy/capabilities.operations.js';
@@ -39,6 +40,7 @@ export const operations: readonly AnyOperation[] = [
   updatePolicy,
   explainCapabilities,
   listEventsOperation,
+  ...jobOperations,
 ];
 
 export function findOperation(name: string): AnyOperation | undefined {

@@ -328,6 +328,8 @@ export interface JobsTable {
   result: string | null;
   /** The Caller that started it (JSON), so the work runs with the same identity and scopes. */
   caller: string;
+  /** agt_… or usr_…: whose batches count toward the rolling bulk window. */
+  created_by: string;
   request_id: string;
   attempts: number;
   locked_by: string | null;

@@ -110,6 +110,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('errors', text, (c) => c.notNull())
     .addColumn('result', text)
     .addColumn('caller', text, (c) => c.notNull())
+    .addColumn('created_by', text, (c) => c.notNull())
     .addColumn('request_id', text, (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull())
     .addColumn('locked_by', text)
@@ -121,6 +122,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // The worker looks for runnable jobs across workspaces.
   await db.schema.createIndex('jobs_runnable').on('jobs').columns(['status', 'created_at']).execute();
+  await db.schema.createIndex('jobs_by_creator').on('jobs').columns(['workspace_id', 'created_by', 'created_at']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
