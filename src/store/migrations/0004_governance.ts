@@ -122,7 +122,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // The worker looks for runnable jobs across workspaces.
   await db.schema.createIndex('jobs_runnable').on('jobs').columns(['status', 'created_at']).execute();
-  await db.schema.createIndex('jobs_by_creator').on('jobs').columns(['workspace_id', 'created_by', 'created_at']).execute();
+  await db.schema
+    .createIndex('jobs_by_creator')
+    .on('jobs')
+    .columns(['workspace_id', 'created_by', 'created_at'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
