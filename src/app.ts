@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { createUsageMeter } from './billing/meter.js';
 import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { type Clock, type IdSource, systemClock, timeOrderedIds } from './ids.js';
@@ -41,7 +42,8 @@ export function createApp(options: AppOptions): App {
     mailer: options.mailer ?? createMailer(options.config, logger),
   };
   // The runner needs the services it belongs to; it stays idle until start().
-  const services: Services = { ...partial, jobs: undefined as unknown as JobRunner };
+  const meter = createUsageMeter(options.store, clock, logger);
+  const services: Services = { ...partial, meter, jobs: undefined as unknown as JobRunner };
   (services as { jobs: JobRunner }).jobs = createJobRunner(services, options.jobIntervalMs);
   const http = buildHttpApp(services, operations);
   return {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { UsageMeter } from './billing/meter.js';
 import type { Config } from './config.js';
 import type { Clock, IdSource } from './ids.js';
 import type { JobRunner } from './jobs/worker.js';
@@ -15,4 +16,6 @@ export interface Services {
   readonly mailer: Mailer;
   /** Background operations (batches); started by the server, woken when work is queued. */
   readonly jobs: JobRunner;
+  /** Request metering per workspace and month (buffered; see billing/meter.ts). */
+  readonly meter: UsageMeter;
 }

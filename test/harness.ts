@@ -81,6 +81,7 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
     database,
     close: async () => {
       await app.services.jobs.stop();
+      await app.services.meter.stop();
       await store.close();
       await database.cleanup();
     },

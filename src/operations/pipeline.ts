@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { assertScope } from '../auth/scopes.js';
+import { budgetVerdict } from '../billing/billing.operations.js';
 import { AppError, isAppError } from '../errors.js';
 import {
   beginAttempt,
@@ -53,12 +54,15 @@ export async function runOperation(
   const parsed = operation.input.safeParse(input);
   if (!parsed.success) throw invalidInput(operation, parsed.error);
   const dryRun = Boolean(meta.dryRun) && operation.mutating;
+  if (caller) services.meter.count(caller.workspaceId);
 
   const afterCommit: (() => Promise<void>)[] = [];
   const execute = async (db: Kysely<Database> | Transaction<Database>) => {
     const run = newRun(services, db, { ...meta, reason });
-    const verdict =
-      operation.policy && !run.ctx.approval ? await operation.policy(run.ctx, parsed.data) : null;
+    const verdict = run.ctx.approval
+      ? null
+      : ((operation.mutating ? await budgetVerdict(run.ctx, operation.name) : null) ??
+        (operation.policy ? await operation.policy(run.ctx, parsed.data) : null));
     if (dryRun) {
       const result = verdict ? null : await operation.handler(run.ctx, parsed.data);
       if (result?.error) throw result.error;

@@ -3,6 +3,7 @@ import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { listAuditOperation } from '../audit/audit.operations.js';
 import { authOperations } from '../auth/auth.operations.js';
 import { tokenOperations } from '../auth/tokens.operations.js';
+import { billingOperations } from '../billing/billing.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
@@ -41,6 +42,7 @@ export const operations: readonly AnyOperation[] = [
   explainCapabilities,
   listEventsOperation,
   ...jobOperations,
+  ...billingOperations,
 ];
 
 export function findOperation(name: string): AnyOperation | undefined {

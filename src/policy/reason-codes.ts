@@ -18,6 +18,7 @@ export const REASON_CODES = {
   'proposal.rejected': 'A human rejected the proposal; nothing changed. decision_note says why.',
   'proposal.target_changed':
     'The record changed in a proposed field after the proposal was made, so the approval did not overwrite it (status stale).',
+  'billing.upgrade_requires_approval': 'Moving to production waits for the billing owner’s approval.',
   'billing.budget_exceeded':
     "This month's metered usage reached the budget the billing owner set; writes are denied until they raise it or the month ends.",
   'billing.human_owner_required_for_production':
