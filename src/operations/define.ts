@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { AppError } from '../errors.js';
+import type { AppError, ErrorCode } from '../errors.js';
+import type { ReasonCode } from '../policy/reason-codes.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
@@ -90,7 +91,8 @@ export interface OperationContext {
  */
 export interface Verdict {
   decision: 'require_approval' | 'deny';
-  reason_code: string;
+  /** A documented reason code (src/policy/reason-codes.ts): the compiler refuses any other. */
+  reason_code: ReasonCode;
   /** One sentence for the human and the agent: what and why. */
   summary: string;
   /** The record concerned, and field → [current, proposed] for the approval inbox. */
@@ -110,7 +112,7 @@ export interface OperationResult {
   nextCursor?: string | null;
   warnings?: Warning[];
   nextActions?: NextAction[];
-  policy?: { decision: Decision; reason_code: string };
+  policy?: { decision: Decision; reason_code: ReasonCode | ErrorCode };
   summary?: string;
   headers?: Record<string, string>;
   /** Replaces the record lines of the text rendering (for non-record answers such as /whoami). */
@@ -146,7 +148,7 @@ export interface OperationDefinition<Input extends z.ZodType = z.ZodType> {
   requiresIdempotencyKey?: boolean;
   approval?: ApprovalMode;
   /** Reason codes this operation can return besides the generic ones. */
-  reasonCodes?: string[];
+  reasonCodes?: (ReasonCode | ErrorCode)[];
   /**
    * The workspace policy's say on this call, inside the operation's transaction and before the
    * handler; null allows it. Not consulted while an approved proposal runs.
