@@ -5,6 +5,7 @@ import {
   type AnyOperation,
   defineOperation,
   type OperationContext,
+  type OperationResult,
   type Verdict,
 } from '../operations/define.js';
 import { loadPolicy } from '../policy/policy.js';
@@ -42,7 +43,10 @@ export function toOperationRecord(row: JobsTable) {
  * Batches by agents follow the bulk thresholds: larger than bulk_deny_above is denied, larger
  * than bulk_approval_above — or past the rolling volume of the window — waits for a human.
  */
-async function bulkPolicy(ctx: OperationContext, input: { items: unknown[] }): Promise<Verdict | null> {
+export async function bulkPolicy(
+  ctx: OperationContext,
+  input: { items: unknown[] },
+): Promise<Verdict | null> {
   const caller = ctx.caller!;
   if (caller.principalType !== 'agent') return null;
   const policy = await loadPolicy(ctx.ws);
@@ -97,44 +101,54 @@ function batchOperation(table: string, path: string, itemOperation: string, verb
         .max(MAX_BATCH, `at most ${MAX_BATCH} items per batch`),
     }),
     policy: bulkPolicy,
-    async handler(ctx, input) {
-      const caller = ctx.caller!;
-      const id = ctx.services.ids.next('op');
-      const row: Omit<JobsTable, 'workspace_id'> = {
-        id,
-        operation: `${table}.batch_${verb}`,
-        input: JSON.stringify({ item_operation: itemOperation, items: input.items }),
-        status: 'queued',
-        total: input.items.length,
-        done: 0,
-        failed: 0,
-        errors: '[]',
-        result: null,
-        caller: JSON.stringify(caller),
-        created_by: caller.principalId,
-        request_id: ctx.requestId,
-        attempts: 0,
-        locked_by: null,
-        locked_until: null,
-        created_at: ctx.now,
-        updated_at: ctx.now,
-        finished_at: null,
-      };
-      await insertJob(ctx.ws, row);
-      ctx.audit({
-        target: `operation/${id}`,
-        event: 'operation.queued',
-        changes: { items: [null, input.items.length] },
-      });
-      ctx.afterCommit(async () => ctx.services.jobs.wake());
-      return {
-        status: 202,
-        data: toOperationRecord({ ...row, workspace_id: ctx.ws.workspaceId }),
-        meta: [`# poll: GET /operations/${id}`],
-        nextActions: [POLL_OPERATION],
-      };
-    },
+    handler: (ctx, input) => enqueue(ctx, `${table}.batch_${verb}`, itemOperation, input.items),
   });
+}
+
+/** Queues items for the job runner; each runs through `itemOperation` as a single call would. */
+export async function enqueue(
+  ctx: OperationContext,
+  operation: string,
+  itemOperation: string,
+  items: unknown[],
+  /** The items were confirmed as a whole (a bulk delete): each runs as an already-confirmed call. */
+  confirmed = false,
+): Promise<OperationResult> {
+  const caller = ctx.caller!;
+  const id = ctx.services.ids.next('op');
+  const row: Omit<JobsTable, 'workspace_id'> = {
+    id,
+    operation,
+    input: JSON.stringify({ item_operation: itemOperation, items, ...(confirmed ? { confirmed } : {}) }),
+    status: 'queued',
+    total: items.length,
+    done: 0,
+    failed: 0,
+    errors: '[]',
+    result: null,
+    caller: JSON.stringify(caller),
+    created_by: caller.principalId,
+    request_id: ctx.requestId,
+    attempts: 0,
+    locked_by: null,
+    locked_until: null,
+    created_at: ctx.now,
+    updated_at: ctx.now,
+    finished_at: null,
+  };
+  await insertJob(ctx.ws, row);
+  ctx.audit({
+    target: `operation/${id}`,
+    event: 'operation.queued',
+    changes: { items: [null, items.length] },
+  });
+  ctx.afterCommit(async () => ctx.services.jobs.wake());
+  return {
+    status: 202,
+    data: toOperationRecord({ ...row, workspace_id: ctx.ws.workspaceId }),
+    meta: [`# poll: GET /operations/${id}`],
+    nextActions: [POLL_OPERATION],
+  };
 }
 
 export const getOperationStatus = defineOperation({

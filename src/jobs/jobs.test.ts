@@ -208,4 +208,111 @@ describe.each(DIALECTS)('background operations on %s', (dialect) => {
     expect(health.json.data.finished_24h).toBeGreaterThan(0);
     expect(health.json.data.failed_24h).toBeGreaterThan(0);
   });
+
+  it('changes every record a query matches, each through the single update', async () => {
+    for (let i = 0; i < 30; i++) {
+      await call(
+        t.app,
+        'POST',
+        '/contacts',
+        { name: `Bulk ${i}`, email: `bulk${i}@bulk.dev`, stage: i < 20 ? 'lead' : 'customer' },
+        { token: agent.token },
+      );
+    }
+    const queued = await call(
+      t.app,
+      'POST',
+      '/contacts/bulk-update',
+      { where: { email: 'like:@bulk.dev', stage: 'lead' }, changes: { stage: 'qualified', tags: ['bulk'] } },
+      { token: agent.token, json: true },
+    );
+    expect(queued.status).toBe(202);
+    expect(await finished(queued.json.data.id)).toMatchObject({ status: 'succeeded', done: 20, total: 20 });
+    const leads = await call(
+      t.app,
+      'GET',
+      '/contacts?email=like:@bulk.dev&stage=qualified&tags=bulk&limit=100',
+      undefined,
+      { token: agent.token, json: true },
+    );
+    expect(leads.json.data).toHaveLength(20);
+    // Per-record policy still applies: an agent cannot overwrite emails in bulk either.
+    const sensitive = await call(
+      t.app,
+      'POST',
+      '/contacts/bulk-update',
+      { where: { email: 'like:@bulk.dev' }, changes: { phone: '+1 555 0000' } },
+      { token: agent.token, json: true },
+    );
+    expect(await finished(sensitive.json.data.id)).toMatchObject({ status: 'succeeded', done: 30 });
+    const again = await call(
+      t.app,
+      'POST',
+      '/contacts/bulk-update',
+      { where: { email: 'like:@bulk.dev' }, changes: { phone: '+1 555 1111' } },
+      { token: agent.token, json: true },
+    );
+    const refused = await finished(again.json.data.id);
+    expect(refused).toMatchObject({ status: 'failed', failed: 30 });
+    expect(refused.errors[0].code).toBe('contact.sensitive_field');
+  });
+
+  it('deletes by query in two steps, with the approval an agent needs', async () => {
+    const first = await call(
+      t.app,
+      'POST',
+      '/contacts/bulk-delete',
+      { where: { email: 'like:@bulk.dev', stage: 'customer' } },
+      { token: agent.token, json: true },
+    );
+    expect(first.status).toBe(428);
+    expect(first.json.error.code).toBe('confirmation_required');
+    expect(first.json.data.matches).toBe(10);
+    const confirmed = await call(
+      t.app,
+      'POST',
+      '/contacts/bulk-delete',
+      { where: { email: 'like:@bulk.dev', stage: 'customer' }, confirm: first.json.data.confirm_token },
+      { token: agent.token, json: true },
+    );
+    expect(confirmed.status).toBe(202);
+    expect(confirmed.json).toMatchObject({
+      outcome: 'proposed',
+      policy: { reason_code: 'delete.requires_approval' },
+    });
+    await call(
+      t.app,
+      'POST',
+      `/proposals/${confirmed.json.data.id}/decide`,
+      { decision: 'approve' },
+      { token: human.token },
+    );
+    const code = latestCode(await outboxMessages(t.config.dataDir), human.email);
+    const approved = await call(
+      t.app,
+      'POST',
+      `/proposals/${confirmed.json.data.id}/decide?code=${code}`,
+      { decision: 'approve' },
+      { token: human.token, json: true },
+    );
+    expect(approved.json.data.status).toBe('applied');
+    expect(await finished(approved.json.data.result.data.operation_id)).toMatchObject({
+      status: 'succeeded',
+      done: 10,
+    });
+    const left = await call(t.app, 'GET', '/contacts?email=like:@bulk.dev&limit=100', undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(left.json.data).toHaveLength(20);
+    const stale = await call(
+      t.app,
+      'POST',
+      '/contacts/bulk-delete',
+      { where: { email: 'like:@bulk.dev' }, confirm: first.json.data.confirm_token },
+      { token: agent.token, json: true },
+    );
+    expect(stale.status).toBe(428);
+    expect(stale.json.error.message).toContain('does not match');
+  });
 });

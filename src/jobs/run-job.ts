@@ -34,13 +34,21 @@ async function runItem(
   caller: Caller,
   item: unknown,
   tally: Tally,
+  confirmed: boolean,
 ): Promise<ItemError | null> {
   const parsed = operation.input.safeParse(item);
   if (!parsed.success) {
     const error = invalidInput(operation, parsed.error);
     return { index: -1, code: error.code, message: error.message, hint: error.hint };
   }
-  const run = newRun(services, db, { caller, requestId: job.request_id, idempotencyKey: null, reason: null });
+  const run = newRun(services, db, {
+    caller,
+    requestId: job.request_id,
+    idempotencyKey: null,
+    reason: null,
+    // A confirmed bulk delete stands behind each of its items, as an approval does.
+    approval: confirmed ? { proposalId: job.id, decidedBy: caller.principalId } : null,
+  });
   const verdict = operation.policy ? await operation.policy(run.ctx, parsed.data) : null;
   if (verdict) return { index: -1, code: verdict.reason_code, message: verdict.summary };
   const result = await operation.handler(run.ctx, parsed.data);
@@ -58,10 +66,11 @@ async function runItem(
  * cannot hold back the others.
  */
 export async function runJob(services: Services, job: JobsTable, worker: string): Promise<void> {
-  const { item_operation: itemName, items } = JSON.parse(job.input) as {
-    item_operation: string;
-    items: unknown[];
-  };
+  const {
+    item_operation: itemName,
+    items,
+    confirmed,
+  } = JSON.parse(job.input) as { item_operation: string; items: unknown[]; confirmed?: boolean };
   const itemOperation = findOperation(itemName);
   const caller = JSON.parse(job.caller) as Caller;
   const errors = JSON.parse(job.errors) as ItemError[];
@@ -107,7 +116,19 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
       await services.store.db.transaction().execute(async (trx) => {
         for (let index = position; index < end; index++) {
           try {
-            record(index, await runItem(services, trx, job, itemOperation, caller, items[index], tally));
+            record(
+              index,
+              await runItem(
+                services,
+                trx,
+                job,
+                itemOperation,
+                caller,
+                items[index],
+                tally,
+                Boolean(confirmed),
+              ),
+            );
           } catch (error) {
             if (!isAppError(error)) throw error;
             record(index, { index, code: error.code, message: error.message, hint: error.hint });
@@ -125,7 +146,19 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
       for (let index = position; index < end; index++) {
         try {
           await services.store.db.transaction().execute(async (trx) => {
-            record(index, await runItem(services, trx, job, itemOperation, caller, items[index], tally));
+            record(
+              index,
+              await runItem(
+                services,
+                trx,
+                job,
+                itemOperation,
+                caller,
+                items[index],
+                tally,
+                Boolean(confirmed),
+              ),
+            );
             if (!(await save(trx))) throw new Error('lost the job lock');
           });
         } catch (itemError) {

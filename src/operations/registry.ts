@@ -8,6 +8,7 @@ import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
 import { listEventsOperation } from '../events/events.operations.js';
+import { bulkOperations } from '../jobs/bulk.operations.js';
 import { jobOperations } from '../jobs/jobs.operations.js';
 import { humanOperations } from '../people/humans.operations.js';
 import { whoami } from '../people/whoami.operations.js';
@@ -42,6 +43,7 @@ export const operations: readonly AnyOperation[] = [
   explainCapabilities,
   listEventsOperation,
   ...jobOperations,
+  ...bulkOperations,
   ...billingOperations,
 ];
 
