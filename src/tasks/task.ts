@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { findAgent } from '../agents/agents.repository.js';
 import { custom, idRef, shortText, tags, timestamp } from '../crm/fields.js';
 import type { RecordKind } from '../crm/kind.js';
 import { checkPrincipal, principalRef } from '../crm/principals.js';
-import { AppError } from '../errors.js';
 import type { ResourceSpec } from '../query/parse.js';
 import type { TasksTable } from '../store/schema.js';
 
