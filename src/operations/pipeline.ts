@@ -14,6 +14,7 @@ import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import { type ContextMeta, flushAudits, newRun } from './context.js';
 import type { AnyOperation, OperationResult } from './define.js';
+import { MAX_JSON_DEPTH, valueTooDeep } from './json-depth.js';
 import { invalidInput } from './validation.js';
 import { applyVerdict, dryRunResult } from './verdicts.js';
 
@@ -50,6 +51,13 @@ export async function runOperation(
     assertScope(operation, caller);
   }
 
+  if (valueTooDeep(rawInput)) {
+    throw new AppError(
+      'invalid_input',
+      `the input nests deeper than ${MAX_JSON_DEPTH} levels`,
+      'flatten the structure',
+    );
+  }
   const { input, reason } = takeReason(operation, rawInput, meta.reason);
   const parsed = operation.input.safeParse(input);
   if (!parsed.success) throw invalidInput(operation, parsed.error);
