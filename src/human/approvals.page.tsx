@@ -129,7 +129,7 @@ function Approvals(props: {
         </Notice>
       ) : (
         <>
-          {!props.session.isAdmin ? <ReadOnlyNote /> : null}
+          {!props.session.isAdmin ? <ReadOnlyNote session={props.session} /> : null}
           <section aria-labelledby="pending-h">
             <h2 id="pending-h">Waiting for a decision ({pending.length})</h2>
             {pending.length === 0 ? (

@@ -193,7 +193,7 @@ function BudgetSettings(props: {
             </div>
           </form>
         ) : (
-          <ReadOnlyNote />
+          <ReadOnlyNote session={props.session} />
         )}
       </section>
       <section class="card" aria-labelledby="plan-h">

@@ -166,7 +166,8 @@ export function ErrorNotice(props: { error: AppError | null | undefined; title?:
 export function sentence(text: string): string {
   const trimmed = text.trim();
   if (!trimmed) return trimmed;
-  const first = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  // Identifiers (members.invite, user/usr_…, reason codes) keep their case.
+  const first = /^[a-z]+[./_]/.test(trimmed) ? trimmed : trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
   return /[.!?]$/.test(first) ? first : `${first}.`;
 }
 
@@ -192,7 +193,14 @@ export function PageHead(props: { title: string; lead?: Child; children?: Child 
 }
 
 /** Shown to members on pages where admins have forms. */
-export function ReadOnlyNote() {
+export function ReadOnlyNote(props: { session: Session }) {
+  if (props.session.caller.role === 'admin') {
+    return (
+      <Notice kind="info">
+        <p>You were made an admin since you signed in: sign out and in again to manage this workspace.</p>
+      </Notice>
+    );
+  }
   return (
     <p class="muted small">
       You are a member of this workspace: you can see everything here; changes are made by its admins and

@@ -197,7 +197,7 @@ function Members(props: {
       />
       {props.notice ? <Notice kind="ok">{props.notice}</Notice> : null}
       <ErrorNotice error={props.error} />
-      {!admin ? <ReadOnlyNote /> : null}
+      {!admin ? <ReadOnlyNote session={props.session} /> : null}
       <section class="card" aria-labelledby="members-h">
         <h2 id="members-h">People ({props.members.length})</h2>
         <div class="table-wrap">

@@ -206,7 +206,7 @@ function Policy(props: {
         </form>
       ) : (
         <div class="card">
-          {!props.session.isAdmin ? <ReadOnlyNote /> : null}
+          {!props.session.isAdmin ? <ReadOnlyNote session={props.session} /> : null}
           <PolicyFields specs={props.specs} editable={false} />
         </div>
       )}
