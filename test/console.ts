@@ -97,6 +97,8 @@ export class ConsoleClient {
 export function textOf(html: string): string {
   return html
     .replace(/<[^>]+>/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
     .replace(/&#39;/g, "'")
     .replace(/&quot;/g, '"')
