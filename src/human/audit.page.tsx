@@ -168,9 +168,6 @@ function AuditLog(props: {
                   <th scope="col">Operation</th>
                   <th scope="col">Record and changes</th>
                   <th scope="col">Policy</th>
-                  <th scope="col" class="hide-sm">
-                    Request
-                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -200,6 +197,9 @@ function AuditRow(props: { row: AuditRecord; names: Names }) {
     <tr>
       <td>
         <Time at={String(row.at ?? '')} />
+        <div class="small mono muted" title="request id">
+          {String(row.request_id ?? '')}
+        </div>
       </td>
       <td>
         {props.names.label(String(row.actor_id ?? ''))}
@@ -219,22 +219,28 @@ function AuditRow(props: { row: AuditRecord; names: Names }) {
         </span>
         <div class="small mono">{String(row.reason_code ?? '')}</div>
       </td>
-      <td class="hide-sm small mono">{String(row.request_id ?? '')}</td>
     </tr>
   );
 }
 
-export function Changes(props: { changes: unknown }) {
+export function Changes(props: { changes: unknown; inline?: boolean }) {
   const changes = props.changes as Record<string, { before: unknown; after: unknown }> | null | undefined;
   if (!changes || typeof changes !== 'object') return null;
   const entries = Object.entries(changes);
   if (entries.length === 0) return null;
+  const shown = (value: unknown) => truncate(formatValue(value), 80);
   return (
-    <ul class="plain small">
+    <ul class={props.inline ? 'changes inline' : 'changes'}>
       {entries.slice(0, 8).map(([field, change]) => (
         <li>
-          <span class="mono">{field}</span>: {truncate(formatValue(change?.before), 80)} →{' '}
-          {truncate(formatValue(change?.after), 80)}
+          <span class="mono muted">{field}</span>{' '}
+          {change?.before === null || change?.before === undefined ? (
+            shown(change?.after)
+          ) : (
+            <>
+              {shown(change.before)} → {shown(change?.after)}
+            </>
+          )}
         </li>
       ))}
       {entries.length > 8 ? <li class="muted">and {entries.length - 8} more fields</li> : null}
@@ -286,7 +292,7 @@ export async function activityPage(c: HumanContext, services: Services, session:
                     <span class="badge warn">{String(row.policy_decision)}</span>
                   </>
                 ) : null}
-                <Changes changes={row.changes} />
+                <Changes changes={row.changes} inline />
               </li>
             ))}
           </ul>

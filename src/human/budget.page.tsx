@@ -138,7 +138,7 @@ function BudgetSettings(props: {
       <ErrorNotice error={props.error} />
       <section class="card" aria-labelledby="budget-h">
         <h2 id="budget-h">Monthly budget</h2>
-        <Budget budget={budget} />
+        {canSet || budget ? <Budget budget={budget} /> : null}
         {!canSet ? (
           <Notice kind="info" title="Budgets arrive with the governance release">
             <p>

@@ -6,7 +6,8 @@ import { formatCompact, formatDay, formatMoney } from './format.js';
  * a description for screen readers, and its numbers as a table under "Show as table".
  */
 
-const WIDTH = 640;
+/** Narrow viewBoxes keep the labels readable when a chart shrinks to a phone's width. */
+const WIDTH = 400;
 
 /** Open pipeline value by deal stage, one chart per currency (amounts in different currencies do not add up). */
 export function PipelineChart(props: { id: string; rows: StageValue[] }) {
@@ -54,9 +55,9 @@ export function PipelineChart(props: { id: string; rows: StageValue[] }) {
 }
 
 function StageBars(props: { id: string; currency: string | null; rows: StageValue[] }) {
-  const rowHeight = 34;
-  const labelWidth = 150;
-  const valueWidth = 170;
+  const rowHeight = 30;
+  const labelWidth = 96;
+  const valueWidth = 126;
   const barArea = WIDTH - labelWidth - valueWidth;
   const height = props.rows.length * rowHeight + 8;
   const max = Math.max(1, ...props.rows.map((row) => row.amountCents));
@@ -84,11 +85,11 @@ function StageBars(props: { id: string; currency: string | null; rows: StageValu
         const width = row.amountCents > 0 ? Math.max(2, Math.round((row.amountCents / max) * barArea)) : 0;
         return (
           <g>
-            <text x="0" y={y + 19} font-size="14">
+            <text x="0" y={y + 17} font-size="12">
               {truncateLabel(row.stage ?? '(no stage)')}
             </text>
-            <rect class="bar" x={labelWidth} y={y + 4} width={width} height="20" rx="3" />
-            <text x={labelWidth + width + 8} y={y + 19} font-size="13">
+            <rect class="bar" x={labelWidth} y={y + 4} width={width} height="18" rx="3" />
+            <text x={labelWidth + width + 6} y={y + 17} font-size="11">
               {`${formatCompact(row.amountCents, row.currency)} · ${row.deals} deal${row.deals === 1 ? '' : 's'}`}
             </text>
           </g>
@@ -99,7 +100,7 @@ function StageBars(props: { id: string; currency: string | null; rows: StageValu
 }
 
 function truncateLabel(text: string): string {
-  return text.length > 18 ? `${text.slice(0, 17)}…` : text;
+  return text.length > 13 ? `${text.slice(0, 12)}…` : text;
 }
 
 /** One bar per day over the last `days` days, today last; days without entries are zero. */
@@ -119,10 +120,10 @@ export function DailyBars(props: {
   });
   const total = series.reduce((sum, entry) => sum + entry.count, 0);
   const max = niceMax(Math.max(...series.map((entry) => entry.count)));
-  const height = 200;
-  const left = 36;
-  const bottom = 26;
-  const top = 10;
+  const height = 170;
+  const left = 28;
+  const bottom = 24;
+  const top = 8;
   const plotWidth = WIDTH - left - 8;
   const plotHeight = height - bottom - top;
   const slot = plotWidth / span;
@@ -145,7 +146,7 @@ export function DailyBars(props: {
         {[0, max / 2, max].map((tick) => (
           <g>
             <line class="grid-line" x1={left} x2={WIDTH - 8} y1={yOf(tick)} y2={yOf(tick)} />
-            <text x={left - 6} y={yOf(tick) + 4} font-size="11" text-anchor="end">
+            <text x={left - 5} y={yOf(tick) + 4} font-size="10" text-anchor="end">
               {String(Math.round(tick))}
             </text>
           </g>
@@ -167,8 +168,13 @@ export function DailyBars(props: {
                   <title>{`${formatDay(entry.day)}: ${entry.count}`}</title>
                 </rect>
               ) : null}
-              {index % 5 === 4 || index === 0 ? (
-                <text x={(x + slot / 2).toFixed(1)} y={height - 8} font-size="11" text-anchor="middle">
+              {index % 7 === (span - 1) % 7 ? (
+                <text
+                  x={(index === span - 1 ? x + slot - 2 : x + slot / 2).toFixed(1)}
+                  y={height - 7}
+                  font-size="10"
+                  text-anchor={index === span - 1 ? 'end' : 'middle'}
+                >
                   {formatDay(entry.day)}
                 </text>
               ) : null}

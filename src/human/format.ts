@@ -62,6 +62,11 @@ export function describeOperation(name: string | null): string {
     'billing.request_upgrade': 'Upgrade the plan',
     'billing.set_budget': 'Set the budget',
     'contacts.propose_update': 'Update a contact',
+    'humans.invite_billing_owner': 'Invite the billing owner',
+    'console.accept_invite': 'Accept the billing-owner invite',
+    'console.sign_in': 'Sign in to the console',
+    'console.switch_workspace': 'Switch workspace in the console',
+    'account.bootstrap': 'Sign up (agent)',
   };
   if (known[name]) return known[name];
   const [area, verb] = name.split('.');

@@ -196,10 +196,7 @@ export function PlanUsage(props: { plan: string; usage: UsageLine[] }) {
         <thead>
           <tr>
             <th scope="col">Resource</th>
-            <th scope="col">Used</th>
-            <th scope="col" class="num">
-              Of
-            </th>
+            <th scope="col">Used of the plan's cap</th>
           </tr>
         </thead>
         <tbody>
@@ -207,20 +204,21 @@ export function PlanUsage(props: { plan: string; usage: UsageLine[] }) {
             <tr>
               <td>{line.resource}</td>
               <td>
-                <meter
-                  min="0"
-                  max={line.cap}
-                  value={line.used}
-                  low={Math.round(line.cap * 0.7)}
-                  high={Math.round(line.cap * 0.9)}
-                  optimum={0}
-                  aria-label={`${line.resource}: ${line.used} of ${line.cap}`}
-                >
-                  {`${line.used} of ${line.cap}`}
-                </meter>
-                <span class="small muted">{line.used.toLocaleString('en-US')}</span>
+                <div class="usage">
+                  <meter
+                    min="0"
+                    max={line.cap}
+                    value={line.used}
+                    low={Math.round(line.cap * 0.7)}
+                    high={Math.round(line.cap * 0.9)}
+                    optimum={0}
+                    aria-hidden="true"
+                  />
+                  <span>
+                    {line.used.toLocaleString('en-US')} / {line.cap.toLocaleString('en-US')}
+                  </span>
+                </div>
               </td>
-              <td class="num">{line.cap.toLocaleString('en-US')}</td>
             </tr>
           ))}
         </tbody>

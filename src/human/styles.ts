@@ -53,7 +53,8 @@ main.narrow { max-width: 560px; padding-top: 3rem; }
 .lead { color: var(--muted); margin: 0; }
 
 .card { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: 1.1rem 1.2rem; margin-bottom: 1rem; }
-.grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); }
+.grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); margin-bottom: 1rem; }
+.card .grid { margin-bottom: 0; }
 .grid > .card { margin-bottom: 0; }
 .stats { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); margin-bottom: 1rem; }
 .stat { background: var(--card); border: 1px solid var(--line); border-radius: var(--radius); padding: .8rem 1rem; }
@@ -92,15 +93,17 @@ label { display: block; font-weight: 600; margin-bottom: .3rem; }
 .help { color: var(--muted); font-size: .85rem; font-weight: 400; margin-top: .25rem; }
 input[type=text], input[type=email], input[type=number], input[type=date], select, textarea {
   font: inherit; width: 100%; padding: .5rem .6rem; border: 1px solid #8c959f; border-radius: 6px; background: #fff; color: var(--text);
+  min-height: 2.6rem;
 }
 textarea { min-height: 4.5rem; resize: vertical; }
 input.code { font-family: var(--mono); font-size: 1.5rem; letter-spacing: .4rem; max-width: 12rem; }
 .inline { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; }
 .inline .field { margin-bottom: 0; flex: 1 1 160px; }
+.inline .field.shrink { flex: 0 0 auto; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; margin-top: .5rem; }
 button, .button {
   font: inherit; font-weight: 600; display: inline-block; padding: .5rem 1rem; border-radius: 6px; border: 1px solid var(--brand);
-  background: var(--brand); color: #fff; cursor: pointer; text-decoration: none; line-height: 1.3;
+  background: var(--brand); color: #fff; cursor: pointer; text-decoration: none; line-height: 1.3; white-space: nowrap;
 }
 button:hover, .button:hover { background: var(--brand-dark); color: #fff; }
 button.secondary, .button.secondary { background: #fff; color: var(--text); border-color: #8c959f; }
@@ -133,8 +136,15 @@ dl.pairs { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1r
 dl.pairs dt { color: var(--muted); }
 dl.pairs dd { margin: 0; }
 ul.plain { list-style: none; padding: 0; margin: 0; }
-ul.plain li { padding: .45rem 0; border-bottom: 1px solid var(--line); }
-ul.plain li:last-child { border-bottom: 0; }
+ul.plain > li { padding: .45rem 0; border-bottom: 1px solid var(--line); }
+ul.plain > li:last-child { border-bottom: 0; }
+.changes.inline li { display: inline; }
+.changes.inline li + li::before { content: " · "; color: var(--muted); }
+.changes { list-style: none; padding: 0; margin: .25rem 0 0; font-size: .85rem; }
+.changes li { padding: .1rem 0; }
+.usage { display: flex; align-items: center; gap: .6rem; }
+.usage meter { flex: 1 1 auto; min-width: 4rem; }
+.usage span { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .feed time { color: var(--muted); font-size: .85rem; display: inline-block; min-width: 7.5rem; }
 .center { text-align: center; }
 footer.foot { max-width: 1120px; margin: 0 auto; padding: 0 1rem 2rem; color: var(--muted); font-size: .85rem; }
@@ -146,6 +156,8 @@ footer.foot { max-width: 1120px; margin: 0 auto; padding: 0 1rem 2rem; color: va
   main.narrow { padding-top: 1.5rem; }
   .card { padding: .9rem; }
   .topbar .who { margin-left: 0; width: 100%; }
+  nav.tabs ul { flex-wrap: wrap; padding: .25rem .5rem; }
+  nav.tabs a { padding: .45rem .55rem; border-bottom-width: 2px; }
   th, td { padding: .45rem .4rem; }
   .hide-sm { display: none; }
 }
