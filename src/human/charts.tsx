@@ -12,14 +12,16 @@ const WIDTH = 400;
 /** Open pipeline value by deal stage, one chart per currency (amounts in different currencies do not add up). */
 export function PipelineChart(props: { id: string; rows: StageValue[] }) {
   if (props.rows.length === 0) return <p class="muted">No open deals yet.</p>;
-  const currencies = [...new Set(props.rows.map((row) => row.currency))];
+  // Biggest stages first: stage names are free text, so their order means nothing to the chart.
+  const rows = [...props.rows].sort((a, b) => b.amountCents - a.amountCents || b.deals - a.deals);
+  const currencies = [...new Set(rows.map((row) => row.currency))];
   return (
     <div>
       {currencies.map((currency, index) => (
         <StageBars
           id={`${props.id}-${index}`}
           currency={currency}
-          rows={props.rows.filter((row) => row.currency === currency)}
+          rows={rows.filter((row) => row.currency === currency)}
         />
       ))}
       <details>
@@ -39,7 +41,7 @@ export function PipelineChart(props: { id: string; rows: StageValue[] }) {
               </tr>
             </thead>
             <tbody>
-              {props.rows.map((row) => (
+              {rows.map((row) => (
                 <tr>
                   <td>{row.stage ?? '(no stage)'}</td>
                   <td class="num">{row.deals}</td>

@@ -80,6 +80,7 @@ table { width: 100%; border-collapse: collapse; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: .5rem; }
 th, td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { color: var(--muted); font-weight: 600; font-size: .82rem; text-transform: uppercase; letter-spacing: .03em; }
+tbody th { color: var(--text); font-size: .9rem; text-transform: none; letter-spacing: 0; }
 tbody tr:hover { background: #f9fafb; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .muted { color: var(--muted); }
@@ -120,6 +121,7 @@ legend { font-weight: 600; padding: 0 .3rem; }
 .proposal.stale { border-left-color: #d4a72c; }
 .proposal header { display: flex; flex-wrap: wrap; justify-content: space-between; gap: .5rem; align-items: baseline; margin-bottom: .5rem; }
 .proposal .meta { color: var(--muted); font-size: .88rem; }
+.proposal form { margin-top: 1rem; }
 .diff td.before { background: var(--bad-soft); color: #7d0a1d; text-decoration: line-through; text-decoration-color: #d67b87; }
 .diff td.after { background: var(--ok-soft); color: #0b4a1f; }
 .diff td.arrow { color: var(--muted); width: 1.5rem; text-align: center; }
@@ -144,7 +146,7 @@ ul.plain > li:last-child { border-bottom: 0; }
 .changes li { padding: .1rem 0; }
 .usage { display: flex; align-items: center; gap: .6rem; }
 .usage meter { flex: 1 1 auto; min-width: 4rem; }
-.usage span { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.usage span { white-space: nowrap; font-variant-numeric: tabular-nums; min-width: 6.5em; text-align: right; }
 .feed time { color: var(--muted); font-size: .85rem; display: inline-block; min-width: 7.5rem; }
 .center { text-align: center; }
 footer.foot { max-width: 1120px; margin: 0 auto; padding: 0 1rem 2rem; color: var(--muted); font-size: .85rem; }
