@@ -380,6 +380,21 @@ describe.each(DIALECTS)('human console on %s', (dialect) => {
       expect(textOf(promoted.html)).toContain('You were made an admin since you signed in');
       expect(promoted.html).not.toContain('action="/human/members/invite"');
     });
+    it('ends the session of a person removed from the workspace', async () => {
+      const list = await call(t.app, 'GET', `/workspaces/${agent.workspaceId}/members`, undefined, {
+        token: agent.token,
+        json: true,
+      });
+      const mel = list.json.data.find((row: { email: string }) => row.email === 'mel@example.com');
+      const confirm = await owner.get(`/human/members/${mel.id}/remove`);
+      expect(textOf(confirm.html)).toContain('Remove mel@example.com?');
+      const removed = await owner.post(`/human/members/${mel.id}/remove`, {});
+      expect(removed.status).toBe(303);
+      const after = await member.get('/human/members');
+      expect(after.status).toBe(303);
+      expect(after.location).toBe('/human?notice=session_ended');
+      expect(textOf((await member.follow(after)).html)).toContain('Sign in');
+    });
   });
 
   describe('escaping', () => {

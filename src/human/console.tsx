@@ -179,9 +179,11 @@ export function buildHumanConsole(services: Services): Hono<HumanEnv> {
   app.get('/policy', signedIn(withNotice(policyPage)));
   app.post('/policy', signedIn(savePolicy));
 
-  app.all('*', (c) =>
-    errorPage(c, services, 404, 'Page not found', 'There is no console page at this address.'),
-  );
+  app.all('*', (c) => {
+    if (c.req.method === 'GET' && c.req.path.endsWith('/'))
+      return seeOther(c, c.req.path.replace(/\/+$/, ''));
+    return errorPage(c, services, 404, 'Page not found', 'There is no console page at this address.');
+  });
 
   app.onError(async (error, c) => {
     if (error instanceof HTTPException) {
