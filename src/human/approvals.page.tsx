@@ -92,6 +92,7 @@ export async function decideProposal(c: HumanContext, services: Services, sessio
             : `${decision} proposal/${proposalId}: enter the code we emailed you`
         }
         cancel="/human/approvals"
+        minutes={Math.round(services.config.stepUpCodeTtlSeconds / 60)}
         error={done.error.code === 'invalid_code' ? done.error : null}
       />,
       done.error.code === 'invalid_code' ? 400 : 200,

@@ -104,6 +104,7 @@ export async function stepUp(
       fields={fields}
       asked={asked}
       cancel={`/human/${active}`}
+      minutes={Math.round(services.config.stepUpCodeTtlSeconds / 60)}
       error={error.code === 'invalid_code' ? error : null}
     />,
     error.code === 'invalid_code' ? 400 : 200,

@@ -23,6 +23,8 @@ import {
   SignInPage,
 } from './signin.pages.js';
 
+const codeMinutes = (services: Services) => Math.round(services.config.loginCodeTtlSeconds / 60);
+
 /** Sign-in, invite acceptance, sign-out and workspace switching: everything that sets the session cookie. */
 
 export async function signInPage(
@@ -48,7 +50,14 @@ export async function requestCode(c: HumanContext, services: Services) {
   const email = (form(c).email ?? '').trim();
   const done = await performAnonymous(services, consoleRequestCode, { email }, performOptions(c, services));
   if (!done.ok) return signInPage(c, services, done.error, email);
-  return html(c, <SignInCodePage frame={await frameOf(c, services)} email={email.toLowerCase()} />);
+  return html(
+    c,
+    <SignInCodePage
+      frame={await frameOf(c, services)}
+      email={email.toLowerCase()}
+      minutes={codeMinutes(services)}
+    />,
+  );
 }
 
 export async function verifyCode(c: HumanContext, services: Services) {
@@ -66,7 +75,12 @@ export async function verifyCode(c: HumanContext, services: Services) {
     }
     return html(
       c,
-      <SignInCodePage frame={await frameOf(c, services)} email={email} error={done.error} />,
+      <SignInCodePage
+        frame={await frameOf(c, services)}
+        email={email}
+        minutes={codeMinutes(services)}
+        error={done.error}
+      />,
       done.error.status,
     );
   }

@@ -40,7 +40,12 @@ export function SignInPage(props: {
   );
 }
 
-export function SignInCodePage(props: { frame: Frame; email: string; error?: AppError | null }) {
+export function SignInCodePage(props: {
+  frame: Frame;
+  email: string;
+  minutes: number;
+  error?: AppError | null;
+}) {
   return (
     <Layout title="Enter your code" frame={props.frame} narrow>
       <div class="card">
@@ -179,7 +184,7 @@ const INVALID: Record<string, { title: string; text: string; signIn: boolean }> 
   },
   expired: {
     title: 'This invite expired',
-    text: 'Invites work for 7 days. Ask your agent to send a new one; it arrives as a new email.',
+    text: 'Invites work for a week. Ask your agent to send a new one; it arrives as a new email.',
     signIn: false,
   },
   revoked: {

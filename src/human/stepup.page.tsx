@@ -17,6 +17,7 @@ export function StepUpPage(props: {
   /** The escalation_required message: what is being confirmed and where the code went. */
   asked: string;
   cancel: string;
+  minutes: number;
   error?: AppError | null;
 }) {
   return (
@@ -48,7 +49,9 @@ export function StepUpPage(props: {
               required
               autofocus
             />
-            <p class="help">It confirms only this action, works once, and expires in 10 minutes.</p>
+            <p class="help">
+              It confirms only this action, works once, and expires in {props.minutes} minutes.
+            </p>
           </div>
           <div class="actions">
             <button type="submit">Confirm</button>
