@@ -39,7 +39,10 @@ export async function approvalsPage(
     session,
     proposals.flatMap((p) => [p.proposer, p.decidedBy]),
   );
-  const frame = await frameOf(c, services);
+  // The pending count of the tabs comes from this same list (no second call).
+  const frame = available
+    ? { csrf: c.get('csrf'), session, pending: proposals.filter((p) => p.pending).length }
+    : await frameOf(c, services);
   const listError = listed && !listed.ok && 'error' in listed ? listed.error : null;
   return html(
     c,
