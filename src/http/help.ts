@@ -47,7 +47,8 @@ On any 401 (auth_required / invalid_token / token_expired), repeat this flow. To
 after 30 days unused; each use renews them. GET /whoami shows role, scopes, plan and usage.
 Promoting to admin and deleting a workspace answer escalation_required and email a code to
 your human: repeat the SAME request with ?code=<code> (or header X-Escalation-Code).
-Agents: invite your human as billing owner with POST /agent-invite-human.
+Agents: invite your human as billing owner with POST /agent-invite-human. People approve,
+set the budget and watch in the console at ${base}/human (sign in there with the emailed code).
 
 CONVENTIONS
 -----------
