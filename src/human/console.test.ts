@@ -9,7 +9,6 @@ import {
   type TestApp,
 } from '../../test/harness.js';
 import { latestCode, outboxMessages, signIn } from '../../test/mailbox.js';
-import { GOVERNANCE, has, policyOperations } from './governance.js';
 
 /** Generous per-address limits: in-process requests have no address, so every test shares one bucket. */
 const LIMITS = {
@@ -194,7 +193,7 @@ describe.each(DIALECTS)('human console on %s', (dialect) => {
       expect(accepted.location).toBe('/human/budget?notice=welcome');
       const budget = await client.follow(accepted);
       expect(textOf(budget.html)).toContain('Welcome! You are now the billing owner');
-      expect(textOf(budget.html)).toContain('Budgets arrive with the governance release');
+      expect(textOf(budget.html)).toContain('Set budget');
 
       const who = await call(t.app, 'GET', '/whoami', undefined, { token: agent.token, json: true });
       expect(who.json.data.workspace.billing_owner).toMatch(/^user\/usr_/);
@@ -428,35 +427,6 @@ describe.each(DIALECTS)('human console on %s', (dialect) => {
         expect(page.html).not.toMatch(/<script|<img/i);
         expect(page.html).toContain('&lt;script&gt;');
       }
-    });
-  });
-
-  describe('governance not yet released', () => {
-    // These pages wire themselves to the governance operations once they are in the registry.
-    it.skipIf(has(GOVERNANCE.listProposals))(
-      'says approvals arrive with the governance release',
-      async () => {
-        const { owner } = await ownedWorkspace('later@example.com', 'later_agent');
-        expect(textOf((await owner.get('/human/approvals')).html)).toContain(
-          'Approvals arrive with the governance release',
-        );
-      },
-    );
-
-    it.skipIf(has(GOVERNANCE.setBudget))('says budgets arrive with the governance release', async () => {
-      const { owner } = await ownedWorkspace('later-budget@example.com', 'later_budget_agent');
-      expect(textOf((await owner.get('/human/budget')).html)).toContain(
-        'Budgets arrive with the governance release',
-      );
-      const posted = await owner.post('/human/budget', { amount: '50', currency: 'USD' });
-      expect(posted.status).toBe(503);
-    });
-
-    it.skipIf(policyOperations().read !== undefined)('says the policy editor arrives later', async () => {
-      const { owner } = await ownedWorkspace('later-policy@example.com', 'later_policy_agent');
-      expect(textOf((await owner.get('/human/policy')).html)).toContain(
-        'The policy editor arrives with the governance release',
-      );
     });
   });
 });

@@ -13,8 +13,8 @@ export const GOVERNANCE = {
   proposalStatus: 'proposals.get_status',
   /** {proposal_id, decision: 'approve'|'reject', note?} → data: the proposal; may ask for step-up. */
   decideProposal: 'proposals.decide',
-  /** {} → data: {monthly_budget_cents, currency, spent_cents?}; optional, /whoami's budget otherwise. */
-  getBudget: 'billing.get_budget',
+  /** {} → data: {monthly_budget_cents, budget_currency, cost_cents, …} (billing.get). */
+  getBudget: 'billing.get',
   /** {monthly_budget_cents, currency} → data: the budget. */
   setBudget: 'billing.set_budget',
 } as const;
@@ -153,11 +153,11 @@ export function toBudgetView(raw: unknown): BudgetView | null {
   if (!b) return null;
   const budget = asObject(b.budget) ?? b;
   const cents = budget.monthly_budget_cents;
-  const spent = budget.spent_cents ?? budget.month_to_date_cents ?? budget.spent_this_month_cents;
+  const spent = budget.cost_cents ?? budget.spent_cents ?? budget.month_to_date_cents;
   if (typeof cents !== 'number' && cents !== null) return null;
   return {
     monthlyBudgetCents: typeof cents === 'number' ? cents : null,
-    currency: text(budget.currency),
+    currency: text(budget.budget_currency) ?? text(budget.currency),
     spentCents: typeof spent === 'number' ? spent : null,
   };
 }

@@ -43,6 +43,8 @@ export async function perform(
       reason: options.reason ?? null,
       clientIp: options.clientIp,
       escalationCode: options.escalationCode ?? null,
+      // The person is at the console: signed in with an emailed code, posting a CSRF-checked form.
+      interactive: true,
     });
     return { ok: true, result };
   } catch (error) {

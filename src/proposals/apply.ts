@@ -18,7 +18,7 @@ const TABLES: Record<string, RecordTable> = {
  * The fields of the proposal whose value on the record differs from when it was proposed; a
  * missing target counts as changed. Fields nobody touched do not make a proposal stale.
  */
-async function changedSince(ctx: OperationContext, proposal: ProposalsTable): Promise<string[]> {
+export async function changedSince(ctx: OperationContext, proposal: ProposalsTable): Promise<string[]> {
   if (!proposal.target || proposal.target_version === null) return [];
   const [kind, id] = proposal.target.split('/');
   const table = TABLES[kind ?? ''];

@@ -16,13 +16,15 @@ export interface ProposalRecord {
   decided_at: string | null;
   decision_note: string | null;
   result: unknown;
+  /** Pending proposals only: a proposed field changed since it was proposed (approving makes it stale). */
+  target_changed: boolean;
   created_at: string;
   updated_at: string;
 }
 
 const principalHandle = (type: string, id: string) => `${type === 'agent' ? 'agent' : 'user'}/${id}`;
 
-export function toProposalRecord(row: ProposalsTable): ProposalRecord {
+export function toProposalRecord(row: ProposalsTable, targetChanged = false): ProposalRecord {
   return {
     handle: `proposal/${row.id}`,
     id: row.id,
@@ -38,6 +40,7 @@ export function toProposalRecord(row: ProposalsTable): ProposalRecord {
     decided_at: row.decided_at,
     decision_note: row.decision_note,
     result: row.result ? JSON.parse(row.result) : null,
+    target_changed: targetChanged,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

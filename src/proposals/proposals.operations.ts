@@ -3,12 +3,19 @@ import { requireStepUp } from '../auth/stepup.js';
 import { idRef, shortText } from '../crm/fields.js';
 import { AppError, notFound } from '../errors.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
+import type { ProposalsTable } from '../store/schema.js';
 import { findWorkspace } from '../workspaces/workspaces.repository.js';
-import { approveProposal } from './apply.js';
+import { approveProposal, changedSince } from './apply.js';
 import { FINAL_STATUSES, toProposalRecord } from './proposal.js';
 import { findProposal, listProposals, transitionProposal } from './proposals.repository.js';
 
 const proposalId = idRef('p');
+
+/** The record for a reader: a pending proposal says whether its target moved on since. */
+async function present(ctx: OperationContext, row: ProposalsTable) {
+  const moved = row.status === 'pending' && (await changedSince(ctx, row)).length > 0;
+  return toProposalRecord(row, moved);
+}
 const STATUSES = ['pending', 'approved', 'applied', 'rejected', 'stale', 'failed'] as const;
 
 export const getProposalStatus = defineOperation({
@@ -24,7 +31,7 @@ export const getProposalStatus = defineOperation({
   async handler(ctx, input) {
     const row = await findProposal(ctx.ws, input.proposal_id);
     if (!row) throw notFound(`proposal/${input.proposal_id}`);
-    const record = toProposalRecord(row);
+    const record = await present(ctx, row);
     const final = (FINAL_STATUSES as readonly string[]).includes(row.status);
     return {
       data: record,
@@ -54,7 +61,9 @@ export const listProposalsOperation = defineOperation({
     });
     const more = rows.length > input.limit;
     const page = rows.slice(0, input.limit);
-    return { data: page.map(toProposalRecord), nextCursor: more ? page.at(-1)!.id : null };
+    const records = [];
+    for (const row of page) records.push(await present(ctx, row));
+    return { data: records, nextCursor: more ? page.at(-1)!.id : null };
   },
 });
 
