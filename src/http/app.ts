@@ -89,6 +89,26 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     }),
   );
 
+  // Past capacity, answer at once with 503 and Retry-After instead of queueing until timeouts.
+  let inFlight = 0;
+  app.use('*', async (c, next) => {
+    if (c.req.path === '/healthz') return next();
+    if (inFlight >= services.config.maxInFlight) {
+      const busy = new AppError(
+        'unavailable',
+        `the server is at capacity (${services.config.maxInFlight} requests in flight)`,
+        'retry after the number of seconds in Retry-After; back off if it repeats',
+        { headers: { 'retry-after': '1' } },
+      );
+      return respond(renderError(busy, meta(c)), c.get('requestId'));
+    }
+    inFlight++;
+    try {
+      await next();
+    } finally {
+      inFlight--;
+    }
+  });
   app.use('*', async (c, next) => {
     refuseTokenInQuery(new URL(c.req.url));
     await next();
