@@ -30,6 +30,8 @@ const schema = z
     TOKEN_IDLE_TTL_SECONDS: durationSeconds.default(30 * 24 * 3600),
     TOKEN_MAX_TTL_SECONDS: durationSeconds.default(365 * 24 * 3600),
     SHUTDOWN_GRACE_SECONDS: durationSeconds.default(10),
+    /** An idempotency key whose attempt has not finished this long is taken over by a retry. */
+    IDEMPOTENCY_LOCK_SECONDS: durationSeconds.default(30),
     /** Requests handled at once; more are answered 503 with Retry-After (load shedding). */
     MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(512),
     /** A background job whose worker stops renewing its lock this long is taken over by another. */
@@ -70,6 +72,7 @@ const schema = z
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
     jobLockSeconds: env.JOB_LOCK_SECONDS,
     maxInFlight: env.MAX_IN_FLIGHT,
+    idempotencyLockSeconds: env.IDEMPOTENCY_LOCK_SECONDS,
     loginCodeTtlSeconds: env.LOGIN_CODE_TTL_SECONDS,
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
     loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,

@@ -16,8 +16,6 @@ import {
 
 /** Keys are kept this long after their first use (documented: at least 24 hours). */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
-/** An attempt that has held its key this long without finishing is presumed dead. */
-const STALE_AFTER_MS = 60_000;
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
 export type StoredOutcome =
@@ -123,7 +121,8 @@ export async function beginAttempt(
       );
     }
     if (existing?.status === 'done' && existing.response) return { replay: open(scope, existing.response) };
-    const staleBefore = new Date(now.getTime() - STALE_AFTER_MS).toISOString();
+    // An attempt that held its key this long without finishing is presumed dead (its process died).
+    const staleBefore = new Date(now.getTime() - services.config.idempotencyLockSeconds * 1000).toISOString();
     if (!existing || !(await takeOverStale(db, scope, staleBefore, nowIso))) {
       throw new AppError(
         'idempotency_key_in_use',
