@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { type Clock, type IdSource, systemClock, timeOrderedIds } from './ids.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { mountMcp } from './mcp/routes.js';
 import { operations } from './operations/registry.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
@@ -38,6 +39,7 @@ export function createApp(options: AppOptions): App {
     mailer: options.mailer ?? createMailer(options.config, logger),
   };
   const http = buildHttpApp(services, operations);
+  mountMcp(http, services, operations);
   return {
     services,
     fetch: async (request) => http.fetch(request),
