@@ -4,6 +4,7 @@ import { buildHttpApp } from './http/app.js';
 import { type Clock, type IdSource, systemClock, timeOrderedIds } from './ids.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { mountMcp } from './mcp/routes.js';
+import { mountOAuth } from './oauth/routes.js';
 import { operations } from './operations/registry.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
@@ -39,6 +40,7 @@ export function createApp(options: AppOptions): App {
     mailer: options.mailer ?? createMailer(options.config, logger),
   };
   const http = buildHttpApp(services, operations);
+  mountOAuth(http, services);
   mountMcp(http, services, operations);
   return {
     services,
