@@ -7,6 +7,9 @@ import { Browser, requestHandle, signInThroughPage, workspaceChoices } from '../
 const BASE = 'https://crm.example.org';
 const REDIRECT = 'https://client.example.com/callback';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON freely
+const body = async (reply: Response): Promise<any> => reply.json();
+
 function pkce() {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
@@ -94,7 +97,7 @@ describe.each(DIALECTS)('OAuth authorization server on %s', (dialect) => {
     });
     expect(as.status).toBe(200);
     expect(as.headers.get('access-control-allow-origin')).toBe('*');
-    const metadata = await as.json();
+    const metadata = await body(as);
     expect(metadata).toMatchObject({
       issuer: BASE,
       authorization_endpoint: `${BASE}/authorize`,
@@ -108,7 +111,7 @@ describe.each(DIALECTS)('OAuth authorization server on %s', (dialect) => {
       '/.well-known/oauth-protected-resource',
       '/.well-known/oauth-protected-resource/mcp',
     ]) {
-      const prm = await (await t.app.request(path)).json();
+      const prm = await body(await t.app.request(path));
       expect(prm.resource).toBe(`${BASE}/mcp`);
       expect(prm.authorization_servers).toEqual([BASE]);
     }
@@ -162,7 +165,7 @@ describe.each(DIALECTS)('OAuth authorization server on %s', (dialect) => {
     for (const raw of ['not json', '[]', 'null']) {
       const reply = await t.app.request('/register', { method: 'POST', body: raw });
       expect(reply.status).toBe(400);
-      expect((await reply.json()).error).toBe('invalid_client_metadata');
+      expect((await body(reply)).error).toBe('invalid_client_metadata');
     }
   });
 
@@ -451,7 +454,7 @@ describe.each(DIALECTS)('OAuth authorization server on %s', (dialect) => {
       method: 'POST',
       body: `grant_type=authorization_code&code=a&code=b&client_id=${client.client_id}`,
     });
-    expect((await repeated.json()).error).toBe('invalid_request');
+    expect((await body(repeated)).error).toBe('invalid_request');
   });
 
   it('binds the sign-in forms to the browser that opened them (CSRF)', async () => {
