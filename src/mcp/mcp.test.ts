@@ -247,7 +247,9 @@ describe.each(DIALECTS)('MCP server on %s', (dialect) => {
     });
     expect(init.status).toBe(200);
     expect(init.headers.get('mcp-session-id')).toBeNull();
-    expect((await init.json()).result.serverInfo.name).toBe('agentcrm');
+    expect(((await init.json()) as { result: { serverInfo: { name: string } } }).result.serverInfo.name).toBe(
+      'agentcrm',
+    );
     const get = await t.app.request('/mcp', {
       headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' },
     });
