@@ -74,6 +74,8 @@ class MemoryProvider implements OAuthClientProvider {
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON freely
+const json = async (reply: Response): Promise<any> => reply.json();
 const text = (result: unknown) => ((result as CallToolResult).content[0] as { text: string }).text;
 
 async function connect(url: string, provider: MemoryProvider): Promise<Client> {
@@ -166,7 +168,7 @@ describe.each(DIALECTS)('an MCP client connects by URL alone on %s', (dialect) =
 
     // 5. The person revokes the session like any other token: the connector is refused.
     const headers = { authorization: `Bearer ${provider.saved!.access_token}`, accept: 'application/json' };
-    const listed = await (await fetch(`${base}/tokens`, { headers })).json();
+    const listed = await json(await fetch(`${base}/tokens`, { headers }));
     const session = listed.data.find((token: { current?: boolean }) => token.current);
     expect(session.name).toBe('Test MCP Client');
     const revoked = await fetch(`${base}/tokens/${session.id}`, { method: 'DELETE', headers });
@@ -192,7 +194,7 @@ describe.each(DIALECTS)('an MCP client connects by URL alone on %s', (dialect) =
       headers: { accept: 'application/json' },
       body: JSON.stringify({ agent_name: 'inspector_agent' }),
     });
-    const token = (await bootstrap.json()).data.token;
+    const token = (await json(bootstrap)).data.token;
     const { stdout } = await promisify(execFile)(
       process.execPath,
       [
@@ -276,7 +278,7 @@ describe.each(DIALECTS.filter((dialect) => dialect === 'postgres'))(
         }),
       });
       expect(refreshed.status).toBe(200);
-      provider.saveTokens(await refreshed.json());
+      provider.saveTokens(await json(refreshed));
       const afterRefresh = await onFirst.callTool({
         name: 'request',
         arguments: { method: 'GET', path: '/contacts' },
