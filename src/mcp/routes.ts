@@ -1,5 +1,5 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { authenticate } from '../auth/tokens.js';
 import { toolCatalog } from '../discovery/catalog.js';
@@ -61,24 +61,21 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
   };
   const origin = new URL(services.config.publicUrl).origin;
 
-  app.use(
-    '/mcp',
-    cors({
-      origin: '*',
-      allowMethods: ['GET', 'POST', 'DELETE'],
-      allowHeaders: [
-        'authorization',
-        'content-type',
-        'accept',
-        'mcp-protocol-version',
-        'mcp-session-id',
-        'last-event-id',
-      ],
-      exposeHeaders: ['www-authenticate', 'mcp-session-id', 'mcp-protocol-version'],
-      maxAge: 600,
-    }),
-  );
-  app.all('/mcp', async (c) => {
+  const allowCors = cors({
+    origin: '*',
+    allowMethods: ['GET', 'POST', 'DELETE'],
+    allowHeaders: [
+      'authorization',
+      'content-type',
+      'accept',
+      'mcp-protocol-version',
+      'mcp-session-id',
+      'last-event-id',
+    ],
+    exposeHeaders: ['www-authenticate', 'mcp-session-id', 'mcp-protocol-version'],
+    maxAge: 600,
+  });
+  const handler = async (c: Context<HttpEnv>): Promise<Response> => {
     c.set('operationName', 'mcp');
     const caller = await authenticateMcp(services, c.req.header('authorization'));
     if (c.req.method !== 'POST' && c.req.method !== 'DELETE') {
@@ -114,5 +111,10 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
     } finally {
       await server.close();
     }
-  });
+  };
+  // The same endpoint with a trailing slash, as some clients are configured.
+  for (const path of ['/mcp', '/mcp/']) {
+    app.use(path, allowCors);
+    app.all(path, handler);
+  }
 }

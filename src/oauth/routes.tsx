@@ -33,10 +33,11 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 
+/** JSON answers; tokens and errors must never be cached (RFC 6749 §5.1), metadata may be. */
 function json(body: unknown, status: number, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...NO_STORE, ...headers },
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
   });
 }
 
@@ -115,7 +116,7 @@ export function mountOAuth(app: Hono<HttpEnv>, services: Services): void {
         return await handler(c);
       } catch (caught) {
         const error = asOAuthError(services, caught, c.get('requestId'));
-        return json(error.toJSON(), error.status, error.headers);
+        return json(error.toJSON(), error.status, { ...NO_STORE, ...error.headers });
       }
     };
 
@@ -134,7 +135,7 @@ export function mountOAuth(app: Hono<HttpEnv>, services: Services): void {
         );
       }
       const registration = await registerClient(services, body, services.clock.now().toISOString());
-      return json(registration.response, 201);
+      return json(registration.response, 201, NO_STORE);
     }),
   );
 
@@ -151,9 +152,9 @@ export function mountOAuth(app: Hono<HttpEnv>, services: Services): void {
       const grantType = params.get('grant_type');
       const requestId = c.get('requestId');
       if (grantType === 'authorization_code')
-        return json(await exchangeCode(services, client, params, requestId), 200);
+        return json(await exchangeCode(services, client, params, requestId), 200, NO_STORE);
       if (grantType === 'refresh_token')
-        return json(await refreshGrant(services, client, params, requestId), 200);
+        return json(await refreshGrant(services, client, params, requestId), 200, NO_STORE);
       throw new OAuthError(
         grantType ? 'unsupported_grant_type' : 'invalid_request',
         grantType ? `grant_type ${grantType} is not supported` : 'grant_type is missing',
