@@ -159,6 +159,8 @@ export async function exchangeCode(
     }
     const familyEnd = new Date(now.getTime() + services.config.tokenMaxTtlSeconds * 1000).toISOString();
     const scopes = row.scopes.split(',') as Scope[];
+    // The session (the `tokens` row) lives as long as any token; its secret only for the access life.
+    const secretExpiresAt = accessExpiry(services, now, familyEnd);
     const token = await issueToken(services, trx, {
       workspaceId: row.workspace_id,
       principalType: 'user',
@@ -166,7 +168,8 @@ export async function exchangeCode(
       name: client.name,
       scopes,
       now: nowIso,
-      expiresAt: accessExpiry(services, now, familyEnd),
+      expiresAt: familyEnd,
+      secretExpiresAt,
     });
     await setCodeToken(trx, row, token.id);
     await insertGrant(trx, {
@@ -191,7 +194,7 @@ export async function exchangeCode(
     const response: TokenResponse = {
       access_token: token.secret,
       token_type: 'Bearer',
-      expires_in: secondsUntil(token.expiresAt, now),
+      expires_in: secondsUntil(secretExpiresAt, now),
       scope: scopes.join(' '),
     };
     if (clientGrantTypes(client).includes('refresh_token')) {

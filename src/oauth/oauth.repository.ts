@@ -154,12 +154,12 @@ export async function rotateAccessToken(
   db: Db,
   tokenId: string,
   tokenHash: string,
-  expiresAt: string,
+  secretExpiresAt: string,
   now: string,
 ): Promise<boolean> {
   const result = await db
     .updateTable('tokens')
-    .set({ token_hash: tokenHash, expires_at: expiresAt, last_used_at: now })
+    .set({ token_hash: tokenHash, secret_expires_at: secretExpiresAt, last_used_at: now })
     .where('id', '=', tokenId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();

@@ -381,20 +381,36 @@ describe.each(DIALECTS)('OAuth authorization server on %s', (dialect) => {
     expect(refresh.body.error).toBe('invalid_grant');
   });
 
-  it('expires access tokens after the configured life; refresh gives a working one', async () => {
-    const { client, verifier, code: authCode } = await authorized('fay@example.com');
+  it('expires the access secret after its life; the session stays listed and revocable, refresh revives it', async () => {
+    const email = 'fay@example.com';
+    const { client, verifier, code: authCode } = await authorized(email);
     const tokens = (await exchange(client.client_id, authCode, verifier)).body;
+    const refresh = (refreshToken: string) =>
+      token({ grant_type: 'refresh_token', client_id: client.client_id, refresh_token: refreshToken });
     t.clock.advance(3601_000);
-    expect((await call(t.app, 'GET', '/whoami', undefined, { token: tokens.access_token })).status).toBe(401);
-    const refreshed = await token({
-      grant_type: 'refresh_token',
-      client_id: client.client_id,
-      refresh_token: tokens.refresh_token,
+    const expired = await call(t.app, 'GET', '/whoami', undefined, {
+      token: tokens.access_token,
+      json: true,
     });
+    expect(expired.status).toBe(401);
+    expect(expired.json.error.code).toBe('token_expired');
+    const refreshed = await refresh(tokens.refresh_token);
     expect(refreshed.status).toBe(200);
     expect(
       (await call(t.app, 'GET', '/whoami', undefined, { token: refreshed.body.access_token })).status,
     ).toBe(200);
+
+    // A day later the access secret is long dead, but the person still sees the session and ends it.
+    t.clock.advance(24 * 3600_000);
+    const laptop = await signIn(t.app, t.config.dataDir, email, 'laptop');
+    const listed = await call(t.app, 'GET', '/tokens', undefined, { token: laptop.token, json: true });
+    const session = listed.json.data.find((entry: { name: string }) => entry.name === 'Test Client');
+    expect(session).toBeDefined();
+    expect(
+      (await call(t.app, 'DELETE', `/tokens/${session.id}`, undefined, { token: laptop.token })).status,
+    ).toBe(200);
+    const afterRevoke = await refresh(refreshed.body.refresh_token);
+    expect(afterRevoke.body.error).toBe('invalid_grant');
   });
 
   it('authenticates confidential clients (Basic and post) and revokes through RFC 7009', async () => {
@@ -551,7 +567,7 @@ describe.each(DIALECTS)('OAuth authorization server on %s', (dialect) => {
       code: code(email),
       workspaceId: teamId,
     });
-    expect(workspaceChoices(consentHtml)).toEqual([person.workspaceId, teamId]);
+    expect(workspaceChoices(consentHtml).sort()).toEqual([person.workspaceId, teamId].sort());
     expect(consentHtml).toContain('Ivy Team');
     const tokens = (await exchange(client.client_id, redirect.searchParams.get('code')!, verifier)).body;
     expect(tokens.scope).toBe('read');

@@ -38,6 +38,11 @@ export interface TokensTable {
   /** Absolute end of life; inactivity is measured from last_used_at. */
   expires_at: string;
   revoked_at: string | null;
+  /**
+   * When the current secret stops working although the token (the session) lives on: OAuth
+   * access tokens are short-lived and replaced by refresh. Null for every other token.
+   */
+  secret_expires_at: string | null;
 }
 
 export interface ContactsTable {

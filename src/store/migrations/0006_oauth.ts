@@ -11,6 +11,9 @@ import { columnTypes } from './types.js';
 export async function up(db: Kysely<unknown>): Promise<void> {
   const { text } = columnTypes(db);
 
+  // An OAuth session is one token whose secret is short-lived and replaced at each refresh.
+  await db.schema.alterTable('tokens').addColumn('secret_expires_at', text).execute();
+
   await db.schema
     .createTable('oauth_clients')
     .addColumn('id', text, (c) => c.primaryKey())
@@ -101,4 +104,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('oauth_codes').execute();
   await db.schema.dropTable('oauth_requests').execute();
   await db.schema.dropTable('oauth_clients').execute();
+  await db.schema.alterTable('tokens').dropColumn('secret_expires_at').execute();
 }
