@@ -1,7 +1,9 @@
 import pino, { type Logger } from 'pino';
+import { createUsageMeter } from './billing/meter.js';
 import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { type Clock, type IdSource, systemClock, timeOrderedIds } from './ids.js';
+import { createJobRunner, type JobRunner } from './jobs/worker.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { mountMcp } from './mcp/routes.js';
 import { mountOAuth } from './oauth/routes.js';
@@ -15,6 +17,8 @@ export interface AppOptions {
   clock?: Clock;
   ids?: IdSource;
   logger?: Logger;
+  /** How often the background job runner looks for work (ms). */
+  jobIntervalMs?: number;
   /** Defaults to SMTP (SMTP_URL) or the DATA_DIR/outbox/ folder. */
   mailer?: Mailer;
 }
@@ -31,7 +35,7 @@ export interface App {
 export function createApp(options: AppOptions): App {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ level: options.config.logLevel });
-  const services: Services = {
+  const partial = {
     config: options.config,
     store: options.store,
     clock,
@@ -39,6 +43,10 @@ export function createApp(options: AppOptions): App {
     logger,
     mailer: options.mailer ?? createMailer(options.config, logger),
   };
+  // The runner needs the services it belongs to; it stays idle until start().
+  const meter = createUsageMeter(options.store, clock, logger);
+  const services: Services = { ...partial, meter, jobs: undefined as unknown as JobRunner };
+  (services as { jobs: JobRunner }).jobs = createJobRunner(services, options.jobIntervalMs);
   const http = buildHttpApp(services, operations);
   mountOAuth(http, services);
   mountMcp(http, services, operations);

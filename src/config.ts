@@ -30,6 +30,8 @@ const schema = z
     TOKEN_IDLE_TTL_SECONDS: durationSeconds.default(30 * 24 * 3600),
     TOKEN_MAX_TTL_SECONDS: durationSeconds.default(365 * 24 * 3600),
     SHUTDOWN_GRACE_SECONDS: durationSeconds.default(10),
+    /** A background job whose worker stops renewing its lock this long is taken over by another. */
+    JOB_LOCK_SECONDS: durationSeconds.default(60),
     /** Sign-in codes: lifetime, wrong tries allowed per email within the failure window, and throttles. */
     LOGIN_CODE_TTL_SECONDS: durationSeconds.default(600),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
@@ -68,6 +70,7 @@ const schema = z
     tokenIdleTtlSeconds: env.TOKEN_IDLE_TTL_SECONDS,
     tokenMaxTtlSeconds: env.TOKEN_MAX_TTL_SECONDS,
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
+    jobLockSeconds: env.JOB_LOCK_SECONDS,
     loginCodeTtlSeconds: env.LOGIN_CODE_TTL_SECONDS,
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
     loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,

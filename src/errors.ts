@@ -33,6 +33,10 @@ export const ERROR_CODES = {
     meaning:
       'A sensitive action needs a fresh code emailed to your human; repeat it with ?code= or X-Escalation-Code.',
   },
+  approval_requires_human: {
+    status: 403,
+    meaning: 'Proposals are decided by a person (an admin or the billing owner), never by an agent.',
+  },
   not_found: { status: 404, meaning: 'No such record in this workspace, or no such route.' },
   method_not_allowed: { status: 405, meaning: 'The route exists but not with this HTTP method.' },
   conflict: { status: 409, meaning: 'The change conflicts with the current state of a record.' },

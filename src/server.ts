@@ -12,6 +12,8 @@ export async function startServer(config: Config) {
   const applied = await migrateToLatest(store);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const app = createApp({ config, store, logger });
+  app.services.jobs.start();
+  app.services.meter.start();
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
       resolve(s as Server),
@@ -38,6 +40,8 @@ export async function startServer(config: Config) {
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
       await closed;
       clearTimeout(grace);
+      await app.services.jobs.stop();
+      await app.services.meter.stop();
       await store.close();
       logger.info('stopped');
     })();

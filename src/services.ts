@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
+import type { UsageMeter } from './billing/meter.js';
 import type { Config } from './config.js';
 import type { Clock, IdSource } from './ids.js';
+import type { JobRunner } from './jobs/worker.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Store } from './store/connect.js';
 
@@ -12,4 +14,8 @@ export interface Services {
   readonly ids: IdSource;
   readonly logger: Logger;
   readonly mailer: Mailer;
+  /** Background operations (batches); started by the server, woken when work is queued. */
+  readonly jobs: JobRunner;
+  /** Request metering per workspace and month (buffered; see billing/meter.ts). */
+  readonly meter: UsageMeter;
 }

@@ -71,7 +71,8 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
   const store = connectStore(config);
   await migrateToLatest(store);
   const clock = manualClock(new Date('2026-03-01T09:00:00.000Z'));
-  const app = createApp({ config, store, clock });
+  const app = createApp({ config, store, clock, jobIntervalMs: 50 });
+  app.services.jobs.start();
   return {
     app,
     store,
@@ -79,6 +80,8 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
     clock,
     database,
     close: async () => {
+      await app.services.jobs.stop();
+      await app.services.meter.stop();
       await store.close();
       await database.cleanup();
     },

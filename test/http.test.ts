@@ -137,6 +137,7 @@ describe.each(DIALECTS)('HTTP transport on %s', (dialect) => {
     expect(missing.json.error.hint).toContain('GET /help');
     const wrong = await call(t.app, 'PUT', '/contacts', undefined, { token: agent.token });
     expect(wrong.status).toBe(405);
+    expect(wrong.text).toMatch(/^error method_not_allowed: /);
     expect(wrong.headers.get('allow')).toContain('POST');
   });
 

@@ -97,3 +97,52 @@ export async function signIn(app: App, dataDir: string, email: string, tokenName
   const data = verified.json.data;
   return { token: data.token, tokenId: data.id, userId: data.user_id, workspaceId: data.workspace_id, email };
 }
+
+/**
+ * The agent's human, as the AgentOnly flow makes one: the agent invites them as billing owner,
+ * they accept with the emailed code, and get an admin token for the agent's workspace.
+ */
+export async function inviteHuman(
+  app: App,
+  dataDir: string,
+  agent: { token: string; workspaceId: string; agentId: string },
+  email = `owner.${agent.workspaceId}@example.com`,
+): Promise<Person> {
+  const sent = await call(
+    app,
+    'POST',
+    '/agent-invite-human',
+    { workspace_id: agent.workspaceId, agent_id: agent.agentId, human_email: email, human_name: 'Owner' },
+    { token: agent.token, json: true },
+  );
+  if (sent.status !== 201) throw new Error(`invite failed: ${sent.text}`);
+  const link = (await outboxMessages(dataDir)).filter((mail) => mail.to === email).at(-1);
+  const invite = link?.text.match(/\/human\?invite=(\S+)/)?.[1];
+  if (!invite) throw new Error(`no invite link mailed to ${email}`);
+  const asked = await call(app, 'POST', '/human/invites/accept', { invite }, { json: true });
+  if (asked.status !== 202) throw new Error(`accept (code request) failed: ${asked.text}`);
+  const code = latestCode(await outboxMessages(dataDir), email);
+  const accepted = await call(app, 'POST', '/human/invites/accept', { invite, code }, { json: true });
+  if (accepted.status !== 201) throw new Error(`accept failed: ${accepted.text}`);
+  const data = accepted.json.data;
+  return {
+    token: data.token,
+    tokenId: data.token_id ?? data.id,
+    userId: data.user_id,
+    workspaceId: data.workspace_id,
+    email,
+  };
+}
+
+/** Sets workspace policy settings as the agent's human would (PATCH /policy with an admin token). */
+export async function setPolicy(
+  app: App,
+  dataDir: string,
+  agent: { token: string; workspaceId: string; agentId: string },
+  settings: Record<string, unknown>,
+): Promise<Person> {
+  const human = await inviteHuman(app, dataDir, agent);
+  const reply = await call(app, 'PATCH', '/policy', settings, { token: human.token });
+  if (reply.status !== 200) throw new Error(`policy update failed: ${reply.text}`);
+  return human;
+}

@@ -55,6 +55,8 @@ export const bootstrapAgent = defineOperation({
       name: input.workspace_name ?? `${input.agent_name} sandbox`,
       plan: 'sandbox',
       billing_owner_id: null,
+      monthly_budget_cents: null,
+      budget_currency: null,
       created_by: agentId,
       created_at: ctx.now,
       updated_at: ctx.now,

@@ -28,6 +28,24 @@ export async function issueLoginCode(
   services: Services,
   request: { email: string; clientIp: string | null; now: Date },
 ): Promise<MailMessage> {
+  await throttleCodeRequest(db, services, request);
+  const { config } = services;
+  const code = newNumericCode();
+  const now = request.now.toISOString();
+  const expiresAt = new Date(request.now.getTime() + config.loginCodeTtlSeconds * 1000).toISOString();
+  await storeLoginCode(db, request.email, await hashCode(code), expiresAt, now);
+  return loginCodeMessage(request.email, code, config.loginCodeTtlSeconds);
+}
+
+/**
+ * Counts one code request against the per-address and per-email throttles, or throws the 429.
+ * The human console also calls it for addresses that get no code, so both paths cost the same.
+ */
+export async function throttleCodeRequest(
+  db: Db,
+  services: Services,
+  request: { email: string; clientIp: string | null; now: Date },
+): Promise<void> {
   const { config } = services;
   const windowSeconds = config.loginThrottleWindowSeconds;
   const byIp = await hit(db, request.now, {
@@ -50,11 +68,6 @@ export async function issueLoginCode(
       `use the code already sent to that address, or wait ${byEmail.resetSeconds} seconds`,
     );
   }
-  const code = newNumericCode();
-  const now = request.now.toISOString();
-  const expiresAt = new Date(request.now.getTime() + config.loginCodeTtlSeconds * 1000).toISOString();
-  await storeLoginCode(db, request.email, await hashCode(code), expiresAt, now);
-  return loginCodeMessage(request.email, code, config.loginCodeTtlSeconds);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { lifecycleOperations } from '../crm/lifecycle.operations.js';
 import { createOperation, getOperation, searchOperation, updateOperation } from '../crm/record.operations.js';
+import { agentDeletePolicy } from '../policy/rules.js';
 import { listCompanies } from './companies.repository.js';
 import { companyKind, companySpec, companyWrite } from './company.js';
 
@@ -18,5 +19,5 @@ export const companyOperations = [
   getOperation(companyKind),
   updateOperation(companyKind, companyWrite),
   searchOperation(companyKind, companySpec, listCompanies, 'name, domain and industry'),
-  ...lifecycleOperations(companyKind),
+  ...lifecycleOperations(companyKind, { deletePolicy: agentDeletePolicy(companyKind) }),
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { custom, email, idRef, phone, shortText, stage, tags, timestamp } from '../crm/fields.js';
 import type { RecordKind } from '../crm/kind.js';
+import { checkPrincipal, principalRef } from '../crm/principals.js';
 import type { ResourceSpec } from '../query/parse.js';
 import type { ContactsTable } from '../store/schema.js';
 
@@ -16,6 +17,8 @@ export const contactFields = {
   custom: custom.nullable(),
   follow_up_at: timestamp.nullable(),
   follow_up_note: shortText(2000).nullable(),
+  do_not_contact: z.boolean(),
+  owner: principalRef.nullable(),
 };
 
 export type ContactChanges = {
@@ -41,6 +44,8 @@ export interface ContactRecord {
   custom: Record<string, unknown>;
   follow_up_at: string | null;
   follow_up_note: string | null;
+  do_not_contact: boolean;
+  owner: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -60,6 +65,8 @@ export function toContactRecord(row: ContactsTable): ContactRecord {
     custom: JSON.parse(row.custom) as Record<string, unknown>,
     follow_up_at: row.follow_up_at,
     follow_up_note: row.follow_up_note,
+    do_not_contact: Number(row.do_not_contact) === 1,
+    owner: row.owner,
     version: Number(row.version),
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -81,6 +88,8 @@ export const contactSpec: ResourceSpec = {
     tags: { type: 'tags', nullable: false },
     follow_up_at: { type: 'time', nullable: true, sortable: true },
     follow_up_note: { type: 'text', nullable: true },
+    do_not_contact: { type: 'number', nullable: false },
+    owner: { type: 'id', nullable: true },
     version: { type: 'number', nullable: false },
     created_at: { type: 'time', nullable: false, sortable: true },
     updated_at: { type: 'time', nullable: false, sortable: true },
@@ -106,6 +115,16 @@ export const contactKind: RecordKind<'contacts', ContactRecord> = {
     custom: '{}',
     follow_up_at: null,
     follow_up_note: null,
+    do_not_contact: 0,
+    owner: null,
   }),
   toRecord: toContactRecord,
+  derive(_current, columns) {
+    // Stored as 0/1 so both databases compare it the same way.
+    if (typeof columns.do_not_contact !== 'boolean') return columns;
+    return { ...columns, do_not_contact: columns.do_not_contact ? 1 : 0 };
+  },
+  async validate(ws, columns) {
+    await checkPrincipal(ws, 'owner', columns.owner);
+  },
 };

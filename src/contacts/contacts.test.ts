@@ -7,6 +7,7 @@ import {
   DIALECTS,
   type TestApp,
 } from '../../test/harness.js';
+import { setPolicy } from '../../test/mailbox.js';
 
 describe.each(DIALECTS)('contacts on %s', (dialect) => {
   let t: TestApp;
@@ -15,6 +16,8 @@ describe.each(DIALECTS)('contacts on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect);
     agent = await bootstrapAgent(t.app, 'owner_agent');
+    // These tests exercise the mechanics; the policy's rules for agents are tested in src/policy.
+    await setPolicy(t.app, t.config.dataDir, agent, { sensitive_contact_fields: [], agent_deletes: 'allow' });
     other = await bootstrapAgent(t.app, 'other_agent');
   });
   afterAll(async () => t.close());
@@ -326,6 +329,8 @@ describe.each(DIALECTS)('contacts: update, errors and isolation on %s', (dialect
   beforeAll(async () => {
     t = await createTestApp(dialect);
     agent = await bootstrapAgent(t.app);
+    // These tests exercise the mechanics; the policy's rules for agents are tested in src/policy.
+    await setPolicy(t.app, t.config.dataDir, agent, { sensitive_contact_fields: [], agent_deletes: 'allow' });
     other = await bootstrapAgent(t.app, 'other_agent');
   });
   afterAll(async () => t.close());

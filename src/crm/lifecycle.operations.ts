@@ -5,6 +5,7 @@ import { chargePlanUsage, isCapped, releasePlanUsage } from '../plans/usage.js';
 import { CONFIRM_TTL_MINUTES, checkConfirmation, issueConfirmation } from './confirm.js';
 import { idRef } from './fields.js';
 import { handleOf, type RecordKind, type RecordTable } from './kind.js';
+import type { RecordPolicy } from './record.operations.js';
 import { expectedVersion, recordResult, versionInput } from './records.js';
 import { findLiveBy, findRecord, setDeleted } from './records.repository.js';
 import { referencesTo, withRefs } from './refs.js';
@@ -56,12 +57,14 @@ async function askConfirmation(
 /** `<kind>s.delete` (two-step, soft) and `<kind>s.restore` for one record kind. */
 export function lifecycleOperations<T extends RecordTable, R extends { version: number }>(
   kind: RecordKind<T, R>,
+  options: { deletePolicy?: RecordPolicy } = {},
 ): AnyOperation[] {
   const idInput = { [kind.idField]: idRef(kind.prefix) };
   const idOf = (input: Record<string, unknown>) => input[kind.idField] as string;
 
   const remove = defineOperation({
     name: `${kind.table}.delete`,
+    ...(options.deletePolicy ? { policy: options.deletePolicy, approval: 'sometimes' as const } : {}),
     summary: `Delete a ${kind.kind} in two steps: the first call answers confirmation_required with a token; repeat with ?confirm=<token>.`,
     description:
       `Deleted ${kind.table} are hidden and restorable for ${RETENTION_DAYS} days (POST ${kind.path}/{id}/restore). ` +
@@ -81,25 +84,27 @@ export function lifecycleOperations<T extends RecordTable, R extends { version: 
       }
       const handle = handleOf(kind, id);
       let refused: string | null = null;
+      const remove = async () => {
+        const row = await setDeleted(ctx.ws, kind.table, id, ctx.now, ctx.now, current.version);
+        if (!row) throw new AppError('conflict', `${handle} changed during the request`, 'retry the delete');
+        ctx.audit({ target: handle, changes: { deleted_at: [null, ctx.now] }, version: row.version });
+        if (isCapped(kind.table)) await releasePlanUsage(ctx, kind.table);
+        const [record] = await withRefs(ctx.ws, kind.table, [row], kind.toRecord);
+        const until = restorableUntil(ctx.now);
+        return recordResult(
+          { ...record!, deleted_at: ctx.now, restorable_until: until },
+          { meta: ['# deleted', `# restore: POST ${kind.path}/${id}/restore (until ${until})`] },
+        );
+      };
+      // A human's approval of the delete stands in for the confirm token.
+      if (ctx.approval) return remove();
       if (input.confirm !== undefined) {
         const check = await checkConfirmation(
           ctx,
           { target: handle, version: current.version },
           input.confirm,
         );
-        if (check === 'valid') {
-          const row = await setDeleted(ctx.ws, kind.table, id, ctx.now, ctx.now, current.version);
-          if (!row)
-            throw new AppError('conflict', `${handle} changed during the request`, 'retry the delete');
-          ctx.audit({ target: handle, changes: { deleted_at: [null, ctx.now] }, version: row.version });
-          if (isCapped(kind.table)) await releasePlanUsage(ctx, kind.table);
-          const [record] = await withRefs(ctx.ws, kind.table, [row], kind.toRecord);
-          const until = restorableUntil(ctx.now);
-          return recordResult(
-            { ...record!, deleted_at: ctx.now, restorable_until: until },
-            { meta: ['# deleted', `# restore: POST ${kind.path}/${id}/restore (until ${until})`] },
-          );
-        }
+        if (check === 'valid') return remove();
         refused =
           check === 'expired'
             ? 'the confirm token expired'

@@ -7,6 +7,7 @@ import {
   DIALECTS,
   type TestApp,
 } from '../../test/harness.js';
+import { setPolicy } from '../../test/mailbox.js';
 import { issueToken } from '../auth/tokens.js';
 
 describe.each(DIALECTS)('two-step delete and restore on %s', (dialect) => {
@@ -22,6 +23,8 @@ describe.each(DIALECTS)('two-step delete and restore on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect);
     agent = await bootstrapAgent(t.app);
+    // These tests exercise the mechanics; the policy's rules for agents are tested in src/policy.
+    await setPolicy(t.app, t.config.dataDir, agent, { agent_deletes: 'allow' });
     other = await bootstrapAgent(t.app, 'other_agent');
     const issued = await issueToken(t.app.services, t.store.db, {
       workspaceId: agent.workspaceId,

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { type AnyOperation, defineOperation } from '../operations/define.js';
+import {
+  type AnyOperation,
+  defineOperation,
+  type OperationContext,
+  type Verdict,
+} from '../operations/define.js';
 import type { ListPage, ListParams } from '../query/apply.js';
 import { listInput } from '../query/input.js';
 import type { ResourceSpec } from '../query/parse.js';
@@ -20,15 +25,19 @@ import { createRecord, missing, updateRecord, upsertRecord } from './write.js';
  */
 type Kind<T extends RecordTable> = RecordKind<T, { version: number }>;
 
+/** A workspace-policy hook for a record operation (see OperationDefinition.policy). */
+export type RecordPolicy = (ctx: OperationContext, input: Record<string, unknown>) => Promise<Verdict | null>;
+
 const present = <T extends RecordTable>(ws: WorkspaceDb, kind: Kind<T>, rows: Database[T][]) =>
   withRefs(ws, kind.table, rows, kind.toRecord);
 
 export function createOperation<T extends RecordTable>(
   kind: Kind<T>,
-  options: { input: z.ZodType; summary: string; description?: string },
+  options: { input: z.ZodType; summary: string; description?: string; policy?: RecordPolicy },
 ): AnyOperation {
   return defineOperation({
     name: `${kind.table}.create`,
+    ...(options.policy ? { policy: options.policy } : {}),
     summary: options.summary,
     description: options.description,
     http: { method: 'POST', path: kind.path },
@@ -67,10 +76,11 @@ export function getOperation<T extends RecordTable>(kind: Kind<T>): AnyOperation
 export function updateOperation<T extends RecordTable>(
   kind: Kind<T>,
   write: z.ZodObject,
-  options: { summary?: string; description?: string } = {},
+  options: { summary?: string; description?: string; policy?: RecordPolicy } = {},
 ): AnyOperation {
   return defineOperation({
     name: `${kind.table}.update`,
+    ...(options.policy ? { policy: options.policy } : {}),
     summary:
       options.summary ??
       `Change some fields of a ${kind.kind}; omitted fields are kept, null clears a field.`,

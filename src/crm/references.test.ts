@@ -7,6 +7,7 @@ import {
   DIALECTS,
   type TestApp,
 } from '../../test/harness.js';
+import { setPolicy } from '../../test/mailbox.js';
 
 describe.each(DIALECTS)('references and retention of deleted records on %s', (dialect) => {
   let t: TestApp;
@@ -20,6 +21,8 @@ describe.each(DIALECTS)('references and retention of deleted records on %s', (di
     // Tokens outlive the retention period here, so the test can move the clock past it.
     t = await createTestApp(dialect, { TOKEN_IDLE_TTL_SECONDS: String(400 * 24 * 3600) });
     agent = await bootstrapAgent(t.app);
+    // These tests exercise the mechanics; the policy's rules for agents are tested in src/policy.
+    await setPolicy(t.app, t.config.dataDir, agent, { agent_deletes: 'allow' });
     other = await bootstrapAgent(t.app, 'other_agent');
   });
   afterAll(async () => t.close());

@@ -1,5 +1,6 @@
 import { lifecycleOperations } from '../crm/lifecycle.operations.js';
 import { createOperation, getOperation, searchOperation, updateOperation } from '../crm/record.operations.js';
+import { agentDeletePolicy } from '../policy/rules.js';
 import { dealCreate, dealKind, dealSpec, dealWrite } from './deal.js';
 import { listDeals } from './deals.repository.js';
 
@@ -17,5 +18,5 @@ export const dealOperations = [
     description: 'E.g. {"stage":"won","status":"won"}; setting status back to open clears closed_at.',
   }),
   searchOperation(dealKind, dealSpec, listDeals, 'title and follow_up_note'),
-  ...lifecycleOperations(dealKind),
+  ...lifecycleOperations(dealKind, { deletePolicy: agentDeletePolicy(dealKind) }),
 ];

@@ -6,6 +6,7 @@ import { manifest, policyDocument } from '../discovery/documents.js';
 import { guideDocument } from '../discovery/guide.js';
 import { llmsTxt, skillMarkdown } from '../discovery/skill.js';
 import { AppError, isAppError } from '../errors.js';
+import { buildHumanConsole } from '../human/console.js';
 import type { AnyOperation } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
@@ -156,6 +157,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       reason: c.req.header('x-reason') ?? null,
       clientIp: ip,
       escalationCode: c.req.header('x-escalation-code') ?? null,
+      dryRun: c.req.query('dry_run') === 'true' || c.req.header('x-dry-run') === 'true',
     });
     return respond(renderSuccess(result, { ...meta(c), idempotencyKey }), c.get('requestId'));
   };
@@ -180,6 +182,9 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     }
     return handle(c, operation, await readJsonBody(c), true);
   });
+
+  // The human console's pages (after the operations, so /human/invites/* stay API routes).
+  app.route('/human', buildHumanConsole(services));
 
   app.notFound((c) => {
     const allowed = methodsForPath(operations, c.req.path);

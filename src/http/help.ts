@@ -47,7 +47,8 @@ On any 401 (auth_required / invalid_token / token_expired), repeat this flow. To
 after 30 days unused; each use renews them. GET /whoami shows role, scopes, plan and usage.
 Promoting to admin and deleting a workspace answer escalation_required and email a code to
 your human: repeat the SAME request with ?code=<code> (or header X-Escalation-Code).
-Agents: invite your human as billing owner with POST /agent-invite-human.
+Agents: invite your human as billing owner with POST /agent-invite-human. People approve,
+set the budget and watch in the console at ${base}/human (sign in there with the emailed code).
 
 CONVENTIONS
 -----------
@@ -62,6 +63,22 @@ CONVENTIONS
 - DELETE is two-step: the first call answers confirmation_required with a token; confirm with
   your user, then repeat with ?confirm=<token>. Deleted records are restorable for 30 days
   (POST /{kind}/{id}/restore). GET /reminders lists what is due.
+
+GOVERNANCE (agents act, humans approve)
+---------------------------------------
+- Branch on outcome (applied | proposed | denied | error) and policy.reason_code, never on prose.
+- Writes may carry X-Idempotency-Key (tool calls must): a retry with the same key and body
+  returns the first answer; another body with that key is 422 idempotency_key_reused.
+- Changing a sensitive contact field (email, phone, do_not_contact, owner by default) is denied
+  here (contact.sensitive_field): POST /contacts/{id}/proposals {"changes":{...},"reason":"..."}
+  stores a proposal (outcome proposed, 202); poll GET /proposals/{id} until applied, rejected,
+  stale or failed. A human decides; you never can.
+- Confirmed deletes and large batches (POST /contacts/batch, up to 1000) may need approval too.
+  Batches run in the background: poll GET /operations/{id}.
+- ?dry_run=true on any write shows the decision and the exact diff, changing nothing.
+- GET /policy/capabilities: what you may do now, and why. GET /events?since=: the change feed.
+- Production needs a human billing owner: invite yours (POST /agent-invite-human), then
+  POST /billing/upgrade.
 
 QUERY (list endpoints)
 ----------------------

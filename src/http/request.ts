@@ -1,11 +1,12 @@
 import type { Context } from 'hono';
 import { AppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../operations/json-depth.js';
 import { allowedFields } from '../operations/validation.js';
 import type { Format } from './render.js';
 
 /** Query parameters that steer the transport and never reach an operation. */
-const TRANSPORT_PARAMS = new Set(['format']);
+const TRANSPORT_PARAMS = new Set(['format', 'dry_run']);
 
 export function negotiateFormat(c: Context): Format {
   const format = c.req.query('format');
@@ -25,6 +26,13 @@ export function requestIdFrom(c: Context, generate: () => string): string {
 export async function readJsonBody(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
   if (text.trim() === '') return {};
+  if (jsonTooDeep(text)) {
+    throw new AppError(
+      'invalid_json',
+      `the request body nests deeper than ${MAX_JSON_DEPTH} levels`,
+      'flatten the structure; custom fields and filters need only a level or two',
+    );
+  }
   let body: unknown;
   try {
     body = JSON.parse(text);

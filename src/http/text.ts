@@ -16,8 +16,10 @@ function scalar(value: unknown): string {
   return textValue(JSON.stringify(value));
 }
 
-function pairs(key: string, value: unknown, out: string[]): void {
+function pairs(key: string, value: unknown, out: string[], top = false): void {
   if (value === null || value === undefined) return;
+  // A record's unset flags are left out like absent values (custom values are shown as sent).
+  if (top && value === false) return;
   if (Array.isArray(value)) {
     if (value.length === 0) return;
     const simple = value.every((v) => typeof v === 'string' && !NEEDS_QUOTES.test(v));
@@ -37,7 +39,7 @@ export function recordLine(record: Record<string, unknown>): string {
   if (typeof record.handle === 'string') out.push(record.handle);
   for (const [key, value] of Object.entries(record)) {
     if (key === 'handle' || (key === 'id' && typeof record.handle === 'string')) continue;
-    pairs(key, value, out);
+    pairs(key, value, out, true);
   }
   return out.join(' ');
 }

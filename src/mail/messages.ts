@@ -83,3 +83,19 @@ If you do not know this agent, ignore this message.
 `,
   };
 }
+
+/** Sent instead of a code when someone asks the human console to sign in an address that has no account. */
+export function noAccountMessage(to: string, publicUrl: string): MailMessage {
+  return {
+    to,
+    subject: 'agentcrm: no account for this address',
+    text: `Someone (perhaps you) asked to sign in to agentcrm at ${publicUrl}/human with this address,
+but no agentcrm workspace has it as a member.
+
+agentcrm has no sign-up form: people join because an AI agent invites them. Ask your agent to
+invite you (its tool is humans.invite_billing_owner), then open the link in the email it sends.
+
+If you did not ask, ignore this message: nothing was created.
+`,
+  };
+}

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { AppError } from '../errors.js';
+import type { AppError, ErrorCode } from '../errors.js';
+import type { ReasonCode } from '../policy/reason-codes.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
@@ -45,6 +46,8 @@ export interface AuditEntry {
   changes?: Record<string, [unknown, unknown]> | null;
   /** The target record's version after the change (versioned records only). */
   version?: number | null;
+  /** The change-feed type, when the default (`contact.updated`, or the operation name) is not right. */
+  event?: string;
   /** For operations without a caller (bootstrap): who acted, and in which workspace. */
   actor?: { type: 'agent' | 'user' | 'system'; id: string; workspaceId: string };
 }
@@ -72,6 +75,31 @@ export interface OperationContext {
   audit(entry: AuditEntry): void;
   /** Queues work (sending mail) that must happen only once the transaction has committed. */
   afterCommit(task: () => Promise<void>): void;
+  /** Set while an approved proposal runs: the human's decision stands in for confirmations. */
+  readonly approval: { proposalId: string; decidedBy: string } | null;
+  /**
+   * True when a person drives the call from the human console: their session was opened with an
+   * emailed code moments ago and the form is CSRF-protected, so no second code is asked for.
+   */
+  readonly interactive: boolean;
+}
+
+/**
+ * What a workspace policy says about one call, before it runs. `allow` needs no verdict (return
+ * null); the other decisions stop the operation: `deny` refuses it, `require_approval` stores it
+ * as a proposal that runs once a human approves.
+ */
+export interface Verdict {
+  decision: 'require_approval' | 'deny';
+  /** A documented reason code (src/policy/reason-codes.ts): the compiler refuses any other. */
+  reason_code: ReasonCode;
+  /** One sentence for the human and the agent: what and why. */
+  summary: string;
+  /** The record concerned, and field → [current, proposed] for the approval inbox. */
+  target?: string | null;
+  targetVersion?: number | null;
+  diff?: Record<string, [unknown, unknown]>;
+  nextActions?: NextAction[];
 }
 
 export interface OperationResult {
@@ -84,7 +112,7 @@ export interface OperationResult {
   nextCursor?: string | null;
   warnings?: Warning[];
   nextActions?: NextAction[];
-  policy?: { decision: Decision; reason_code: string };
+  policy?: { decision: Decision; reason_code: ReasonCode | ErrorCode };
   summary?: string;
   headers?: Record<string, string>;
   /** Replaces the record lines of the text rendering (for non-record answers such as /whoami). */
@@ -120,7 +148,12 @@ export interface OperationDefinition<Input extends z.ZodType = z.ZodType> {
   requiresIdempotencyKey?: boolean;
   approval?: ApprovalMode;
   /** Reason codes this operation can return besides the generic ones. */
-  reasonCodes?: string[];
+  reasonCodes?: (ReasonCode | ErrorCode)[];
+  /**
+   * The workspace policy's say on this call, inside the operation's transaction and before the
+   * handler; null allows it. Not consulted while an approved proposal runs.
+   */
+  policy?(ctx: OperationContext, input: z.output<Input>): Promise<Verdict | null>;
   handler(ctx: OperationContext, input: z.output<Input>): Promise<OperationResult>;
 }
 

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import { writeAudit } from '../audit/audit.repository.js';
 import { assertScope } from '../auth/scopes.js';
+import { budgetVerdict } from '../billing/billing.operations.js';
 import { AppError, isAppError } from '../errors.js';
 import {
   beginAttempt,
@@ -12,27 +12,32 @@ import {
 } from '../idempotency/idempotency.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
-import { scopeTo } from '../store/scoped.js';
-import type { AnyOperation, AuditEntry, Caller, OperationContext, OperationResult } from './define.js';
+import { type ContextMeta, flushAudits, newRun } from './context.js';
+import type { AnyOperation, OperationResult } from './define.js';
+import { MAX_JSON_DEPTH, valueTooDeep } from './json-depth.js';
 import { invalidInput } from './validation.js';
+import { applyVerdict, dryRunResult } from './verdicts.js';
 
-export interface CallMeta {
-  caller: Caller | null;
-  requestId: string;
-  idempotencyKey: string | null;
+export interface CallMeta extends ContextMeta {
   toolName: string | null;
-  reason: string | null;
-  /** The client's address: throttles, and the scope of idempotency keys sent before signup. */
-  clientIp?: string | null;
-  escalationCode?: string | null;
+  /** Decide and compute the change, then roll it back (`?dry_run=true`, `X-Dry-Run: true`). */
+  dryRun?: boolean;
 }
 
 export const ALLOWED = { decision: 'allow', reason_code: 'policy.allowed' } as const;
 
+/** Carries a dry run's answer out of its transaction, which it rolls back. */
+class DryRunRollback extends Error {
+  constructor(readonly result: OperationResult) {
+    super('dry run');
+  }
+}
+
 /**
- * Runs one operation for one caller: scope check → validate → run, with a mutating operation's
- * change and its audit rows committed in one transaction. Every surface (REST, /tools, MCP) ends
- * here, so the rules hold the same way everywhere.
+ * Runs one operation for one caller: scope → validate → idempotency → (in one transaction)
+ * policy verdict → handler or proposal or denial → audit rows and change-feed events, and the
+ * stored idempotent answer. Every surface (REST, /tools, MCP, the console) ends here, so the
+ * rules hold the same way everywhere.
  */
 export async function runOperation(
   services: Services,
@@ -46,36 +51,36 @@ export async function runOperation(
     assertScope(operation, caller);
   }
 
+  if (valueTooDeep(rawInput)) {
+    throw new AppError(
+      'invalid_input',
+      `the input nests deeper than ${MAX_JSON_DEPTH} levels`,
+      'flatten the structure',
+    );
+  }
   const { input, reason } = takeReason(operation, rawInput, meta.reason);
   const parsed = operation.input.safeParse(input);
   if (!parsed.success) throw invalidInput(operation, parsed.error);
+  const dryRun = Boolean(meta.dryRun) && operation.mutating;
+  if (caller) services.meter.count(caller.workspaceId);
 
   const afterCommit: (() => Promise<void>)[] = [];
-  const run = async (db: Kysely<Database> | Transaction<Database>) => {
-    const audits: AuditEntry[] = [];
-    const ctx: OperationContext = {
-      services,
-      caller,
-      db,
-      ws: scopeTo(db, services.store.dialect, caller?.workspaceId ?? ''),
-      requestId: meta.requestId,
-      idempotencyKey: meta.idempotencyKey,
-      reason,
-      now: services.clock.now().toISOString(),
-      clientIp: meta.clientIp ?? null,
-      escalationCode: meta.escalationCode ?? null,
-      audit: (entry) => audits.push(entry),
-      afterCommit: (task) => afterCommit.push(task),
-    };
-    const result = await operation.handler(ctx, parsed.data);
-    for (const entry of audits) {
-      await writeAudit(ctx, {
-        ...entry,
-        operation: entry.operation ?? operation.name,
-        toolName: meta.toolName,
-        policy: result.policy ?? ALLOWED,
-      });
+  const execute = async (db: Kysely<Database> | Transaction<Database>) => {
+    const run = newRun(services, db, { ...meta, reason });
+    const verdict = run.ctx.approval
+      ? null
+      : ((operation.mutating ? await budgetVerdict(run.ctx, operation.name) : null) ??
+        (operation.policy ? await operation.policy(run.ctx, parsed.data) : null));
+    if (dryRun) {
+      const result = verdict ? null : await operation.handler(run.ctx, parsed.data);
+      if (result?.error) throw result.error;
+      throw new DryRunRollback(dryRunResult(verdict, run.audits, result));
     }
+    const result = verdict
+      ? await applyVerdict(run, operation, parsed.data, verdict, meta.toolName)
+      : await operation.handler(run.ctx, parsed.data);
+    await flushAudits(run, operation.name, meta.toolName, result.policy ?? ALLOWED);
+    afterCommit.push(...run.afterCommit);
     return result;
   };
 
@@ -85,7 +90,15 @@ export async function runOperation(
     if (result.error) throw result.error;
     return result;
   };
-  if (!operation.mutating) return settle(await run(services.store.db));
+  if (!operation.mutating) return settle(await execute(services.store.db));
+  if (dryRun) {
+    try {
+      await services.store.db.transaction().execute(execute);
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.result;
+      throw error;
+    }
+  }
 
   let claim: Claim | undefined;
   if (meta.idempotencyKey !== null) {
@@ -107,7 +120,7 @@ export async function runOperation(
   let result: OperationResult;
   try {
     result = await services.store.db.transaction().execute(async (trx) => {
-      const outcome = await run(trx);
+      const outcome = await execute(trx);
       // The stored outcome commits with the change: never one without the other.
       await claim?.complete(trx, outcomeOf(outcome));
       return outcome;

@@ -3,11 +3,18 @@ import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { listAuditOperation } from '../audit/audit.operations.js';
 import { authOperations } from '../auth/auth.operations.js';
 import { tokenOperations } from '../auth/tokens.operations.js';
+import { billingOperations } from '../billing/billing.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
+import { listEventsOperation } from '../events/events.operations.js';
+import { bulkOperations } from '../jobs/bulk.operations.js';
+import { jobOperations } from '../jobs/jobs.operations.js';
 import { humanOperations } from '../people/humans.operations.js';
 import { whoami } from '../people/whoami.operations.js';
+import { explainCapabilities } from '../policy/capabilities.operations.js';
+import { getPolicy, updatePolicy } from '../policy/policy.operations.js';
+import { proposalOperations } from '../proposals/proposals.operations.js';
 import { listReminders } from '../reminders/reminders.operations.js';
 import { taskOperations } from '../tasks/tasks.operations.js';
 import { memberOperations } from '../workspaces/members.operations.js';
@@ -30,6 +37,14 @@ export const operations: readonly AnyOperation[] = [
   ...taskOperations,
   listReminders,
   listAuditOperation,
+  ...proposalOperations,
+  getPolicy,
+  updatePolicy,
+  explainCapabilities,
+  listEventsOperation,
+  ...jobOperations,
+  ...bulkOperations,
+  ...billingOperations,
 ];
 
 export function findOperation(name: string): AnyOperation | undefined {

@@ -6,6 +6,21 @@ import { ERROR_CODES } from '../errors.js';
  */
 export const REASON_CODES = {
   'policy.allowed': 'The action was allowed and applied.',
+  'contact.sensitive_field':
+    'The change touches a sensitive contact field (see the policy): an agent proposes it with contacts.propose_update and a human approves it.',
+  'delete.requires_approval':
+    "An agent's delete waits for a human's approval (policy agent_deletes = require_approval).",
+  'delete.agent_denied': 'This workspace does not let agents delete records (policy agent_deletes = deny).',
+  'bulk.requires_approval':
+    'The batch is larger than bulk_approval_above, or the rolling batch volume passed bulk_window_max_records: a human approves it.',
+  'bulk.too_large': 'The batch is larger than bulk_deny_above; split it into smaller batches.',
+  'proposal.approved': 'A human approved the proposal and its operation ran.',
+  'proposal.rejected': 'A human rejected the proposal; nothing changed. decision_note says why.',
+  'proposal.target_changed':
+    'The record changed in a proposed field after the proposal was made, so the approval did not overwrite it (status stale).',
+  'billing.upgrade_requires_approval': 'Moving to production waits for the billing owner’s approval.',
+  'billing.budget_exceeded':
+    "This month's metered usage reached the budget the billing owner set; writes are denied until they raise it or the month ends.",
   'billing.human_owner_required_for_production':
     'Only the sandbox plan can be requested by an agent; production needs a human billing owner invited with humans.invite_billing_owner.',
 } as const satisfies Record<string, string>;

@@ -12,6 +12,9 @@ export interface WorkspacesTable {
   billing_owner_id: string | null;
   /** The user or agent id that created it; a person's workspace cap counts these. */
   created_by: string | null;
+  /** Set by the billing owner; production usage past it is denied (billing.budget_exceeded). */
+  monthly_budget_cents: number | null;
+  budget_currency: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -61,6 +64,10 @@ export interface ContactsTable {
   version: number;
   created_at: string;
   updated_at: string;
+  /** 0 or 1: the person asked not to be contacted. */
+  do_not_contact: number;
+  /** Who owns the relationship: agt_… or usr_…. */
+  owner: string | null;
   deleted_at: string | null;
 }
 
@@ -334,6 +341,88 @@ export interface OAuthRefreshTokensTable {
   used_at: string | null;
 }
 
+export interface WorkspacePoliciesTable {
+  workspace_id: string;
+  /** JSON of the fields that differ from the defaults. */
+  policy: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export type ProposalStatus = 'pending' | 'approved' | 'applied' | 'rejected' | 'stale' | 'failed';
+
+export interface ProposalsTable {
+  workspace_id: string;
+  id: string;
+  /** The operation that runs on approval, and its input (JSON). */
+  operation: string;
+  input: string;
+  target: string | null;
+  target_version: number | null;
+  /** Field → [current, proposed] when the proposal was made (JSON). */
+  diff: string;
+  status: ProposalStatus;
+  reason_code: string;
+  summary: string;
+  reason: string | null;
+  proposer_type: 'agent' | 'user';
+  proposer_id: string;
+  proposer_token_id: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_note: string | null;
+  /** The applied record, or the error that stopped it (JSON). */
+  result: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventCountersTable {
+  workspace_id: string;
+  last_seq: number;
+}
+
+export interface EventsTable {
+  workspace_id: string;
+  seq: number;
+  id: string;
+  at: string;
+  /** `contact.created`, `deal.updated`, `proposal.decided`, … */
+  type: string;
+  target: string | null;
+  operation: string;
+  actor: string;
+  changes: string | null;
+  request_id: string;
+}
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'partially_failed' | 'failed';
+
+export interface JobsTable {
+  workspace_id: string;
+  id: string;
+  operation: string;
+  input: string;
+  status: JobStatus;
+  total: number;
+  done: number;
+  failed: number;
+  /** Per-item errors: [{index, code, message}] (JSON). */
+  errors: string;
+  result: string | null;
+  /** The Caller that started it (JSON), so the work runs with the same identity and scopes. */
+  caller: string;
+  /** agt_… or usr_…: whose batches count toward the rolling bulk window. */
+  created_by: string;
+  request_id: string;
+  attempts: number;
+  locked_by: string | null;
+  locked_until: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -342,6 +431,11 @@ export interface Database {
   companies: CompaniesTable;
   audit_log: AuditLogTable;
   idempotency_keys: IdempotencyKeysTable;
+  workspace_policies: WorkspacePoliciesTable;
+  proposals: ProposalsTable;
+  event_counters: EventCountersTable;
+  events: EventsTable;
+  jobs: JobsTable;
   deals: DealsTable;
   activities: ActivitiesTable;
   tasks: TasksTable;

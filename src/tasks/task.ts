@@ -1,23 +1,13 @@
 import { z } from 'zod';
-import { findAgent } from '../agents/agents.repository.js';
 import { custom, idRef, shortText, tags, timestamp } from '../crm/fields.js';
 import type { RecordKind } from '../crm/kind.js';
-import { AppError } from '../errors.js';
+import { checkPrincipal, principalRef } from '../crm/principals.js';
 import type { ResourceSpec } from '../query/parse.js';
 import type { TasksTable } from '../store/schema.js';
 
 export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;
 
-/**
- * An agent (`agt_…`, `agent/agt_…`) or a person (`usr_…`, `user/usr_…`), stored as the bare id:
- * its prefix says which. Agents must exist in the workspace; people are checked by form only
- * until the users table lands with the identity work.
- */
-export const assignee = z
-  .string()
-  .trim()
-  .transform((value) => value.replace(/^(agent|user)\//, ''))
-  .pipe(z.string().regex(/^(agt|usr)_[0-9a-z]{16}$/, 'an agent (agt_…) or a person (usr_…), id or handle'));
+export const assignee = principalRef;
 
 export const taskFields = {
   title: shortText(300),
@@ -109,14 +99,7 @@ export const taskKind: RecordKind<'tasks', TaskRecord> = {
     return columns;
   },
   async validate(ws, columns) {
-    const id = columns.assignee;
-    if (typeof id === 'string' && id.startsWith('agt_') && !(await findAgent(ws, id))) {
-      throw new AppError(
-        'invalid_input',
-        `assignee: agent/${id} is not an agent of this workspace`,
-        'assign an agent of this workspace (GET /whoami shows yours), a person (usr_…), or null',
-      );
-    }
+    await checkPrincipal(ws, 'assignee', columns.assignee);
   },
 };
 

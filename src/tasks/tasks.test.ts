@@ -46,7 +46,7 @@ describe.each(DIALECTS)('tasks on %s', (dialect) => {
       ),
     );
     const id = /^task\/(t_\w+)/.exec(created.text)![1];
-    await call(t.app, 'POST', '/tasks', { title: 'Undated', assignee: 'usr_0000000000000000' }, as(agent));
+    await call(t.app, 'POST', '/tasks', { title: 'Undated' }, as(agent));
     await call(t.app, 'POST', '/tasks', { title: 'Earlier', due_at: '2026-03-01T12:00:00Z' }, as(agent));
     const list = await call(t.app, 'GET', '/tasks', undefined, as(agent));
     expect(list.json.data.map((task: { title: string }) => task.title)).toEqual([
@@ -96,6 +96,10 @@ describe.each(DIALECTS)('tasks on %s', (dialect) => {
       [
         { title: 'X', assignee: 'agt_0000000000000000' },
         'assignee: agent/agt_0000000000000000 is not an agent of this workspace',
+      ],
+      [
+        { title: 'X', assignee: 'user/usr_0000000000000000' },
+        'assignee: user/usr_0000000000000000 is not a member of this workspace',
       ],
       [{ title: 'X', priority: 'high' }, 'priority: unknown field'],
       [

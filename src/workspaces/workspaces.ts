@@ -45,6 +45,8 @@ export async function createWorkspaceFor(
     name: input.name,
     plan: 'sandbox',
     billing_owner_id: input.userId,
+    monthly_budget_cents: null,
+    budget_currency: null,
     created_by: input.userId,
     created_at: input.now,
     updated_at: input.now,

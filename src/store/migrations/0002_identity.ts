@@ -10,15 +10,15 @@ import { columnTypes } from './types.js';
 export async function up(db: Kysely<unknown>): Promise<void> {
   const { text } = columnTypes(db);
 
-  await db.schema.alterTable('workspaces').addColumn('billing_owner_id', 'text').execute();
-  await db.schema.alterTable('workspaces').addColumn('created_by', 'text').execute();
+  await db.schema.alterTable('workspaces').addColumn('billing_owner_id', text).execute();
+  await db.schema.alterTable('workspaces').addColumn('created_by', text).execute();
   await db.schema.createIndex('tokens_by_principal').on('tokens').columns(['principal_id']).execute();
 
   await db.schema
     .createTable('users')
     .addColumn('id', text, (c) => c.primaryKey())
     .addColumn('email', text, (c) => c.notNull().unique())
-    .addColumn('name', 'text')
+    .addColumn('name', text)
     .addColumn('created_at', text, (c) => c.notNull())
     .addColumn('updated_at', text, (c) => c.notNull())
     .execute();
@@ -40,15 +40,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('id', text, (c) => c.notNull())
     .addColumn('kind', text, (c) => c.notNull())
     .addColumn('email', text, (c) => c.notNull())
-    .addColumn('name', 'text')
+    .addColumn('name', text)
     .addColumn('role', text, (c) => c.notNull())
     .addColumn('token_hash', text, (c) => c.unique())
     .addColumn('invited_by', text, (c) => c.notNull())
     .addColumn('created_at', text, (c) => c.notNull())
     .addColumn('expires_at', text, (c) => c.notNull())
-    .addColumn('accepted_at', 'text')
-    .addColumn('accepted_by', 'text')
-    .addColumn('revoked_at', 'text')
+    .addColumn('accepted_at', text)
+    .addColumn('accepted_by', text)
+    .addColumn('revoked_at', text)
     .addPrimaryKeyConstraint('invites_pk', ['workspace_id', 'id'])
     .execute();
   await db.schema.createIndex('invites_by_email').on('invites').columns(['email']).execute();
@@ -56,11 +56,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('login_codes')
     .addColumn('email', text, (c) => c.primaryKey())
-    .addColumn('code_hash', 'text')
-    .addColumn('expires_at', 'text')
-    .addColumn('used_at', 'text')
+    .addColumn('code_hash', text)
+    .addColumn('expires_at', text)
+    .addColumn('used_at', text)
     .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('failures_since', 'text')
+    .addColumn('failures_since', text)
     .addColumn('updated_at', text, (c) => c.notNull())
     .execute();
 
@@ -74,7 +74,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('code_hash', text, (c) => c.notNull())
     .addColumn('created_at', text, (c) => c.notNull())
     .addColumn('expires_at', text, (c) => c.notNull())
-    .addColumn('used_at', 'text')
+    .addColumn('used_at', text)
     .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('step_up_codes_pk', ['workspace_id', 'id'])
     .execute();

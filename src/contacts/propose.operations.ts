@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { idRef } from '../crm/fields.js';
+import { recordResult } from '../crm/records.js';
+import { withRefs } from '../crm/refs.js';
+import { updateRecord } from '../crm/write.js';
+import { AppError } from '../errors.js';
+import { defineOperation } from '../operations/define.js';
+import { proposedContactChange } from '../policy/rules.js';
+import { contactKind, contactWrite } from './contact.js';
+
+export const proposeContactUpdate = defineOperation({
+  name: 'contacts.propose_update',
+  summary:
+    'Propose a change to a contact: changes to sensitive fields wait for a human (outcome "proposed", 202); others apply at once.',
+  description:
+    'Input: contact_id, changes (the fields to change, as for contacts.update), and reason (shown to the human). ' +
+    'On "proposed", poll proposals.get_status with data.id until the status is applied, rejected, stale or failed. ' +
+    'The change is applied to the contact as it is when approved; if a proposed field changed meanwhile the proposal ' +
+    'becomes stale instead.',
+  http: { method: 'POST', path: '/contacts/:contact_id/proposals' },
+  scope: 'write',
+  mutating: true,
+  approval: 'sometimes',
+  reasonCodes: ['contact.sensitive_field'],
+  input: z.strictObject({ contact_id: idRef('c'), changes: contactWrite }),
+  policy: proposedContactChange,
+  async handler(ctx, input) {
+    if (Object.keys(input.changes).length === 0) {
+      throw new AppError(
+        'invalid_input',
+        'changes: no fields to change',
+        `send changes with one or more of: ${contactKind.writable.join(', ')}`,
+      );
+    }
+    const { row, changed } = await updateRecord(ctx, contactKind, input.contact_id, input.changes);
+    const [record] = await withRefs(ctx.ws, 'contacts', [row], contactKind.toRecord);
+    return recordResult(record!, { meta: [changed ? '# updated' : '# unchanged'] });
+  },
+});

@@ -1,0 +1,40 @@
+import type { Services } from '../services.js';
+import { scopeTo } from '../store/scoped.js';
+import { listAgents, usersByIds } from './console.repository.js';
+import type { Session } from './session.js';
+
+/** Readable names for the agents and people that appear in a page (actors, proposers, deciders). */
+export interface Names {
+  /** `agent/agt_…`, `user/usr_…`, `agt_…` or `usr_…` → "sophie_outreach_agent (agent)". */
+  label(handleOrId: string | null | undefined): string;
+}
+
+const bareId = (value: string) => value.replace(/^(agent|user)\//, '');
+
+export async function loadNames(
+  services: Services,
+  session: Session,
+  ids: Iterable<string | null | undefined>,
+): Promise<Names> {
+  const ws = scopeTo(services.store.db, services.store.dialect, session.workspace.id);
+  const known = new Map<string, string>();
+  for (const agent of await listAgents(ws)) known.set(agent.id, `${agent.name} (agent)`);
+  const userIds = [
+    ...new Set(
+      [...ids]
+        .filter((id): id is string => !!id)
+        .map(bareId)
+        .filter((id) => id.startsWith('usr_')),
+    ),
+  ];
+  for (const user of await usersByIds(services.store.db, userIds)) {
+    known.set(user.id, user.name ? `${user.name} <${user.email}>` : user.email);
+  }
+  return {
+    label(handleOrId) {
+      if (!handleOrId) return '—';
+      if (handleOrId === 'system') return 'agentcrm';
+      return known.get(bareId(handleOrId)) ?? handleOrId;
+    },
+  };
+}

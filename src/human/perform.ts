@@ -1,0 +1,89 @@
+import { type AppError, isAppError } from '../errors.js';
+import type { AnyOperation, OperationResult } from '../operations/define.js';
+import { runOperation } from '../operations/pipeline.js';
+import { findOperation } from '../operations/registry.js';
+import type { Services } from '../services.js';
+import type { Session } from './session.js';
+
+export type Performed =
+  | { ok: true; result: OperationResult }
+  | { ok: false; error: AppError }
+  | { ok: false; missing: string };
+
+export interface PerformOptions {
+  requestId: string;
+  clientIp: string | null;
+  /** A step-up code the person typed (sent as X-Escalation-Code would be). */
+  escalationCode?: string | null;
+  /** Why the person did it, recorded in the audit. */
+  reason?: string | null;
+}
+
+/**
+ * Runs an operation of the registry for the signed-in person, through the same pipeline as the
+ * API (scopes, validation, rules, audit in one transaction). Operations are looked up by name, so
+ * pages built before an operation exists (proposals, budgets) start working the day it lands.
+ * Refusals come back as values for the page to show; anything unexpected is thrown.
+ */
+export async function perform(
+  services: Services,
+  session: Session,
+  operation: string | AnyOperation | undefined,
+  input: Record<string, unknown>,
+  options: PerformOptions,
+): Promise<Performed> {
+  const found = typeof operation === 'string' ? findOperation(operation) : operation;
+  if (!found) return { ok: false, missing: typeof operation === 'string' ? operation : 'unknown' };
+  try {
+    const result = await runOperation(services, found, input, {
+      caller: session.caller,
+      requestId: options.requestId,
+      idempotencyKey: null,
+      toolName: null,
+      reason: options.reason ?? null,
+      clientIp: options.clientIp,
+      escalationCode: options.escalationCode ?? null,
+      // The person is at the console: signed in with an emailed code, posting a CSRF-checked form.
+      interactive: true,
+    });
+    return { ok: true, result };
+  } catch (error) {
+    if (isAppError(error)) return { ok: false, error };
+    throw error;
+  }
+}
+
+/** Runs one of the few operations that need no caller (invite inspection, the console's sign-in steps). */
+export async function performAnonymous(
+  services: Services,
+  operation: AnyOperation,
+  input: Record<string, unknown>,
+  options: PerformOptions,
+): Promise<{ ok: true; result: OperationResult } | { ok: false; error: AppError }> {
+  try {
+    const result = await runOperation(services, operation, input, {
+      caller: null,
+      requestId: options.requestId,
+      idempotencyKey: null,
+      toolName: null,
+      reason: null,
+      clientIp: options.clientIp,
+    });
+    return { ok: true, result };
+  } catch (error) {
+    if (isAppError(error)) return { ok: false, error };
+    throw error;
+  }
+}
+
+/** The records of a list answer (or [] when it is not one). */
+export function listData(performed: Performed): Record<string, unknown>[] {
+  if (!performed.ok || !Array.isArray(performed.result.data)) return [];
+  return performed.result.data as Record<string, unknown>[];
+}
+
+export function recordData(performed: Performed): Record<string, unknown> | null {
+  if (!performed.ok) return null;
+  const data = performed.result.data;
+  return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
+}

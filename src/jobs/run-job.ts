@@ -1,0 +1,190 @@
+import { isAppError } from '../errors.js';
+import { flushAudits, newRun } from '../operations/context.js';
+import type { AnyOperation, Caller } from '../operations/define.js';
+import { ALLOWED } from '../operations/pipeline.js';
+import { findOperation } from '../operations/registry.js';
+import { invalidInput } from '../operations/validation.js';
+import type { Services } from '../services.js';
+import type { JobsTable } from '../store/schema.js';
+import { saveProgress } from './jobs.repository.js';
+
+/** Items per transaction: progress is saved with each chunk, so a restart resumes after it. */
+const CHUNK = 100;
+/** Per-item errors kept on the job (the counts are always complete). */
+const MAX_ERRORS = 500;
+
+export interface ItemError {
+  index: number;
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+interface Tally {
+  created: number;
+  updated: number;
+}
+
+/** One item through the per-record operation, exactly as a single call would run it. */
+async function runItem(
+  services: Services,
+  db: Parameters<typeof newRun>[1],
+  job: JobsTable,
+  operation: AnyOperation,
+  caller: Caller,
+  item: unknown,
+  tally: Tally,
+  confirmed: boolean,
+): Promise<ItemError | null> {
+  const parsed = operation.input.safeParse(item);
+  if (!parsed.success) {
+    const error = invalidInput(operation, parsed.error);
+    return { index: -1, code: error.code, message: error.message, hint: error.hint };
+  }
+  const run = newRun(services, db, {
+    caller,
+    requestId: job.request_id,
+    idempotencyKey: null,
+    reason: null,
+    // A confirmed bulk delete stands behind each of its items, as an approval does.
+    approval: confirmed ? { proposalId: job.id, decidedBy: caller.principalId } : null,
+  });
+  const verdict = operation.policy ? await operation.policy(run.ctx, parsed.data) : null;
+  if (verdict) return { index: -1, code: verdict.reason_code, message: verdict.summary };
+  const result = await operation.handler(run.ctx, parsed.data);
+  if (result.error) throw result.error;
+  await flushAudits(run, job.operation, null, ALLOWED);
+  if (result.status === 201) tally.created++;
+  else tally.updated++;
+  return null;
+}
+
+/**
+ * Works through a claimed job from where it stopped, a chunk per transaction with its progress
+ * saved in the same transaction — so after a crash no item is applied twice or skipped. A chunk
+ * that hits an unexpected database error is retried one item per transaction, so one bad item
+ * cannot hold back the others.
+ */
+export async function runJob(services: Services, job: JobsTable, worker: string): Promise<void> {
+  const {
+    item_operation: itemName,
+    items,
+    confirmed,
+  } = JSON.parse(job.input) as { item_operation: string; items: unknown[]; confirmed?: boolean };
+  const itemOperation = findOperation(itemName);
+  const caller = JSON.parse(job.caller) as Caller;
+  const errors = JSON.parse(job.errors) as ItemError[];
+  const tally: Tally = JSON.parse(job.result ?? '{"created":0,"updated":0}');
+  let position = job.done + job.failed;
+  let { done, failed } = job;
+  const now = () => services.clock.now();
+
+  if (!itemOperation) {
+    await saveProgress(services.store.db, job, worker, {
+      status: 'failed',
+      errors: JSON.stringify([
+        { index: -1, code: 'unsupported', message: `${job.operation} cannot run here` },
+      ]),
+      finished_at: now().toISOString(),
+      updated_at: now().toISOString(),
+    });
+    return;
+  }
+
+  const record = (index: number, error: ItemError | null) => {
+    if (!error) {
+      done++;
+      return;
+    }
+    failed++;
+    if (errors.length < MAX_ERRORS) errors.push({ ...error, index });
+  };
+
+  while (position < items.length) {
+    const end = Math.min(position + CHUNK, items.length);
+    const save = (db: Parameters<typeof saveProgress>[0]) =>
+      saveProgress(db, job, worker, {
+        done,
+        failed,
+        errors: JSON.stringify(errors),
+        result: JSON.stringify(tally),
+        locked_until: new Date(now().getTime() + services.config.jobLockSeconds * 1000).toISOString(),
+        updated_at: now().toISOString(),
+      });
+    const snapshot = { done, failed, errors: errors.length, ...tally };
+    try {
+      await services.store.db.transaction().execute(async (trx) => {
+        for (let index = position; index < end; index++) {
+          try {
+            record(
+              index,
+              await runItem(
+                services,
+                trx,
+                job,
+                itemOperation,
+                caller,
+                items[index],
+                tally,
+                Boolean(confirmed),
+              ),
+            );
+          } catch (error) {
+            if (!isAppError(error)) throw error;
+            record(index, { index, code: error.code, message: error.message, hint: error.hint });
+          }
+        }
+        if (!(await save(trx))) throw new Error('lost the job lock');
+      });
+    } catch (error) {
+      if ((error as Error).message === 'lost the job lock') return;
+      // Roll the tallies back to the chunk's start and take its items one at a time.
+      ({ done, failed } = snapshot);
+      errors.length = snapshot.errors;
+      tally.created = snapshot.created;
+      tally.updated = snapshot.updated;
+      for (let index = position; index < end; index++) {
+        try {
+          await services.store.db.transaction().execute(async (trx) => {
+            record(
+              index,
+              await runItem(
+                services,
+                trx,
+                job,
+                itemOperation,
+                caller,
+                items[index],
+                tally,
+                Boolean(confirmed),
+              ),
+            );
+            if (!(await save(trx))) throw new Error('lost the job lock');
+          });
+        } catch (itemError) {
+          if ((itemError as Error).message === 'lost the job lock') return;
+          const code = isAppError(itemError) ? itemError.code : 'internal';
+          services.logger.error({ err: itemError, job: job.id, index }, 'batch item failed');
+          record(index, {
+            index,
+            code,
+            message: isAppError(itemError) ? itemError.message : 'unexpected error',
+          });
+          await save(services.store.db);
+        }
+      }
+    }
+    position = end;
+  }
+
+  const status = failed === 0 ? 'succeeded' : done === 0 ? 'failed' : 'partially_failed';
+  await saveProgress(services.store.db, job, worker, {
+    status,
+    done,
+    failed,
+    errors: JSON.stringify(errors),
+    result: JSON.stringify(tally),
+    finished_at: now().toISOString(),
+    updated_at: now().toISOString(),
+  });
+}

@@ -1,0 +1,81 @@
+import type { Kysely, Transaction } from 'kysely';
+import { writeAudit } from '../audit/audit.repository.js';
+import { eventType } from '../events/event-type.js';
+import { appendEvent } from '../events/events.repository.js';
+import type { Services } from '../services.js';
+import type { Database } from '../store/schema.js';
+import { scopeTo } from '../store/scoped.js';
+import type { AuditEntry, Caller, Decision, OperationContext } from './define.js';
+
+export interface ContextMeta {
+  caller: Caller | null;
+  requestId: string;
+  idempotencyKey: string | null;
+  reason: string | null;
+  clientIp?: string | null;
+  escalationCode?: string | null;
+  approval?: { proposalId: string; decidedBy: string } | null;
+  interactive?: boolean;
+}
+
+/** An operation context plus what it queued: audit rows and after-commit work. */
+export interface Run {
+  ctx: OperationContext;
+  audits: AuditEntry[];
+  afterCommit: (() => Promise<void>)[];
+}
+
+export function newRun(
+  services: Services,
+  db: Kysely<Database> | Transaction<Database>,
+  meta: ContextMeta,
+): Run {
+  const audits: AuditEntry[] = [];
+  const afterCommit: (() => Promise<void>)[] = [];
+  const ctx: OperationContext = {
+    services,
+    caller: meta.caller,
+    db,
+    ws: scopeTo(db, services.store.dialect, meta.caller?.workspaceId ?? ''),
+    requestId: meta.requestId,
+    idempotencyKey: meta.idempotencyKey,
+    reason: meta.reason,
+    now: services.clock.now().toISOString(),
+    clientIp: meta.clientIp ?? null,
+    escalationCode: meta.escalationCode ?? null,
+    approval: meta.approval ?? null,
+    interactive: meta.interactive ?? false,
+    audit: (entry) => audits.push(entry),
+    afterCommit: (task) => afterCommit.push(task),
+  };
+  return { ctx, audits, afterCommit };
+}
+
+/**
+ * Writes the queued audit rows, and for each change that happened (not a refusal) its event in
+ * the workspace's change feed — in the operation's transaction, so the three agree.
+ */
+export async function flushAudits(
+  run: Run,
+  operationName: string,
+  toolName: string | null,
+  policy: { decision: Decision; reason_code: string },
+): Promise<void> {
+  for (const entry of run.audits) {
+    const operation = entry.operation ?? operationName;
+    await writeAudit(run.ctx, { ...entry, operation, toolName, policy });
+    if (policy.decision === 'deny' || !run.ctx.caller) continue;
+    const actor = run.ctx.caller;
+    await appendEvent(run.ctx.ws, {
+      id: run.ctx.services.ids.next('evt'),
+      at: run.ctx.now,
+      type: eventType(operation, entry),
+      target: entry.target,
+      operation,
+      actor: `${actor.principalType === 'agent' ? 'agent' : 'user'}/${actor.principalId}`,
+      changes: entry.changes ? JSON.stringify(entry.changes) : null,
+      request_id: run.ctx.requestId,
+    });
+  }
+  run.audits.length = 0;
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { ROLE_SCOPES } from '../auth/scopes.js';
+import { type AnyOperation, type Caller, defineOperation } from '../operations/define.js';
+import { operations } from '../operations/registry.js';
+import { planUsage } from '../plans/usage.js';
+import { loadPolicy, type Policy } from './policy.js';
+
+type Can = 'yes' | 'with_approval' | 'sometimes_approval' | 'no';
+
+/** What the policy makes of one operation for this caller, in words an agent can act on. */
+function judge(
+  operation: AnyOperation,
+  caller: Caller,
+  policy: Policy,
+): { can: Can; reason_code: string; why: string } {
+  if (!caller.scopes.includes(operation.scope)) {
+    const byRole = !ROLE_SCOPES[caller.role].includes(operation.scope);
+    return {
+      can: 'no',
+      reason_code: byRole ? 'forbidden' : 'scope_insufficient',
+      why: byRole
+        ? `needs the ${operation.scope} scope, which your role does not have`
+        : `your token lacks ${operation.scope}`,
+    };
+  }
+  const agent = caller.principalType === 'agent';
+  if (operation.name === 'proposals.decide' && agent) {
+    return { can: 'no', reason_code: 'approval_requires_human', why: 'only a person decides proposals' };
+  }
+  if (agent && operation.name.endsWith('.delete') && policy.agent_deletes !== 'allow') {
+    return policy.agent_deletes === 'deny'
+      ? { can: 'no', reason_code: 'delete.agent_denied', why: 'the policy does not let agents delete' }
+      : {
+          can: 'with_approval',
+          reason_code: 'delete.requires_approval',
+          why: 'a human approves each confirmed delete',
+        };
+  }
+  if (agent && (operation.name === 'contacts.update' || operation.name === 'contacts.create')) {
+    return {
+      can: 'yes',
+      reason_code: 'contact.sensitive_field',
+      why: `changing ${policy.sensitive_contact_fields.join(', ')} of an existing contact is denied here: use contacts.propose_update`,
+    };
+  }
+  if (agent && operation.name === 'contacts.propose_update') {
+    return {
+      can: 'sometimes_approval',
+      reason_code: 'contact.sensitive_field',
+      why: `changes to ${policy.sensitive_contact_fields.join(', ')} wait for a human; others apply at once`,
+    };
+  }
+  if (operation.approval === 'always')
+    return { can: 'with_approval', reason_code: 'policy.allowed', why: 'a human approves it' };
+  if (operation.approval === 'sometimes') {
+    return {
+      can: 'sometimes_approval',
+      reason_code: 'policy.allowed',
+      why: 'large batches or sensitive changes wait for a human',
+    };
+  }
+  return { can: 'yes', reason_code: 'policy.allowed', why: 'allowed' };
+}
+
+export const explainCapabilities = defineOperation({
+  name: 'policy.explain_capabilities',
+  summary: 'What you may do right now, what needs a human’s approval, and why — per tool, with reason codes.',
+  http: { method: 'GET', path: '/policy/capabilities' },
+  scope: 'read',
+  mutating: false,
+  input: z.strictObject({}),
+  async handler(ctx) {
+    const caller = ctx.caller!;
+    const policy = await loadPolicy(ctx.ws);
+    const tools = operations
+      .filter((operation) => operation.auth !== 'none')
+      .map((operation) => ({
+        handle: `tool/${operation.name}`,
+        name: operation.name,
+        ...judge(operation, caller, policy),
+      }));
+    const usage = await planUsage(
+      ctx.db,
+      ctx.services,
+      { id: ctx.ws.workspaceId, plan: caller.plan },
+      caller.principalId,
+      ctx.now,
+    );
+    return {
+      data: {
+        handle: `${caller.principalType === 'agent' ? 'agent' : 'user'}/${caller.principalId}`,
+        role: caller.role,
+        scopes: caller.scopes,
+        plan: caller.plan,
+        usage,
+        policy,
+        tools,
+      },
+      text: [
+        `${caller.principalType}/${caller.principalId} role=${caller.role} scopes=${caller.scopes.join(',')} plan=${caller.plan}`,
+        ...tools.map(
+          (tool) =>
+            `${tool.handle} can=${tool.can} reason_code=${tool.reason_code} why=${JSON.stringify(tool.why)}`,
+        ),
+      ],
+    };
+  },
+});

@@ -1,0 +1,482 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Agent,
+  bootstrapAgent,
+  call,
+  createTestApp,
+  DIALECTS,
+  type TestApp,
+} from '../../test/harness.js';
+import { inviteHuman, latestCode, outboxMessages, type Person } from '../../test/mailbox.js';
+
+describe.each(DIALECTS)('agent governance on %s', (dialect) => {
+  let t: TestApp;
+  let agent: Agent;
+  let human: Person;
+  beforeAll(async () => {
+    t = await createTestApp(dialect);
+    agent = await bootstrapAgent(t.app, 'governed_agent');
+    human = await inviteHuman(t.app, t.config.dataDir, agent, 'owner@governed.dev');
+  });
+  afterAll(async () => t.close());
+
+  let keys = 0;
+  const tool = (name: string, body: unknown, token = agent.token) =>
+    call(t.app, 'POST', `/tools/${name}`, body, {
+      token,
+      json: true,
+      headers: { 'x-idempotency-key': `idem_${dialect}_${++keys}`, 'x-request-id': `req_test_${keys}` },
+    });
+  const contact = async (body: Record<string, unknown>) => (await tool('contacts.create', body)).json.data;
+
+  /** A human decides through the API: the first call emails a step-up code, the second uses it. */
+  async function decide(proposalId: string, decision: 'approve' | 'reject', note?: string) {
+    const body = { decision, ...(note ? { note } : {}) };
+    const first = await call(t.app, 'POST', `/proposals/${proposalId}/decide`, body, {
+      token: human.token,
+      json: true,
+    });
+    expect(first.status).toBe(403);
+    expect(first.json.error.code).toBe('escalation_required');
+    const code = latestCode(await outboxMessages(t.config.dataDir), human.email);
+    return call(t.app, 'POST', `/proposals/${proposalId}/decide?code=${code}`, body, {
+      token: human.token,
+      json: true,
+    });
+  }
+
+  it('runs the integration steps of the guide end to end', async () => {
+    const manifest = JSON.parse((await call(t.app, 'GET', '/agentcrm.json')).text);
+    expect(manifest).toMatchObject({
+      service_kind: 'agent_native_crm',
+      primary_user: 'llm_agent',
+      account_creation: { automatic_agent_signup: true, default_plan: 'sandbox' },
+    });
+    const boot = await call(
+      t.app,
+      'POST',
+      '/agent-bootstrap',
+      { agent_name: 'guide_agent', requested_plan: 'sandbox' },
+      {
+        json: true,
+        headers: {
+          'x-request-id': 'req_boot_1',
+          'x-idempotency-key': 'idem_boot_guide',
+          'x-agent-tool-name': 'account.bootstrap',
+        },
+      },
+    );
+    expect(boot.json.request_id).toBe('req_boot_1');
+    const guide: Agent = {
+      token: boot.json.data.token,
+      workspaceId: boot.json.data.workspace_id,
+      agentId: boot.json.data.agent_id,
+    };
+    const owner = await inviteHuman(t.app, t.config.dataDir, guide, 'owner@guide.dev');
+
+    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json')).text);
+    const tools = new Map<
+      string,
+      { mutating: boolean; requires_idempotency_key: boolean; requires_human_approval: string }
+    >(catalog.tools.map((entry: { name: string }) => [entry.name, entry]));
+    expect(tools.get('contacts.propose_update')).toMatchObject({
+      mutating: true,
+      requires_human_approval: 'sometimes',
+    });
+    for (const name of [
+      'contacts.search',
+      'contacts.get_context',
+      'tasks.create',
+      'tasks.complete',
+      'operations.get_status',
+      'proposals.get_status',
+      'policy.explain_capabilities',
+      'humans.invite_billing_owner',
+      'system.async_health',
+    ]) {
+      expect(tools.has(name), name).toBe(true);
+    }
+
+    const as = (token: string) => (name: string, body: unknown) =>
+      call(t.app, 'POST', `/tools/${name}`, body, {
+        token,
+        json: true,
+        headers: { 'x-idempotency-key': `idem_guide_${++keys}` },
+      });
+    const agentTool = as(guide.token);
+    const created = await agentTool('contacts.create', { name: 'Jane Doe', email: 'jane@acme.com' });
+    expect(created.json.outcome).toBe('applied');
+    const id = created.json.data.id;
+
+    const direct = await agentTool('contacts.update', { contact_id: id, email: 'jane.doe@acme.com' });
+    expect(direct.status).toBe(403);
+    expect(direct.json).toMatchObject({
+      outcome: 'denied',
+      policy: { decision: 'deny', reason_code: 'contact.sensitive_field' },
+    });
+    expect(direct.json.next_actions[0].tool_name).toBe('contacts.propose_update');
+
+    const proposed = await agentTool('contacts.propose_update', {
+      contact_id: id,
+      changes: { email: 'jane.doe@acme.com', title: 'CTO' },
+      reason: 'she wrote from her new address',
+    });
+    expect(proposed.status).toBe(202);
+    expect(proposed.json).toMatchObject({
+      outcome: 'proposed',
+      policy: { decision: 'require_approval', reason_code: 'contact.sensitive_field' },
+      data: { status: 'pending', target: `contact/${id}`, reason: 'she wrote from her new address' },
+    });
+    expect(proposed.json.data.diff.email).toEqual(['jane@acme.com', 'jane.doe@acme.com']);
+    expect(proposed.json.next_actions[0].tool_name).toBe('proposals.get_status');
+    const proposalId = proposed.json.data.id;
+
+    const pending = await agentTool('proposals.get_status', { proposal_id: proposalId });
+    expect(pending.json.data.status).toBe('pending');
+    const selfApproval = await call(
+      t.app,
+      'POST',
+      `/proposals/${proposalId}/decide`,
+      { decision: 'approve' },
+      { token: guide.token, json: true },
+    );
+    expect(selfApproval.status).toBe(403);
+    expect(selfApproval.json.error.code).toBe('approval_requires_human');
+
+    const first = await call(
+      t.app,
+      'POST',
+      `/proposals/${proposalId}/decide`,
+      { decision: 'approve' },
+      { token: owner.token, json: true },
+    );
+    expect(first.json.error.code).toBe('escalation_required');
+    const code = latestCode(await outboxMessages(t.config.dataDir), 'owner@guide.dev');
+    const approved = await call(
+      t.app,
+      'POST',
+      `/proposals/${proposalId}/decide`,
+      { decision: 'approve' },
+      {
+        token: owner.token,
+        json: true,
+        headers: { 'x-escalation-code': code },
+      },
+    );
+    expect(approved.status).toBe(200);
+    expect(approved.json.policy.reason_code).toBe('proposal.approved');
+
+    const applied = await agentTool('proposals.get_status', { proposal_id: proposalId });
+    expect(applied.json.data).toMatchObject({ status: 'applied', decided_by: `user/${owner.userId}` });
+    expect(applied.json.next_actions).toEqual([]);
+    const after = await call(t.app, 'GET', `/contacts/${id}`, undefined, { token: guide.token, json: true });
+    expect(after.json.data).toMatchObject({ email: 'jane.doe@acme.com', title: 'CTO', version: 2 });
+    const audit = await call(t.app, 'GET', `/audit?target=contact/${id}`, undefined, {
+      token: owner.token,
+      json: true,
+    });
+    const applyRow = audit.json.data.find(
+      (row: { operation: string }) => row.operation === 'contacts.propose_update',
+    );
+    expect(applyRow).toMatchObject({
+      reason_code: 'proposal.approved',
+      reason: 'she wrote from her new address',
+    });
+  });
+
+  it('applies an approved proposal once, however often it is approved', async () => {
+    const c = await contact({ name: 'Twice', phone: '+1 555 0101' });
+    const proposed = await tool('contacts.propose_update', {
+      contact_id: c.id,
+      changes: { phone: '+1 555 0199' },
+    });
+    const approved = await decide(proposed.json.data.id, 'approve');
+    expect(approved.json.data.status).toBe('applied');
+    const again = await call(
+      t.app,
+      'POST',
+      `/proposals/${proposed.json.data.id}/decide`,
+      { decision: 'approve' },
+      { token: human.token, json: true },
+    );
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toContain('already decided');
+    const after = await call(t.app, 'GET', `/contacts/${c.id}`, undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(after.json.data).toMatchObject({ phone: '+1 555 0199', version: 2 });
+  });
+
+  it('reports a proposal whose field changed meanwhile as stale instead of overwriting', async () => {
+    const c = await contact({ name: 'Stale Sam', phone: '+1 555 0102' });
+    const proposed = await tool('contacts.propose_update', {
+      contact_id: c.id,
+      changes: { phone: '+1 555 0000' },
+    });
+    const human_edit = await call(
+      t.app,
+      'PATCH',
+      `/contacts/${c.id}`,
+      { phone: '+1 555 7777' },
+      { token: human.token, json: true },
+    );
+    expect(human_edit.status).toBe(200);
+    const approved = await decide(proposed.json.data.id, 'approve');
+    expect(approved.json.policy.reason_code).toBe('proposal.target_changed');
+    expect(approved.json.data.status).toBe('stale');
+    expect(approved.json.data.result.changed_fields).toEqual(['phone']);
+    const after = await call(t.app, 'GET', `/contacts/${c.id}`, undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(after.json.data.phone).toBe('+1 555 7777');
+  });
+
+  it('a rejection changes nothing and carries the note', async () => {
+    const c = await contact({ name: 'Rejected Rita', phone: '+1 555 0103' });
+    const proposed = await tool('contacts.propose_update', {
+      contact_id: c.id,
+      changes: { phone: '+1 555 0104' },
+    });
+    const rejected = await decide(proposed.json.data.id, 'reject', 'that number belongs to her assistant');
+    expect(rejected.json).toMatchObject({
+      policy: { reason_code: 'proposal.rejected' },
+      data: { status: 'rejected', decision_note: 'that number belongs to her assistant' },
+    });
+    const after = await call(t.app, 'GET', `/contacts/${c.id}`, undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(after.json.data.phone).toBe('+1 555 0103');
+  });
+
+  it('non-sensitive proposals apply at once; people write sensitive fields directly', async () => {
+    const c = await contact({ name: 'Plain Paul', email: 'paul@plain.dev' });
+    const plain = await tool('contacts.propose_update', { contact_id: c.id, changes: { title: 'COO' } });
+    expect(plain.status).toBe(200);
+    expect(plain.json).toMatchObject({ outcome: 'applied', data: { title: 'COO' } });
+    const byHuman = await call(
+      t.app,
+      'PATCH',
+      `/contacts/${c.id}`,
+      { email: 'paul@new.dev' },
+      { token: human.token, json: true },
+    );
+    expect(byHuman.status).toBe(200);
+    // An upsert by email that would change a sensitive field is a direct write too.
+    const upsert = await tool('contacts.create', {
+      email: 'paul@new.dev',
+      phone: '+1 555 0105',
+      do_not_contact: true,
+    });
+    expect(upsert.status).toBe(200);
+    const change = await tool('contacts.create', { email: 'paul@new.dev', do_not_contact: false });
+    expect(change.json.policy.reason_code).toBe('contact.sensitive_field');
+  });
+
+  it('dry runs show the decision and the exact diff and change nothing', async () => {
+    const c = await contact({ name: 'Dry Dora', email: 'dora@dry.dev', title: 'VP' });
+    const dry = await call(
+      t.app,
+      'PATCH',
+      `/contacts/${c.id}?dry_run=true`,
+      { title: 'SVP' },
+      { token: agent.token, json: true },
+    );
+    expect(dry.status).toBe(200);
+    expect(dry.json.data).toMatchObject({
+      dry_run: true,
+      decision: 'allow',
+      changes: [{ target: `contact/${c.id}`, changes: { title: ['VP', 'SVP'] } }],
+    });
+    expect(dry.json.warnings[0].code).toBe('dry_run');
+    const denied = await call(
+      t.app,
+      'PATCH',
+      `/contacts/${c.id}`,
+      { email: 'x@dry.dev' },
+      {
+        token: agent.token,
+        json: true,
+        headers: { 'x-dry-run': 'true' },
+      },
+    );
+    expect(denied.json).toMatchObject({
+      outcome: 'denied',
+      data: { dry_run: true, reason_code: 'contact.sensitive_field' },
+    });
+    const text = await call(
+      t.app,
+      'PATCH',
+      `/contacts/${c.id}?dry_run=true`,
+      { title: 'SVP' },
+      { token: agent.token },
+    );
+    expect(text.text).toContain('# dry_run: nothing was changed');
+    const after = await call(t.app, 'GET', `/contacts/${c.id}`, undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(after.json.data).toMatchObject({ title: 'VP', email: 'dora@dry.dev', version: 1 });
+    const audit = await call(t.app, 'GET', `/audit?target=contact/${c.id}`, undefined, {
+      token: human.token,
+      json: true,
+    });
+    expect(audit.json.data).toHaveLength(1);
+  });
+
+  it("an agent's confirmed delete waits for approval, or is denied, as the policy says", async () => {
+    const c = await contact({ name: 'Deletable Dan' });
+    const ask = await call(t.app, 'DELETE', `/contacts/${c.id}`, undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(ask.json.error.code).toBe('confirmation_required');
+    const confirmed = await call(
+      t.app,
+      'DELETE',
+      `/contacts/${c.id}?confirm=${ask.json.data.confirm_token}`,
+      undefined,
+      {
+        token: agent.token,
+        json: true,
+      },
+    );
+    expect(confirmed.status).toBe(202);
+    expect(confirmed.json.policy.reason_code).toBe('delete.requires_approval');
+    expect((await call(t.app, 'GET', `/contacts/${c.id}`, undefined, { token: agent.token })).status).toBe(
+      200,
+    );
+    const approved = await decide(confirmed.json.data.id, 'approve');
+    expect(approved.json.data.status).toBe('applied');
+    expect((await call(t.app, 'GET', `/contacts/${c.id}`, undefined, { token: agent.token })).status).toBe(
+      404,
+    );
+
+    const patched = await call(
+      t.app,
+      'PATCH',
+      '/policy',
+      { agent_deletes: 'deny' },
+      { token: human.token, json: true },
+    );
+    expect(patched.json.data.agent_deletes).toBe('deny');
+    const d = await contact({ name: 'Kept Kim' });
+    const ask2 = await call(t.app, 'DELETE', `/contacts/${d.id}`, undefined, {
+      token: agent.token,
+      json: true,
+    });
+    const refused = await call(
+      t.app,
+      'DELETE',
+      `/contacts/${d.id}?confirm=${ask2.json.data.confirm_token}`,
+      undefined,
+      {
+        token: agent.token,
+        json: true,
+      },
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.json).toMatchObject({ outcome: 'denied', policy: { reason_code: 'delete.agent_denied' } });
+    await call(t.app, 'PATCH', '/policy', { agent_deletes: null }, { token: human.token });
+  });
+
+  it('only admins change the policy, within its rules', async () => {
+    const byAgent = await call(
+      t.app,
+      'PATCH',
+      '/policy',
+      { agent_deletes: 'allow' },
+      { token: agent.token, json: true },
+    );
+    expect(byAgent.status).toBe(403);
+    expect(byAgent.json.error.code).toBe('forbidden');
+    const bad = await call(
+      t.app,
+      'PATCH',
+      '/policy',
+      { sensitive_contact_fields: ['ssn'] },
+      { token: human.token, json: true },
+    );
+    expect(bad.status).toBe(400);
+    const inverted = await call(
+      t.app,
+      'PATCH',
+      '/policy',
+      { bulk_approval_above: 900, bulk_deny_above: 100 },
+      { token: human.token, json: true },
+    );
+    expect(inverted.status).toBe(400);
+    const read = await call(t.app, 'GET', '/policy', undefined, { token: agent.token });
+    expect(read.text).toMatch(
+      /^policy\/workspace sensitive_contact_fields=email,phone,do_not_contact,owner agent_deletes=require_approval/,
+    );
+  });
+
+  it('explains what the caller may do and why', async () => {
+    const mine = await call(t.app, 'GET', '/policy/capabilities', undefined, {
+      token: agent.token,
+      json: true,
+    });
+    const byName = new Map(mine.json.data.tools.map((entry: { name: string }) => [entry.name, entry]));
+    expect(byName.get('proposals.decide')).toMatchObject({
+      can: 'no',
+      reason_code: 'approval_requires_human',
+    });
+    expect(byName.get('contacts.propose_update')).toMatchObject({
+      can: 'sometimes_approval',
+      reason_code: 'contact.sensitive_field',
+    });
+    expect(byName.get('contacts.delete')).toMatchObject({
+      can: 'with_approval',
+      reason_code: 'delete.requires_approval',
+    });
+    expect(byName.get('policy.update')).toMatchObject({ can: 'no', reason_code: 'forbidden' });
+    const text = await call(t.app, 'GET', '/policy/capabilities', undefined, { token: agent.token });
+    expect(text.text).toMatch(/^tool\/contacts.search can=yes reason_code=policy.allowed/m);
+  });
+
+  it('the change feed lists every change in order and resumes from its cursor', async () => {
+    const start = await call(t.app, 'GET', '/events?limit=1', undefined, { token: agent.token, json: true });
+    let cursor = start.json.next_cursor;
+    const all = await call(t.app, 'GET', '/events?since=0&limit=500', undefined, {
+      token: agent.token,
+      json: true,
+    });
+    cursor = all.json.next_cursor;
+    const c = await contact({ name: 'Feed Fay' });
+    await call(t.app, 'PATCH', `/contacts/${c.id}`, { title: 'Lead' }, { token: agent.token });
+    const feed = await call(t.app, 'GET', `/events?since=${cursor}`, undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(feed.json.data.map((e: { type: string; target: string }) => `${e.type} ${e.target}`)).toEqual([
+      `contact.created contact/${c.id}`,
+      `contact.updated contact/${c.id}`,
+    ]);
+    expect(feed.json.data[1].changes).toEqual({ title: [null, 'Lead'] });
+    const seqs = feed.json.data.map((e: { seq: number }) => e.seq);
+    expect(seqs[1]).toBe(seqs[0] + 1);
+    const empty = await call(t.app, 'GET', `/events?since=${feed.json.next_cursor}`, undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(empty.json.data).toEqual([]);
+    expect(empty.json.next_cursor).toBe(feed.json.next_cursor);
+    const typed = await call(t.app, 'GET', `/events?since=0&types=proposal.applied&limit=500`, undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(typed.json.data.length).toBeGreaterThan(0);
+    expect(typed.json.data.every((e: { type: string }) => e.type === 'proposal.applied')).toBe(true);
+    const stranger = await bootstrapAgent(t.app, 'stranger');
+    const theirs = await call(t.app, 'GET', '/events?since=0', undefined, {
+      token: stranger.token,
+      json: true,
+    });
+    expect(theirs.json.data).toEqual([]);
+    const bad = await call(t.app, 'GET', '/events?since=abc', undefined, { token: agent.token, json: true });
+    expect(bad.status).toBe(400);
+  });
+});

@@ -1,0 +1,134 @@
+import { contactKind } from '../contacts/contact.js';
+import { checkConfirmation } from '../crm/confirm.js';
+import type { RecordKind, RecordTable } from '../crm/kind.js';
+import { handleOf } from '../crm/kind.js';
+import { columnsFor, diff, type FieldChanges, fieldChanges } from '../crm/records.js';
+import { findLiveBy, findRecord } from '../crm/records.repository.js';
+import type { OperationContext, Verdict } from '../operations/define.js';
+import { loadPolicy } from './policy.js';
+
+/** Field → [current, proposed] for the fields a change would really alter on a record. */
+function pendingChanges(
+  ctx: OperationContext,
+  kind: RecordKind,
+  current: { custom: string } | undefined,
+  changes: Record<string, unknown>,
+): FieldChanges {
+  let columns = columnsFor(changes, current);
+  if (kind.derive) columns = kind.derive(current as never, columns, ctx.now);
+  return diff(current, columns);
+}
+
+const isAgent = (ctx: OperationContext) => ctx.caller?.principalType === 'agent';
+
+/** A stored value that says something: filling an empty field is adding, not changing. */
+const isSet = (value: unknown) =>
+  value !== null && value !== undefined && value !== 0 && value !== '' && value !== '[]' && value !== '{}';
+
+/**
+ * The sensitive fields a change would overwrite or clear. Filling an empty one (or raising the
+ * do_not_contact flag) adds information and needs no approval.
+ */
+function sensitiveOf(changed: FieldChanges, sensitive: readonly string[]): string[] {
+  return Object.entries(changed)
+    .filter(([field, [before]]) => sensitive.includes(field) && isSet(before))
+    .map(([field]) => field);
+}
+
+const proposeAction = (fields: string[]) => ({
+  tool_name: 'contacts.propose_update',
+  when: `now, to ask a human to approve the change of ${fields.join(', ')}`,
+});
+
+/** The live contact a write would change: by id (update) or by email (upsert). */
+async function contactTarget(ctx: OperationContext, input: Record<string, unknown>) {
+  if (typeof input.contact_id === 'string') return findRecord(ctx.ws, 'contacts', input.contact_id);
+  if (typeof input.email === 'string') return findLiveBy(ctx.ws, 'contacts', 'email', input.email);
+  return undefined;
+}
+
+/**
+ * Direct writes by an agent (contacts.update, and contacts.create when it updates by email) may
+ * not overwrite or clear a sensitive field of an existing contact: they are denied with a pointer
+ * to contacts.propose_update. People write directly; new contacts may carry any field.
+ */
+export async function directContactWrite(
+  ctx: OperationContext,
+  input: Record<string, unknown>,
+): Promise<Verdict | null> {
+  if (!isAgent(ctx)) return null;
+  const current = await contactTarget(ctx, input);
+  if (!current) return null;
+  const policy = await loadPolicy(ctx.ws);
+  const changed = pendingChanges(ctx, contactKind, current, fieldChanges(input, 'contact_id'));
+  const sensitive = sensitiveOf(changed, policy.sensitive_contact_fields);
+  if (sensitive.length === 0) return null;
+  return {
+    decision: 'deny',
+    reason_code: 'contact.sensitive_field',
+    summary: `${sensitive.join(', ')} of contact/${current.id} can only change through contacts.propose_update`,
+    target: `contact/${current.id}`,
+    targetVersion: current.version,
+    diff: Object.fromEntries(sensitive.map((field) => [field, changed[field]!])),
+    nextActions: [proposeAction(sensitive)],
+  };
+}
+
+/**
+ * contacts.propose_update: a change that touches a sensitive field waits for a human; any other
+ * change applies at once, as contacts.update would.
+ */
+export async function proposedContactChange(
+  ctx: OperationContext,
+  input: { contact_id: string; changes: Record<string, unknown> },
+): Promise<Verdict | null> {
+  const current = await findRecord(ctx.ws, 'contacts', input.contact_id);
+  if (!current) return null; // the handler answers not_found
+  const policy = await loadPolicy(ctx.ws);
+  const changed = pendingChanges(ctx, contactKind, current, input.changes);
+  const sensitive = sensitiveOf(changed, policy.sensitive_contact_fields);
+  if (sensitive.length === 0) return null;
+  return {
+    decision: 'require_approval',
+    reason_code: 'contact.sensitive_field',
+    summary: `change ${sensitive.join(', ')} of contact/${current.id} (${current.name ?? current.email ?? 'unnamed'})`,
+    target: `contact/${current.id}`,
+    targetVersion: current.version,
+    diff: changed,
+  };
+}
+
+/**
+ * Deletes by agents follow the policy's agent_deletes (allow, require_approval or deny). The
+ * policy speaks once the agent has confirmed (a valid ?confirm= token): the first call still
+ * answers confirmation_required with the reference counts, as for anyone.
+ */
+export function agentDeletePolicy(kind: RecordKind<RecordTable>) {
+  return async (ctx: OperationContext, input: Record<string, unknown>): Promise<Verdict | null> => {
+    if (!isAgent(ctx) || typeof input.confirm !== 'string') return null;
+    const policy = await loadPolicy(ctx.ws);
+    if (policy.agent_deletes === 'allow') return null;
+    const id = input[kind.idField] as string;
+    const current = await findRecord(ctx.ws, kind.table, id);
+    if (!current) return null; // the handler answers not_found
+    const target = handleOf(kind, id);
+    const check = await checkConfirmation(ctx, { target, version: current.version }, input.confirm);
+    if (check !== 'valid') return null; // the handler explains the bad token
+    if (policy.agent_deletes === 'deny') {
+      return {
+        decision: 'deny',
+        reason_code: 'delete.agent_denied',
+        summary: `this workspace's policy does not let agents delete ${kind.table}`,
+        target,
+      };
+    }
+    return {
+      decision: 'require_approval',
+      reason_code: 'delete.requires_approval',
+      summary: `delete ${target}`,
+      target,
+      targetVersion: current.version,
+      diff: { deleted_at: [null, 'on approval'] },
+    };
+  };
+}
