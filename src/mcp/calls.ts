@@ -45,9 +45,19 @@ export async function callTypedTool(
 ): Promise<CallToolResult> {
   const requestId = services.ids.next('req');
   const { idempotency_key: rawKey, ...input } = args ?? {};
+  // On writes `dry_run` steers the call, as ?dry_run=true does over HTTP; it never reaches the operation.
+  const dryRun = operation.mutating ? input.dry_run : undefined;
+  if (operation.mutating) delete input.dry_run;
   const idempotencyKey = typeof rawKey === 'string' ? rawKey : null;
   const meta: ResponseMeta = { format: 'json', requestId, idempotencyKey, operationName: operation.name };
   try {
+    if (dryRun !== undefined && typeof dryRun !== 'boolean') {
+      throw new AppError(
+        'invalid_input',
+        'dry_run: true or false',
+        'send "dry_run": true to preview the change',
+      );
+    }
     if (rawKey !== undefined && typeof rawKey !== 'string') {
       throw new AppError(
         'invalid_input',
@@ -71,6 +81,7 @@ export async function callTypedTool(
       toolName: operation.name,
       reason: null,
       clientIp: who.clientIp,
+      dryRun: dryRun === true,
     });
     return {
       content: [{ type: 'text', text: successText(result, meta) }],

@@ -122,6 +122,22 @@ describe.each(DIALECTS)('MCP server on %s', (dialect) => {
     expect(audit.json.data[0]).toMatchObject({ tool_name: 'contacts.create', reason: 'met at expo' });
   });
 
+  it('previews a write with dry_run, changing nothing', async () => {
+    const preview = await client.callTool({
+      name: 'contacts_create',
+      arguments: { name: 'Dry Dora', email: 'dora@dry.dev', idempotency_key: 'idem_dry', dry_run: true },
+    });
+    expect(preview.isError).toBeFalsy();
+    expect(envelope(preview).warnings.map((warning: { code: string }) => warning.code)).toContain('dry_run');
+    const found = await client.callTool({ name: 'contacts_search', arguments: { search: 'dora' } });
+    expect(envelope(found).data).toEqual([]);
+    const wrong = await client.callTool({
+      name: 'contacts_create',
+      arguments: { name: 'Dry Dora', idempotency_key: 'idem_dry2', dry_run: 'yes' },
+    });
+    expect(envelope(wrong).error.code).toBe('invalid_input');
+  });
+
   it('answers tool errors as isError results with the code and the hint, never protocol errors', async () => {
     const missingKey = await client.callTool({ name: 'contacts_create', arguments: { name: 'No Key' } });
     expect(missingKey.isError).toBe(true);

@@ -21,6 +21,12 @@ const idempotencyKeyProperty = {
     'retry safely: the first answer is replayed instead of applying the change twice.',
 };
 
+const dryRunProperty = {
+  type: 'boolean',
+  description:
+    'true: answer with the policy decision and the exact change, and change nothing (as ?dry_run=true).',
+};
+
 /** The generic tool of the crmkit manual: any route of the HTTP API, answered in its plain text. */
 function requestTool(publicUrl: string): Tool {
   return {
@@ -55,7 +61,7 @@ function requestTool(publicUrl: string): Tool {
 
 /**
  * One typed tool per operation: description and input schema from the catalog (the same as
- * /agentcrm-tools.json), plus `idempotency_key` on writes; annotations from the flags. A write
+ * /agentcrm-tools.json), plus `idempotency_key` and `dry_run` on writes; annotations from the flags. A write
  * is "destructive" when it changes or removes what exists (PATCH, PUT, DELETE routes), and
  * "idempotent" when repeating the same arguments cannot apply it twice: reads, and writes whose
  * required idempotency key makes a repeat a replay.
@@ -68,6 +74,7 @@ export function typedTool(operation: AnyOperation): Tool {
   const required = [...((schema.required ?? []) as string[])];
   if (operation.mutating) {
     properties.idempotency_key = idempotencyKeyProperty;
+    properties.dry_run = dryRunProperty;
     if (needsIdempotencyKey(operation)) required.push('idempotency_key');
   }
   return {
