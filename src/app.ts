@@ -5,6 +5,8 @@ import { buildHttpApp } from './http/app.js';
 import { type Clock, type IdSource, systemClock, timeOrderedIds } from './ids.js';
 import { createJobRunner, type JobRunner } from './jobs/worker.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
+import { mountMcp } from './mcp/routes.js';
+import { mountOAuth } from './oauth/routes.js';
 import { operations } from './operations/registry.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
@@ -46,6 +48,8 @@ export function createApp(options: AppOptions): App {
   const services: Services = { ...partial, meter, jobs: undefined as unknown as JobRunner };
   (services as { jobs: JobRunner }).jobs = createJobRunner(services, options.jobIntervalMs);
   const http = buildHttpApp(services, operations);
+  mountOAuth(http, services);
+  mountMcp(http, services, operations);
   return {
     services,
     fetch: async (request) => http.fetch(request),

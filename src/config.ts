@@ -53,6 +53,10 @@ const schema = z
       .enum(['true', 'false', '1', '0'])
       .default('false')
       .transform((value) => value === 'true' || value === '1'),
+    /** Which tools /mcp lists: the generic `request` tool, one typed tool per operation, or both. */
+    MCP_TOOLS: z.enum(['both', 'request', 'typed']).default('both'),
+    /** Life of an access token handed to an OAuth client (an MCP connector); refresh renews it. */
+    OAUTH_ACCESS_TOKEN_TTL_SECONDS: durationSeconds.default(3600),
     /** JSON: per-plan overrides of caps and request rate, e.g. {"sandbox":{"contacts":5000}}. */
     PLAN_OVERRIDES: planOverridesSchema.default(resolvePlans({})),
   })
@@ -85,6 +89,8 @@ const schema = z
     rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
     trustProxy: env.TRUST_PROXY,
     plans: env.PLAN_OVERRIDES,
+    mcpTools: env.MCP_TOOLS,
+    oauthAccessTokenTtlSeconds: env.OAUTH_ACCESS_TOKEN_TTL_SECONDS,
   }));
 
 export type Config = Readonly<z.output<typeof schema>>;

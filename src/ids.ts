@@ -40,7 +40,8 @@ export type IdPrefix =
   | 'aud'
   | 'inv'
   | 'evt'
-  | 'esc';
+  | 'esc'
+  | 'ocl';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 

@@ -32,6 +32,8 @@ export async function issueToken(
     now: string;
     /** An earlier absolute end than the configured cap (never a later one). */
     expiresAt?: string;
+    /** When this first secret stops working (OAuth access tokens; refresh gives a new one). */
+    secretExpiresAt?: string;
   },
 ): Promise<IssuedToken> {
   const secret = newSecret(TOKEN_PREFIX);
@@ -50,6 +52,7 @@ export async function issueToken(
     last_used_at: input.now,
     expires_at: expiresAt,
     revoked_at: null,
+    secret_expires_at: input.secretExpiresAt ?? null,
   });
   return { id, secret, expiresAt, scopes: input.scopes };
 }
@@ -79,6 +82,13 @@ export async function authenticate(services: Services, authorization: string | u
     throw unauthorized('invalid_token', 'this token belongs to a workspace you are no longer a member of');
   }
   const now = services.clock.now();
+  if (row.secret_expires_at && now.toISOString() >= row.secret_expires_at) {
+    throw unauthorized(
+      'token_expired',
+      'this access token expired',
+      'refresh it (POST /token with grant_type=refresh_token), or sign in again',
+    );
+  }
   if (now.toISOString() >= tokenDeadline(row, services.config.tokenIdleTtlSeconds)) {
     throw unauthorized(
       'token_expired',

@@ -33,6 +33,7 @@ export function manifest(services: Services, operations: readonly AnyOperation[]
       header: 'Authorization: Bearer <token>',
       agents: 'POST /agent-bootstrap returns data.token',
       people: 'POST /auth/request then POST /auth/verify (emailed one-time code)',
+      mcp_clients: 'OAuth 2.1 with dynamic registration and PKCE: /.well-known/oauth-authorization-server',
     },
     formats: { default: 'text/plain', json: 'Accept: application/json or ?format=json' },
     capabilities: capabilities(operations),
@@ -48,6 +49,7 @@ export function manifest(services: Services, operations: readonly AnyOperation[]
       tool_call: 'POST /tools/{name}',
       agent_bootstrap: 'POST /agent-bootstrap',
       agent_invite_human: 'POST /agent-invite-human',
+      mcp: '/mcp',
     },
   };
 }

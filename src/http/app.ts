@@ -18,7 +18,8 @@ import { enforceRequestLimit } from './ratelimit.js';
 import { type Format, type Rendered, type ResponseMeta, renderError, renderSuccess } from './render.js';
 import { collectInput, negotiateFormat, readJsonBody, requestIdFrom } from './request.js';
 
-type Env = {
+/** The Hono environment of the HTTP surface; transports mounted on it (MCP, OAuth) share it. */
+export type HttpEnv = {
   Variables: {
     requestId: string;
     format: Format;
@@ -35,10 +36,10 @@ function respond(rendered: Rendered, requestId: string): Response {
 }
 
 /** The HTTP surface: probes, documents, and one route per operation of the registry. */
-export function buildHttpApp(services: Services, operations: readonly AnyOperation[]): Hono<Env> {
-  const app = new Hono<Env>();
+export function buildHttpApp(services: Services, operations: readonly AnyOperation[]): Hono<HttpEnv> {
+  const app = new Hono<HttpEnv>();
   const meta = (c: {
-    get: <K extends keyof Env['Variables']>(key: K) => Env['Variables'][K];
+    get: <K extends keyof HttpEnv['Variables']>(key: K) => HttpEnv['Variables'][K];
   }): ResponseMeta => ({
     format: c.get('format'),
     requestId: c.get('requestId'),
@@ -142,7 +143,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
 
   /** Runs one operation for an HTTP request and renders its result. */
   const handle = async (
-    c: Context<Env>,
+    c: Context<HttpEnv>,
     operation: AnyOperation,
     input: Record<string, unknown>,
     viaTool: boolean,

@@ -91,12 +91,22 @@ QUERY (list endpoints)
 When more rows remain, the answer ends with "# next: <cursor>"; repeat the request with
 ?cursor=<cursor> and the other parameters unchanged. Unknown fields or operators -> 400.
 
+MCP CONNECTOR (chat clients)
+----------------------------
+Add ${base}/mcp as a connector in an MCP client (Claude, ChatGPT, Cursor, the MCP Inspector):
+the client registers itself, opens our sign-in page (email, then the emailed code, then which
+workspace), and receives an ordinary token: it shows in GET /tokens, DELETE /tokens/{id} revokes
+it, and the same scopes, limits and policy apply. Tools: \`request\` (method, path, optional body
+-> exactly the plain text of the routes below) and one typed tool per operation, named with
+underscores (contacts_search). Agents holding a token can use /mcp with Authorization: Bearer.
+
 ENDPOINTS
 ---------
 GET /help  this manual
 GET /healthz  liveness probe (no auth)
 GET /readyz  readiness probe, checks the database (no auth)
 GET /openapi.json  OpenAPI 3.1 description of every route (no auth)
+POST /mcp  the MCP endpoint (Streamable HTTP); OAuth metadata at /.well-known/oauth-authorization-server
 ${endpointLines(operations).join('\n')}
 `;
 }

@@ -41,6 +41,11 @@ export interface TokensTable {
   /** Absolute end of life; inactivity is measured from last_used_at. */
   expires_at: string;
   revoked_at: string | null;
+  /**
+   * When the current secret stops working although the token (the session) lives on: OAuth
+   * access tokens are short-lived and replaced by refresh. Null for every other token.
+   */
+  secret_expires_at: string | null;
 }
 
 export interface ContactsTable {
@@ -257,6 +262,85 @@ export interface RateLimitsTable {
   expires_at: string;
 }
 
+/** A client registered through RFC 7591 dynamic registration (an MCP connector). */
+export interface OAuthClientsTable {
+  id: string;
+  /** SHA-256 of the client secret; null for public clients (token_endpoint_auth_method none). */
+  secret_hash: string | null;
+  name: string;
+  /** JSON array of the exact redirect URIs. */
+  redirect_uris: string;
+  /** JSON array: authorization_code, refresh_token. */
+  grant_types: string;
+  token_endpoint_auth_method: 'none' | 'client_secret_post' | 'client_secret_basic';
+  scope: string | null;
+  /** The registered metadata as answered to the client (JSON). */
+  metadata: string;
+  created_at: string;
+}
+
+/** An authorization request in progress: the sign-in page's state between its forms. */
+export interface OAuthRequestsTable {
+  /** SHA-256 of the request handle carried by the page's forms. */
+  id_hash: string;
+  client_id: string;
+  redirect_uri: string;
+  /** 1 when the client sent redirect_uri (then /token must repeat it), else 0. */
+  redirect_uri_explicit: number;
+  state: string | null;
+  code_challenge: string;
+  /** Requested scopes (comma-separated), or null for what the person's role allows. */
+  scopes: string | null;
+  resource: string | null;
+  /** SHA-256 of the browser binding cookie: only the browser that started the request may continue it. */
+  binding_hash: string;
+  email: string | null;
+  /** Set once the emailed code was checked. */
+  user_id: string | null;
+  created_at: string;
+  expires_at: string;
+  finished_at: string | null;
+}
+
+export interface OAuthCodesTable {
+  workspace_id: string;
+  code_hash: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  redirect_uri_explicit: number;
+  code_challenge: string;
+  scopes: string;
+  resource: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** The access token issued for this code: revoked if the code is presented again. */
+  token_id: string | null;
+}
+
+/** One connector session: the access token (a `tokens` row) and the refresh tokens of its family. */
+export interface OAuthGrantsTable {
+  workspace_id: string;
+  token_id: string;
+  client_id: string;
+  user_id: string;
+  created_at: string;
+  /** The family's absolute end: no refresh past it. */
+  expires_at: string;
+}
+
+export interface OAuthRefreshTokensTable {
+  workspace_id: string;
+  token_hash: string;
+  /** The grant (family) it belongs to. */
+  token_id: string;
+  created_at: string;
+  expires_at: string;
+  /** Set when exchanged; presenting it again revokes the family. */
+  used_at: string | null;
+}
+
 export interface WorkspacePoliciesTable {
   workspace_id: string;
   /** JSON of the fields that differ from the defaults. */
@@ -363,6 +447,11 @@ export interface Database {
   step_up_codes: StepUpCodesTable;
   usage_counters: UsageCountersTable;
   rate_limits: RateLimitsTable;
+  oauth_clients: OAuthClientsTable;
+  oauth_requests: OAuthRequestsTable;
+  oauth_codes: OAuthCodesTable;
+  oauth_grants: OAuthGrantsTable;
+  oauth_refresh_tokens: OAuthRefreshTokensTable;
 }
 
 /** Tables whose rows belong to one workspace; the scoped handle only reaches these. */

@@ -1,0 +1,93 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { AppError, isAppError } from '../errors.js';
+import { enforceRequestLimit } from '../http/ratelimit.js';
+import { errorEnvelope, errorText, type ResponseMeta, successEnvelope, successText } from '../http/render.js';
+import type { AnyOperation, Caller } from '../operations/define.js';
+import { runOperation } from '../operations/pipeline.js';
+import type { Services } from '../services.js';
+import { needsIdempotencyKey } from './tools.js';
+
+export interface ToolCaller {
+  /** The caller behind the bearer token of the /mcp request. */
+  caller: Caller;
+  clientIp: string | null;
+}
+
+/** A failure as a tool result: `isError`, the text rendering (code and hint) and the JSON envelope. */
+export function toolError(error: AppError, meta: ResponseMeta): CallToolResult {
+  return {
+    isError: true,
+    content: [{ type: 'text', text: errorText(error, meta) }],
+    structuredContent: errorEnvelope(error, meta) as unknown as Record<string, unknown>,
+  };
+}
+
+/** The error a client sees for anything unexpected; the cause is logged with the request id. */
+export function internalError(services: Services, cause: unknown, requestId: string): AppError {
+  services.logger.error({ err: cause, request_id: requestId }, 'unexpected error in an MCP tool');
+  return new AppError(
+    'internal',
+    'an unexpected error occurred; nothing was changed by this call',
+    `retry once; if it repeats, report request id ${requestId}`,
+  );
+}
+
+/**
+ * Runs one typed tool exactly as POST /tools/{name} runs it: rate limit, idempotency key,
+ * then runOperation (scopes, validation, policy, audit). Every failure is a tool result with
+ * isError, never a protocol error, so the model reads the code and the hint.
+ */
+export async function callTypedTool(
+  services: Services,
+  operation: AnyOperation,
+  args: Record<string, unknown> | undefined,
+  who: ToolCaller,
+): Promise<CallToolResult> {
+  const requestId = services.ids.next('req');
+  const { idempotency_key: rawKey, ...input } = args ?? {};
+  // On writes `dry_run` steers the call, as ?dry_run=true does over HTTP; it never reaches the operation.
+  const dryRun = operation.mutating ? input.dry_run : undefined;
+  if (operation.mutating) delete input.dry_run;
+  const idempotencyKey = typeof rawKey === 'string' ? rawKey : null;
+  const meta: ResponseMeta = { format: 'json', requestId, idempotencyKey, operationName: operation.name };
+  try {
+    if (dryRun !== undefined && typeof dryRun !== 'boolean') {
+      throw new AppError(
+        'invalid_input',
+        'dry_run: true or false',
+        'send "dry_run": true to preview the change',
+      );
+    }
+    if (rawKey !== undefined && typeof rawKey !== 'string') {
+      throw new AppError(
+        'invalid_input',
+        'idempotency_key: a text',
+        'send a key you made up, e.g. idem_<random>',
+      );
+    }
+    const caller = operation.auth === 'none' ? null : who.caller;
+    await enforceRequestLimit(services, caller, who.clientIp);
+    if (needsIdempotencyKey(operation) && !idempotencyKey) {
+      throw new AppError(
+        'idempotency_key_required',
+        `${operation.name} changes data, so the call must carry idempotency_key`,
+        'add "idempotency_key": "idem_<random>"; reuse the same key when you retry this same call',
+      );
+    }
+    const result = await runOperation(services, operation, input, {
+      caller,
+      requestId,
+      idempotencyKey,
+      toolName: operation.name,
+      reason: null,
+      clientIp: who.clientIp,
+      dryRun: dryRun === true,
+    });
+    return {
+      content: [{ type: 'text', text: successText(result, meta) }],
+      structuredContent: successEnvelope(result, meta) as unknown as Record<string, unknown>,
+    };
+  } catch (error) {
+    return toolError(isAppError(error) ? error : internalError(services, error, requestId), meta);
+  }
+}

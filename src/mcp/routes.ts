@@ -1,0 +1,120 @@
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import type { Context, Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { authenticate } from '../auth/tokens.js';
+import { toolCatalog } from '../discovery/catalog.js';
+import { AppError, isAppError } from '../errors.js';
+import type { HttpEnv } from '../http/app.js';
+import { clientIp } from '../http/client.js';
+import { helpText } from '../http/help.js';
+import type { AnyOperation, Caller } from '../operations/define.js';
+import type { Services } from '../services.js';
+import { createMcpServer, type McpCatalog } from './server.js';
+import { listedTools, toolName } from './tools.js';
+
+/** RFC 9728 metadata of the /mcp resource; named in every 401 so clients find the authorization server. */
+export const protectedResourceMetadataUrl = (publicUrl: string) =>
+  `${publicUrl}/.well-known/oauth-protected-resource/mcp`;
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
+/**
+ * A 401 from /mcp names the protected-resource metadata (RFC 9728 §5.1), which is how an MCP
+ * client discovers our authorization server and starts OAuth on its own.
+ */
+async function authenticateMcp(services: Services, authorization: string | undefined): Promise<Caller> {
+  try {
+    return await authenticate(services, authorization);
+  } catch (error) {
+    if (!isAppError(error) || error.status !== 401) throw error;
+    const metadata = protectedResourceMetadataUrl(services.config.publicUrl);
+    const challenge =
+      error.code === 'auth_required'
+        ? `Bearer resource_metadata="${metadata}"`
+        : `Bearer error="invalid_token", resource_metadata="${metadata}"`;
+    throw new AppError(
+      error.code,
+      error.message,
+      `connect through OAuth (the client discovers it at ${metadata}), or send Authorization: Bearer <token>`,
+      { headers: { 'www-authenticate': challenge } },
+    );
+  }
+}
+
+/** Mounts the MCP endpoint (Streamable HTTP, stateless, JSON responses) on the HTTP app. */
+export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: readonly AnyOperation[]): void {
+  const tools = listedTools(services.config, operations);
+  const listed = new Set(tools.map((tool) => tool.name));
+  const catalog: McpCatalog = {
+    tools,
+    operations: new Map(
+      operations.filter((op) => listed.has(toolName(op))).map((op) => [toolName(op), op] as const),
+    ),
+    manual: once(() => helpText(services, operations)),
+    catalog: once(() => JSON.stringify(toolCatalog(operations), null, 2)),
+  };
+  const origin = new URL(services.config.publicUrl).origin;
+
+  const allowCors = cors({
+    origin: '*',
+    allowMethods: ['GET', 'POST', 'DELETE'],
+    allowHeaders: [
+      'authorization',
+      'content-type',
+      'accept',
+      'mcp-protocol-version',
+      'mcp-session-id',
+      'last-event-id',
+    ],
+    exposeHeaders: ['www-authenticate', 'mcp-session-id', 'mcp-protocol-version'],
+    maxAge: 600,
+  });
+  const handler = async (c: Context<HttpEnv>): Promise<Response> => {
+    c.set('operationName', 'mcp');
+    const caller = await authenticateMcp(services, c.req.header('authorization'));
+    if (c.req.method !== 'POST' && c.req.method !== 'DELETE') {
+      throw new AppError(
+        'method_not_allowed',
+        `${c.req.method} /mcp: this server is stateless and opens no event stream`,
+        'send JSON-RPC messages with POST /mcp',
+        { headers: { allow: 'POST, DELETE' } },
+      );
+    }
+    const forwarded = c.req.header('x-forwarded-for');
+    const server = createMcpServer(
+      services,
+      catalog,
+      { caller, clientIp: clientIp(c, services.config.trustProxy) },
+      {
+        fetch: async (request) => app.fetch(request, c.env),
+        origin,
+        headers: {
+          authorization: c.req.header('authorization')!,
+          ...(forwarded ? { 'x-forwarded-for': forwarded } : {}),
+        },
+      },
+    );
+    // Stateless: no session id, and every answer is one JSON body, so nothing outlives the request.
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    });
+    await server.connect(transport);
+    try {
+      return await transport.handleRequest(c.req.raw);
+    } finally {
+      await server.close();
+    }
+  };
+  // The same endpoint with a trailing slash, as some clients are configured.
+  for (const path of ['/mcp', '/mcp/']) {
+    app.use(path, allowCors);
+    app.all(path, handler);
+  }
+}

@@ -1,0 +1,91 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import {
+  CallToolRequestSchema,
+  type CallToolResult,
+  ListToolsRequestSchema,
+  type Tool,
+} from '@modelcontextprotocol/sdk/types.js';
+import { AppError } from '../errors.js';
+import type { AnyOperation } from '../operations/define.js';
+import type { Services } from '../services.js';
+import { callTypedTool, internalError, type ToolCaller, toolError } from './calls.js';
+import { callRequestTool, type InnerRequest } from './request-tool.js';
+import { REQUEST_TOOL } from './tools.js';
+
+/** What the server answers from, computed once per app; only the caller changes per request. */
+export interface McpCatalog {
+  tools: Tool[];
+  /** Typed tool name → operation, for the typed tools that are listed. */
+  operations: Map<string, AnyOperation>;
+  manual: () => string;
+  catalog: () => string;
+}
+
+const INSTRUCTIONS =
+  'agentcrm is a CRM you operate: contacts, companies, deals, activities, tasks, reminders. ' +
+  'Read the resource "manual" first. Typed tools (e.g. contacts_search) answer with the JSON ' +
+  'envelope (outcome, data, policy, next_actions) and its text; the `request` tool calls any route ' +
+  'of the manual and answers its plain text. Writes carry an idempotency_key; add "reason" to say why.';
+
+/**
+ * One MCP server for one HTTP request (stateless: nothing lives in this process between
+ * requests, so any process behind a load balancer can answer any call). Tools are served through
+ * the low-level handlers so their JSON Schemas and validation errors are ours (the registry's),
+ * not re-derived by the SDK; resources go through McpServer.registerResource.
+ */
+export function createMcpServer(
+  services: Services,
+  catalog: McpCatalog,
+  who: ToolCaller,
+  inner: InnerRequest,
+): McpServer {
+  const mcp = new McpServer({ name: 'agentcrm', version: '0.1.0' }, { instructions: INSTRUCTIONS });
+  const base = services.config.publicUrl;
+  mcp.registerResource(
+    'manual',
+    `${base}/help`,
+    {
+      title: 'agentcrm manual',
+      description: 'GET /help: every route, convention and error',
+      mimeType: 'text/plain',
+    },
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: catalog.manual() }] }),
+  );
+  mcp.registerResource(
+    'tool-catalog',
+    `${base}/agentcrm-tools.json`,
+    {
+      title: 'agentcrm tool catalog',
+      description: 'Every operation with its input schema, flags and reason codes',
+      mimeType: 'application/json',
+    },
+    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: catalog.catalog() }] }),
+  );
+
+  const server = mcp.server;
+  server.registerCapabilities({ tools: {} });
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.tools }));
+  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
+    const { name, arguments: args } = request.params;
+    const operation = catalog.operations.get(name);
+    if (operation) return callTypedTool(services, operation, args, who);
+    const requestId = services.ids.next('req');
+    const meta = { format: 'text' as const, requestId, idempotencyKey: null, operationName: null };
+    if (name === REQUEST_TOOL && catalog.tools.some((tool) => tool.name === REQUEST_TOOL)) {
+      try {
+        return await callRequestTool(inner, args, requestId);
+      } catch (error) {
+        return toolError(internalError(services, error, requestId), meta);
+      }
+    }
+    return toolError(
+      new AppError(
+        'not_found',
+        `no tool named "${name}"`,
+        'list the tools (tools/list) and call one of them',
+      ),
+      meta,
+    );
+  });
+  return mcp;
+}

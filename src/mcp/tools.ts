@@ -1,0 +1,99 @@
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Config } from '../config.js';
+import { toolEntry } from '../discovery/catalog.js';
+import type { AnyOperation } from '../operations/define.js';
+
+/** `contacts.search` → `contacts_search`: MCP clients are picky about dots in tool names. */
+export const toolName = (operation: AnyOperation) => operation.name.replace(/\./g, '_');
+
+export const REQUEST_TOOL = 'request';
+
+/** Over MCP, as over POST /tools, a write that needs an idempotency key must carry one. */
+export const needsIdempotencyKey = (operation: AnyOperation) =>
+  operation.mutating && (operation.requiresIdempotencyKey ?? true);
+
+const idempotencyKeyProperty = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 255,
+  description:
+    'A key you make up for this change (e.g. idem_<random>). Repeat the same call with the same key to ' +
+    'retry safely: the first answer is replayed instead of applying the change twice.',
+};
+
+const dryRunProperty = {
+  type: 'boolean',
+  description:
+    'true: answer with the policy decision and the exact change, and change nothing (as ?dry_run=true).',
+};
+
+/** The generic tool of the crmkit manual: any route of the HTTP API, answered in its plain text. */
+function requestTool(publicUrl: string): Tool {
+  return {
+    name: REQUEST_TOOL,
+    description:
+      'Call the agentcrm HTTP API with your token and get back exactly the plain text it answers. ' +
+      `Every route of the manual (${publicUrl}/help, also the resource "manual") works: e.g. GET /whoami, ` +
+      'GET /contacts?search=acme, POST /contacts with body {"name":"Jane Doe","email":"jane@acme.com"}. ' +
+      'Records are lines starting with their handle; errors are "error <code>: …" and "hint: …".',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        method: { type: 'string', enum: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] },
+        path: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 4000,
+          description: 'Path and query string, starting with /, e.g. /contacts?stage=lead&limit=20',
+        },
+        body: {
+          type: 'object',
+          additionalProperties: true,
+          description: 'The JSON body for POST, PATCH and PUT; omit it for GET and DELETE.',
+        },
+      },
+      required: ['method', 'path'],
+      additionalProperties: false,
+    },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  };
+}
+
+/**
+ * One typed tool per operation: description and input schema from the catalog (the same as
+ * /agentcrm-tools.json), plus `idempotency_key` and `dry_run` on writes; annotations from the flags. A write
+ * is "destructive" when it changes or removes what exists (PATCH, PUT, DELETE routes), and
+ * "idempotent" when repeating the same arguments cannot apply it twice: reads, and writes whose
+ * required idempotency key makes a repeat a replay.
+ */
+export function typedTool(operation: AnyOperation): Tool {
+  const entry = toolEntry(operation);
+  const { $schema: _dialect, ...schema } = entry.input_schema as Record<string, unknown>;
+  if (schema.type !== 'object') throw new Error(`${operation.name}: a tool input must be an object schema`);
+  const properties = { ...((schema.properties ?? {}) as Record<string, object>) };
+  const required = [...((schema.required ?? []) as string[])];
+  if (operation.mutating) {
+    properties.idempotency_key = idempotencyKeyProperty;
+    properties.dry_run = dryRunProperty;
+    if (needsIdempotencyKey(operation)) required.push('idempotency_key');
+  }
+  return {
+    name: toolName(operation),
+    description: entry.description,
+    inputSchema: { ...schema, type: 'object', properties, ...(required.length ? { required } : {}) },
+    annotations: {
+      readOnlyHint: !operation.mutating,
+      destructiveHint: operation.mutating && operation.http.method !== 'POST',
+      idempotentHint: !operation.mutating || needsIdempotencyKey(operation),
+      openWorldHint: false,
+    },
+  };
+}
+
+/** The tools /mcp lists, computed once per app: MCP_TOOLS picks request, typed or both. */
+export function listedTools(config: Config, operations: readonly AnyOperation[]): Tool[] {
+  const tools: Tool[] = [];
+  if (config.mcpTools !== 'typed') tools.push(requestTool(config.publicUrl));
+  if (config.mcpTools !== 'request') tools.push(...operations.map(typedTool));
+  return tools;
+}

@@ -1,0 +1,42 @@
+import { SCOPES } from '../auth/scopes.js';
+
+/** The MCP endpoint is the protected resource; its URL is the `resource` clients must name. */
+export const mcpResource = (publicUrl: string) => `${publicUrl}/mcp`;
+
+/** RFC 8707 resource indicators we accept: the MCP URL exactly, or with one trailing slash. */
+export function isOurResource(publicUrl: string, resource: string): boolean {
+  const ours = mcpResource(publicUrl);
+  return resource === ours || resource === `${ours}/`;
+}
+
+/** RFC 8414 authorization server metadata; the issuer is the root of PUBLIC_URL. */
+export function authorizationServerMetadata(publicUrl: string) {
+  return {
+    issuer: publicUrl,
+    authorization_endpoint: `${publicUrl}/authorize`,
+    token_endpoint: `${publicUrl}/token`,
+    registration_endpoint: `${publicUrl}/register`,
+    revocation_endpoint: `${publicUrl}/revoke`,
+    scopes_supported: [...SCOPES],
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+    revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
+    code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true,
+    service_documentation: `${publicUrl}/help`,
+  };
+}
+
+/** RFC 9728 protected resource metadata for /mcp. */
+export function protectedResourceMetadata(publicUrl: string) {
+  return {
+    resource: mcpResource(publicUrl),
+    authorization_servers: [publicUrl],
+    scopes_supported: [...SCOPES],
+    bearer_methods_supported: ['header'],
+    resource_name: 'agentcrm',
+    resource_documentation: `${publicUrl}/help`,
+  };
+}
