@@ -170,6 +170,57 @@ describe.each(DIALECTS)('HTTP transport on %s', (dialect) => {
     expect(line).toContain('custom.note="line1\\nline2"');
   });
 
+  it('?fields= keeps only the asked-for fields (plus handle and id), in text and JSON', async () => {
+    await call(
+      t.app,
+      'POST',
+      '/contacts',
+      { name: 'Lean Lou', email: 'lou@lean.dev', title: 'CFO', custom: { tier: 'gold', region: 'eu' } },
+      { token: agent.token },
+    );
+    const json = await call(t.app, 'GET', '/contacts?email=lou@lean.dev&fields=name,custom.tier', undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(json.json.data).toEqual([
+      {
+        handle: expect.stringMatching(/^contact\//),
+        id: expect.any(String),
+        name: 'Lean Lou',
+        custom: { tier: 'gold' },
+      },
+    ]);
+    const text = await call(t.app, 'GET', '/contacts?email=lou@lean.dev&fields=email', undefined, {
+      token: agent.token,
+    });
+    expect(text.text).toMatch(/^contact\/c_\S+ email=lou@lean.dev\n/);
+    const viaHeader = await call(
+      t.app,
+      'POST',
+      '/tools/contacts.search',
+      { where: { email: 'lou@lean.dev' } },
+      { token: agent.token, json: true, headers: { 'x-fields': 'title' } },
+    );
+    expect(viaHeader.json.data[0]).toEqual({
+      handle: expect.any(String),
+      id: expect.any(String),
+      title: 'CFO',
+    });
+    const unknown = await call(
+      t.app,
+      'GET',
+      '/contacts?email=lou@lean.dev&fields=name,shoe_size',
+      undefined,
+      { token: agent.token, json: true },
+    );
+    expect(unknown.json.warnings[0]).toMatchObject({ code: 'fields_unknown' });
+    const bad = await call(t.app, 'GET', '/contacts?fields=na me', undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(bad.status).toBe(400);
+  });
+
   describe('token expiry', () => {
     it('an idle token expires and each use renews it', async () => {
       const t = await createTestApp(dialect);

@@ -11,6 +11,7 @@ import type { AnyOperation } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
 import { clientIp, refuseTokenInQuery } from './client.js';
+import { parseFields, project } from './fields.js';
 import { helpText } from './help.js';
 import { openApiDocument } from './openapi.js';
 import { allPaths, methodsForPath } from './paths.js';
@@ -169,6 +170,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
         'send X-Idempotency-Key: idem_<random>; reuse the same key when you retry this same call',
       );
     }
+    const fields = parseFields(c.req.query('fields') ?? c.req.header('x-fields'));
     const result = await runOperation(services, operation, input, {
       caller,
       requestId: c.get('requestId'),
@@ -179,7 +181,15 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       escalationCode: c.req.header('x-escalation-code') ?? null,
       dryRun: c.req.query('dry_run') === 'true' || c.req.header('x-dry-run') === 'true',
     });
-    return respond(renderSuccess(result, { ...meta(c), idempotencyKey }), c.get('requestId'));
+    const projection = fields && !result.text ? project(result.data, fields) : undefined;
+    const shown = projection
+      ? {
+          ...result,
+          data: projection.data,
+          warnings: [...(result.warnings ?? []), ...(projection.warning ? [projection.warning] : [])],
+        }
+      : result;
+    return respond(renderSuccess(shown, { ...meta(c), idempotencyKey }), c.get('requestId'));
   };
 
   for (const operation of operations) {

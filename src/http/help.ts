@@ -88,6 +88,7 @@ QUERY (list endpoints)
   ?follow_up_at=is:null             is:null / not:null
   ?custom.tier=gold  ?tags=vip      custom fields and tags
   ?search=acme  ?sort=-updated_at  ?limit=N (default 50, max 200)
+  ?fields=name,email                only these fields (plus handle and id), on any read
 When more rows remain, the answer ends with "# next: <cursor>"; repeat the request with
 ?cursor=<cursor> and the other parameters unchanged. Unknown fields or operators -> 400.
 
