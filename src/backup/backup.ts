@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -155,6 +155,7 @@ export async function restoreSqlite(
       previous = `${target}.before-restore-${now.toISOString().replace(/[:.]/g, '-')}`;
     }
 
+    mkdirSync(path.dirname(target), { recursive: true });
     rmSync(partial, { force: true });
     await source.backup(partial);
     const checked = verify(partial);

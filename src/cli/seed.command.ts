@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createSeedWorkspace, SeedError, seedWorkspace } from '../seed/seed.js';
 import { createProgress } from './progress.js';
-import { CliError, cliConfig, openServices, parseCount, usage } from './shared.js';
+import { CliError, cliConfig, EXIT, openServices, parseCount, usage } from './shared.js';
 
 interface SeedFlags {
   contacts?: number;
@@ -84,7 +84,8 @@ export function seedCommand(): Command {
             `(${format(Math.round(report.rows / Math.max(seconds, 0.001)))} rows/s)\n`,
         );
       } catch (error) {
-        if (error instanceof SeedError) throw new CliError(error.message);
+        if (error instanceof SeedError)
+          throw new CliError(error.message, error.usage ? EXIT.usage : EXIT.failed);
         throw error;
       } finally {
         await close();

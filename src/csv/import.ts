@@ -4,6 +4,7 @@ import { normaliseDomain } from '../companies/company.js';
 import { handleOf } from '../crm/kind.js';
 import { findLiveBy, findRecord } from '../crm/records.repository.js';
 import { AppError, isAppError } from '../errors.js';
+import type { IdPrefix, IdSource } from '../ids.js';
 import type { Caller, OperationResult } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import { findOperation } from '../operations/registry.js';
@@ -37,6 +38,30 @@ export interface ImportProgress {
 
 export class CsvFileError extends Error {}
 
+/**
+ * The server's id source, except that a record created for a row whose id cell names no record of
+ * this workspace gets that id: files exported elsewhere keep their ids, so the references between
+ * them (contacts → companies, deals → contacts) stay intact and a re-import updates instead of
+ * duplicating. Ids are per workspace (every key begins with workspace_id), so this reaches no one else.
+ */
+function preferringIds(ids: IdSource) {
+  let preferred: { prefix: IdPrefix; id: string } | undefined;
+  const source: IdSource = {
+    next(prefix) {
+      if (preferred?.prefix !== prefix) return ids.next(prefix);
+      const { id } = preferred;
+      preferred = undefined;
+      return id;
+    },
+  };
+  return {
+    source,
+    prefer: (prefix: IdPrefix, id: string | undefined) => {
+      preferred = id === undefined ? undefined : { prefix, id };
+    },
+  };
+}
+
 const csvOptions = { bom: true, skip_empty_lines: true, relax_column_count: true } as const;
 
 /** Reads the whole file once before anything is written: a malformed CSV changes nothing. */
@@ -69,8 +94,15 @@ export async function importCsv(
 ): Promise<ImportReport> {
   const spec = CSV_SPECS[options.kind];
   const total = await countRecords(options.file);
-  const ws = scopeTo(services.store.db, services.store.dialect, caller.workspaceId);
-  const refCache = new Map<string, string | undefined>();
+  const ids = preferringIds(services.ids);
+  const run: ImportRun = {
+    services: { ...services, ids: ids.source },
+    prefer: ids.prefer,
+    ws: scopeTo(services.store.db, services.store.dialect, caller.workspaceId),
+    caller,
+    spec,
+    refCache: new Map(),
+  };
   const counts: Record<RowOutcome, number> = {
     created: 0,
     updated: 0,
@@ -105,15 +137,7 @@ export async function importCsv(
         throw new CellError(`the row has ${cells.length} values but the header has ${header.length} columns`);
       }
       const input = readRow(mapping!.targets, cells, spec.integers);
-      outcome = await applyRow(
-        services,
-        ws,
-        caller,
-        spec,
-        input,
-        refCache,
-        `import ${options.file} row ${row}`,
-      );
+      outcome = await applyRow(run, input, `import ${options.file} row ${row}`);
     } catch (error) {
       if (!(error instanceof CellError) && !isAppError(error)) {
         progress.finish();
@@ -132,17 +156,20 @@ export async function importCsv(
   return { header: header ?? [], mapping: mapping ?? { targets: [], unknown: [] }, rows: row - 1, counts };
 }
 
-async function applyRow(
-  services: Services,
-  ws: WorkspaceDb,
-  caller: Caller,
-  spec: CsvKindSpec,
-  input: RowInput,
-  refCache: Map<string, string | undefined>,
-  reason: string,
-): Promise<RowOutcome> {
+interface ImportRun {
+  services: Services;
+  prefer: (prefix: IdPrefix, id: string | undefined) => void;
+  ws: WorkspaceDb;
+  caller: Caller;
+  spec: CsvKindSpec;
+  /** natural key → id of the referenced records, for the length of one import. */
+  refCache: Map<string, string | undefined>;
+}
+
+async function applyRow(run: ImportRun, input: RowInput, reason: string): Promise<RowOutcome> {
+  const { services, ws, spec } = run;
   const { kind } = spec;
-  for (const { ref, value } of input.refs) await resolveRef(ws, ref, value, input, refCache);
+  for (const { ref, value } of input.refs) await resolveRef(ws, ref, value, input, run.refCache);
   let target: string | undefined;
   if (input.id) {
     const existing = await findRecord(ws, kind.table, input.id, 'any');
@@ -157,19 +184,27 @@ async function applyRow(
   }
   if (!target && kind.unique) target = await uniqueHolder(ws, spec, input.fields[kind.unique]);
   const operation = findOperation(`${kind.table}.${target ? 'update' : 'create'}`)!;
-  const result: OperationResult = await runOperation(
-    services,
-    operation,
-    target ? { ...input.fields, [kind.idField]: target } : input.fields,
-    {
-      caller,
-      requestId: services.ids.next('req'),
-      idempotencyKey: null,
-      toolName: null,
-      reason,
-      clientIp: 'cli',
-    },
-  );
+  const keepId =
+    !target && input.id !== undefined && new RegExp(`^${kind.prefix}_[0-9a-z]{16}$`).test(input.id);
+  let result: OperationResult;
+  try {
+    run.prefer(kind.prefix, keepId ? input.id : undefined);
+    result = await runOperation(
+      services,
+      operation,
+      target ? { ...input.fields, [kind.idField]: target } : input.fields,
+      {
+        caller: run.caller,
+        requestId: services.ids.next('req'),
+        idempotencyKey: null,
+        toolName: null,
+        reason,
+        clientIp: 'cli',
+      },
+    );
+  } finally {
+    run.prefer(kind.prefix, undefined);
+  }
   if (result.outcome === 'proposed') return 'proposed';
   if (result.outcome === 'denied') {
     throw new AppError(

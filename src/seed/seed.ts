@@ -45,7 +45,15 @@ export async function createSeedWorkspace(services: Services, agentName: string)
   return { workspaceId: data.workspace_id, agentId: data.agent_id, token: data.token };
 }
 
-export class SeedError extends Error {}
+export class SeedError extends Error {
+  /** True when the request itself is wrong (an unknown workspace), not the seeding. */
+  constructor(
+    message: string,
+    readonly usage = false,
+  ) {
+    super(message);
+  }
+}
 
 // SQLite binds at most 32,766 parameters per statement, PostgreSQL 65,535; 500 rows of ≤19 columns fit both.
 const ROWS_PER_STATEMENT = 500;
@@ -66,11 +74,11 @@ export async function seedWorkspace(
 ): Promise<SeedReport> {
   const { db, dialect } = services.store;
   if (!(await findWorkspace(db, workspaceId))) {
-    throw new SeedError(`workspace ${workspaceId} does not exist`);
+    throw new SeedError(`workspace ${workspaceId} does not exist`, true);
   }
   const ws = scopeTo(db, dialect, workspaceId);
   if (counts.activities > 0 && counts.contacts === 0) {
-    throw new SeedError('activities belong to contacts: seed at least one contact, or --activities 0');
+    throw new SeedError('activities belong to contacts: seed at least one contact, or --activities 0', true);
   }
   const options: SeedOptions = { ...counts, createdBy: (await firstAgentId(ws)) ?? 'system' };
   await widenPageCache(db, dialect);
