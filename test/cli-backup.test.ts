@@ -40,8 +40,10 @@ describe.runIf(DIALECTS.includes('sqlite'))('agentcrm backup and restore on sqli
           headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
           body: JSON.stringify({ name: `Writer ${worker}-${i}`, email: `w${worker}.${i}@backup.dev` }),
         });
-        if (reply.status === 201) acknowledged.push({ id: (await reply.json()).data.id, at: Date.now() });
-        else failures++;
+        if (reply.status === 201) {
+          const { data } = (await reply.json()) as { data: { id: string } };
+          acknowledged.push({ id: data.id, at: Date.now() });
+        } else failures++;
       }
     };
     const writers = [0, 1, 2].map(writer);
