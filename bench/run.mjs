@@ -36,7 +36,7 @@ const flag = (name) => {
 const env = process.env;
 const settings = {
   scale: flag('--scale') ?? env.BENCH_CONTACTS ?? '100k',
-  duration: Number(env.BENCH_DURATION ?? 8),
+  duration: Number(env.BENCH_DURATION ?? 6),
   warmup: Number(env.BENCH_WARMUP ?? 2),
   mixedDuration: Number(env.BENCH_MIXED_DURATION ?? 15),
   connections: Number(env.BENCH_CONNECTIONS ?? 10),

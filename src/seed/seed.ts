@@ -4,7 +4,13 @@ import type { Services } from '../services.js';
 import { scopeTo } from '../store/scoped.js';
 import { findWorkspace } from '../workspaces/workspaces.repository.js';
 import { type SeedCounts, type SeedOptions, type SeedTable, seedPhases } from './generate.js';
-import { firstAgentId, insertAuditRow, insertSeedRows, widenPageCache } from './seed.repository.js';
+import {
+  firstAgentId,
+  insertAuditRow,
+  insertSeedRows,
+  refreshStatistics,
+  widenPageCache,
+} from './seed.repository.js';
 
 /** Reports how far each table got; the CLI draws a bar on a terminal and prints lines otherwise. */
 export interface SeedProgress {
@@ -112,6 +118,11 @@ export async function seedWorkspace(
     progress.finish();
     tables.push({ table: phase.table, rows: phase.total, ms: performance.now() - phaseStarted });
   }
+  await refreshStatistics(
+    db,
+    dialect,
+    tables.map(({ table }) => table),
+  );
   const now = services.clock.now().toISOString();
   await insertAuditRow(ws, {
     id: services.ids.next('aud'),
