@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { CLI } from './process.js';
 
-export interface CliResult {
+interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;

@@ -12,7 +12,7 @@ import {
 
 export class BackupError extends Error {}
 
-export interface BackupReport {
+interface BackupReport {
   file: string;
   bytes: number;
   ms: number;
@@ -96,7 +96,7 @@ function openSyncSize(file: string): number {
   }
 }
 
-export interface RestoreReport extends Pick<BackupReport, 'counts' | 'migration' | 'ms'> {
+interface RestoreReport extends Pick<BackupReport, 'counts' | 'migration' | 'ms'> {
   target: string;
   /** Where the database that was replaced now is (with --force). */
   previous: string | undefined;

@@ -1,11 +1,5 @@
 import cliProgress from 'cli-progress';
-
-/** Progress of a long job, one phase at a time (a table being seeded, rows being imported). */
-export interface Progress {
-  start(label: string, total: number): void;
-  advance(count: number): void;
-  finish(): void;
-}
+import type { Progress } from '../progress.js';
 
 const format = (n: number) => n.toLocaleString('en-US');
 

@@ -71,14 +71,14 @@ export interface AccessOptions {
   tokenFile?: string;
 }
 
-export interface Access {
+interface Access {
   workspaceId: string;
   /** The token's principal, or null when the command acts on --workspace alone. */
   caller: Caller | null;
 }
 
 /** The token from --token, --token-file or AGENTCRM_TOKEN (in that order), if any. */
-export function tokenFrom(options: AccessOptions): string | undefined {
+function tokenFrom(options: AccessOptions): string | undefined {
   if (options.token) return options.token.trim();
   if (options.tokenFile) {
     try {

@@ -15,7 +15,7 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const JSON_LITERAL = /^(-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null|".*"|\{.*\}|\[.*\])$/s;
 
 /** tags as `a;b`, `a,b` or `a, b`. */
-export const splitTags = (cell: string) =>
+const splitTags = (cell: string) =>
   cell
     .split(/[;,]/)
     .map((tag) => tag.trim())
@@ -25,7 +25,7 @@ export const splitTags = (cell: string) =>
  * A custom value: JSON numbers, true/false/null, quoted strings, objects and arrays are read as
  * JSON (so `42` stays a number and `"42"` a string); anything else is text as written.
  */
-export function customValue(cell: string): unknown {
+function customValue(cell: string): unknown {
   const text = cell.trim();
   if (JSON_LITERAL.test(text)) {
     try {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
+import type { Progress } from '../progress.js';
 import type { Services } from '../services.js';
 import { scopeTo, type WorkspaceDb } from '../store/scoped.js';
 import { customCell } from './cells.js';
@@ -9,12 +10,6 @@ import { countLive, customPage, type ExportRow, exportPage } from './csv.reposit
 import { CSV_SPECS, type CsvKind, exportColumns } from './kinds.js';
 
 const PAGE = 1_000;
-
-export interface ExportProgress {
-  start(label: string, total: number): void;
-  advance(rows: number): void;
-  finish(): void;
-}
 
 /**
  * Writes every live record of one kind as CSV: the standard columns, the natural keys of the
@@ -27,7 +22,7 @@ export async function exportCsv(
   workspaceId: string,
   kind: CsvKind,
   out: Writable,
-  progress: ExportProgress,
+  progress: Progress,
 ): Promise<number> {
   const { db, dialect } = services.store;
   return db

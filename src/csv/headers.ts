@@ -70,7 +70,7 @@ function targetNamed(spec: CsvKindSpec, name: string): Target | undefined {
 }
 
 /** Every name --map may point a column at, for error messages. */
-export function mapTargets(spec: CsvKindSpec): string[] {
+function mapTargets(spec: CsvKindSpec): string[] {
   const names = exportColumns(spec).filter((c) => !spec.readOnly.includes(c) && c !== 'closed_at');
   if (spec.integers.includes('amount_cents')) names.push(AMOUNT_COLUMN);
   return [...names, 'custom.<key>', 'skip'];

@@ -8,13 +8,14 @@ import type { IdPrefix, IdSource } from '../ids.js';
 import type { Caller, OperationResult } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import { findOperation } from '../operations/registry.js';
+import type { Progress } from '../progress.js';
 import type { Services } from '../services.js';
 import { scopeTo, type WorkspaceDb } from '../store/scoped.js';
 import { CellError, type RowInput, readRow } from './cells.js';
 import { type HeaderMapping, mapHeaders } from './headers.js';
 import { CSV_SPECS, type CsvKind, type CsvKindSpec, type RefColumn } from './kinds.js';
 
-export type RowOutcome = 'created' | 'updated' | 'unchanged' | 'proposed' | 'rejected' | 'empty';
+type RowOutcome = 'created' | 'updated' | 'unchanged' | 'proposed' | 'rejected' | 'empty';
 
 export interface RejectedRow {
   /** The record's number in the file, the header being row 1 (as a spreadsheet shows it). */
@@ -23,17 +24,11 @@ export interface RejectedRow {
   cells: string[];
 }
 
-export interface ImportReport {
+interface ImportReport {
   header: string[];
   mapping: HeaderMapping;
   rows: number;
   counts: Record<RowOutcome, number>;
-}
-
-export interface ImportProgress {
-  start(label: string, total: number): void;
-  advance(rows: number): void;
-  finish(): void;
 }
 
 export class CsvFileError extends Error {}
@@ -88,7 +83,7 @@ export async function importCsv(
   services: Services,
   caller: Caller,
   options: { kind: CsvKind; file: string; map: Map<string, string> },
-  progress: ImportProgress,
+  progress: Progress,
   onReject: (rejected: RejectedRow) => void | Promise<void>,
   onHeader: (header: string[], mapping: HeaderMapping) => void | Promise<void> = () => {},
 ): Promise<ImportReport> {

@@ -23,7 +23,7 @@ export interface SeedOptions extends SeedCounts {
 }
 
 /** One table's rows, produced in batches, in the order they must be inserted (references first). */
-export interface SeedPhase<T extends SeedTable = SeedTable> {
+interface SeedPhase<T extends SeedTable = SeedTable> {
   table: T;
   total: number;
   batches(size: number): Generator<SeedRow<T>[]>;

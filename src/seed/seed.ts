@@ -1,5 +1,6 @@
 import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { runOperation } from '../operations/pipeline.js';
+import type { Progress } from '../progress.js';
 import type { Services } from '../services.js';
 import { scopeTo } from '../store/scoped.js';
 import { findWorkspace } from '../workspaces/workspaces.repository.js';
@@ -12,21 +13,14 @@ import {
   widenPageCache,
 } from './seed.repository.js';
 
-/** Reports how far each table got; the CLI draws a bar on a terminal and prints lines otherwise. */
-export interface SeedProgress {
-  start(label: string, total: number): void;
-  advance(rows: number): void;
-  finish(): void;
-}
-
-export interface SeedReport {
+interface SeedReport {
   workspaceId: string;
   tables: { table: SeedTable; rows: number; ms: number }[];
   rows: number;
   ms: number;
 }
 
-export interface NewWorkspace {
+interface NewWorkspace {
   workspaceId: string;
   agentId: string;
   token: string;
@@ -76,7 +70,7 @@ export async function seedWorkspace(
   services: Services,
   workspaceId: string,
   counts: SeedCounts & { seed: number; now: Date },
-  progress: SeedProgress,
+  progress: Progress,
 ): Promise<SeedReport> {
   const { db, dialect } = services.store;
   if (!(await findWorkspace(db, workspaceId))) {
