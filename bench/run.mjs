@@ -314,7 +314,7 @@ async function benchDialect(dialect) {
           ...verdict,
         });
         log(
-          `  ${fmt(ours.rps)} req/s vs ${against ? fmt(against.rps) : '—'} → ${verdict.ratio === null ? '—' : verdict.ratio.toFixed(2)}; ` +
+          `  ${fmt(ours.rps)} req/s vs ${against ? fmt(against.rps) : '—'} → ${verdict.ratio === null ? '—' : verdict.ratio.toFixed(3)}; ` +
             `p50 ${fmt(ours.p50, 2)} p95 ${fmt(ours.p95, 2)} p99 ${fmt(ours.p99, 2)} ms; errors ${verdict.errors}; ` +
             `CPU ${fmt(ours.cpu_us)} vs ${against ? fmt(against.cpu_us) : '—'} µs/req; ${verdict.pass ? 'PASS' : 'MISS'}`,
         );
@@ -355,7 +355,7 @@ function table(results) {
       : '—';
     const cpu = `${fmt(row.ours.cpu_us)} / ${row.against ? fmt(row.against.cpu_us) : '—'}`;
     lines.push(
-      `| ${row.dialect} | ${row.title} | ${fmt(row.ours.rps)} | ${against} | ${row.ratio === null ? '—' : row.ratio.toFixed(2)} | ` +
+      `| ${row.dialect} | ${row.title} | ${fmt(row.ours.rps)} | ${against} | ${row.ratio === null ? '—' : row.ratio.toFixed(3)} | ` +
         `${fmt(row.ours.p50, 2)} | ${fmt(row.ours.p95, 2)} | ${fmt(row.ours.p99, 2)} | ${row.errors} | ${cpu} | ${row.target} | ${row.pass ? 'PASS' : 'MISS'} |`,
     );
   }
