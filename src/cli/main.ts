@@ -1,20 +1,11 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
+import { Command, CommanderError } from 'commander';
 import { startServer } from '../server.js';
 import { connectStore, migrateToLatest } from '../store/connect.js';
-
-function config() {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`agentcrm: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
-}
+import { backupCommand, restoreCommand } from './backup.command.js';
+import { exportCommand, importCommand } from './csv.command.js';
+import { seedCommand } from './seed.command.js';
+import { CliError, cliConfig, EXIT } from './shared.js';
 
 const program = new Command()
   .name('agentcrm')
@@ -24,7 +15,7 @@ program
   .command('serve', { isDefault: true })
   .description('run the HTTP server (default)')
   .action(async () => {
-    const { stop } = await startServer(config());
+    const { stop } = await startServer(cliConfig());
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         stop().then(
@@ -39,7 +30,7 @@ program
   .command('migrate')
   .description('apply pending database migrations and exit')
   .action(async () => {
-    const store = connectStore(config());
+    const store = connectStore(cliConfig());
     try {
       const applied = await migrateToLatest(store);
       process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'already up to date\n');
@@ -48,7 +39,26 @@ program
     }
   });
 
+for (const command of [seedCommand(), importCommand(), exportCommand(), backupCommand(), restoreCommand()]) {
+  program.addCommand(command);
+}
+
+// Usage errors (unknown command or flag, bad value) exit with 2, like the other usage errors.
+for (const command of [program, ...program.commands]) {
+  command.exitOverride().showHelpAfterError('(run agentcrm <command> --help for the flags)');
+}
+
+// `agentcrm export contacts | head` closes the pipe early: stop quietly, as other tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  throw error;
+});
+
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(`agentcrm: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? EXIT.ok : EXIT.usage);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`agentcrm: ${message}\n`);
+  process.exit(error instanceof CliError ? error.exitCode : EXIT.failed);
 });

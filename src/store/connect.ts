@@ -35,7 +35,7 @@ function connectSqlite(file: string, synchronous: 'FULL' | 'NORMAL'): Store {
   database.pragma(`synchronous = ${synchronous}`);
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return {
     db,
     dialect: sqliteCapabilities,
@@ -45,6 +45,30 @@ function connectSqlite(file: string, synchronous: 'FULL' | 'NORMAL'): Store {
     },
     close: async () => {
       await db.destroy();
+    },
+  };
+}
+
+/**
+ * Kysely asks better-sqlite3 to prepare every query it sends, which costs about a tenth of a
+ * simple request's CPU; the same SQL text reuses its prepared statement instead. Safe because the
+ * dialect runs one query at a time on its single connection. Bounded: SQL with IN lists and
+ * multi-row inserts varies.
+ */
+function withStatementCache(database: SqliteDatabase.Database, size = 500) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (statement) {
+        cache.delete(sql);
+      } else {
+        statement = database.prepare(sql);
+        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sql, statement);
+      return statement;
     },
   };
 }

@@ -1,0 +1,141 @@
+import { once } from 'node:events';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { stringify } from 'csv-stringify';
+import { exportCsv } from '../csv/export.js';
+import { HeaderError, parseMap, REJECT_COLUMNS } from '../csv/headers.js';
+import { CsvFileError, importCsv, type RejectedRow } from '../csv/import.js';
+import { CSV_KINDS, type CsvKind, isCsvKind } from '../csv/kinds.js';
+import { createProgress } from './progress.js';
+import { type AccessOptions, cliConfig, EXIT, openServices, resolveAccess, usage } from './shared.js';
+
+const format = (n: number) => n.toLocaleString('en-US');
+/** Rejected rows shown on the terminal; the rejects file has all of them. */
+const SHOWN_REJECTS = 20;
+
+function checkKind(kind: string): CsvKind {
+  if (!isCsvKind(kind)) throw usage(`unknown kind "${kind}": use one of ${CSV_KINDS.join(', ')}`);
+  return kind;
+}
+
+const accessOptions = (command: Command) =>
+  command
+    .option('--token <token>', 'act as the agent or person of this token (ck_…); also AGENTCRM_TOKEN')
+    .option('--token-file <path>', 'read the token from this file')
+    .option('--workspace <wrk_id>', 'the workspace (checked against the token when both are given)');
+
+interface ImportFlags extends AccessOptions {
+  map: string[];
+  rejects?: string;
+}
+
+export function importCommand(): Command {
+  return accessOptions(
+    new Command('import')
+      .description(
+        'import contacts, companies or deals from a CSV file through the API operations (validated, audited, ' +
+          'upserted: by id, then by email or domain); rejected rows are reported and never stop the import',
+      )
+      .argument('<kind>', CSV_KINDS.join(' | '))
+      .argument('<file>', 'the CSV file; its first row names the columns'),
+  )
+    .addOption(
+      new Option(
+        '--map <pairs>',
+        'header mapping, e.g. "Full Name=name,E-mail=email,Region=custom.region" (repeatable)',
+      )
+        .argParser((value: string, previous: string[] = []) => [...previous, value])
+        .default([]),
+    )
+    .option(
+      '--rejects <file>',
+      'write the rejected rows (row number, error, original cells) to this CSV file',
+    )
+    .action(async (kindArg: string, file: string, flags: ImportFlags) => {
+      const kind = checkKind(kindArg);
+      if (!existsSync(file) || !statSync(file).isFile()) throw usage(`no such file: ${file}`);
+      let map: Map<string, string>;
+      try {
+        map = parseMap(flags.map);
+      } catch (error) {
+        throw usage((error as Error).message);
+      }
+      const { services, close } = await openServices(cliConfig());
+      const rejects = flags.rejects ? stringify() : undefined;
+      const rejectsDone = rejects
+        ? once(rejects.pipe(createWriteStream(flags.rejects!)), 'finish')
+        : undefined;
+      let shown = 0;
+      const onReject = async ({ row, error, cells }: RejectedRow) => {
+        if (shown++ < SHOWN_REJECTS) process.stderr.write(`row ${row}: ${error}\n`);
+        if (rejects && !rejects.write([String(row), error, ...cells])) await once(rejects, 'drain');
+      };
+      try {
+        const { caller } = await resolveAccess(services, flags, 'write', false);
+        const report = await importCsv(
+          services,
+          caller!,
+          { kind, file, map },
+          createProgress(),
+          onReject,
+          (header, mapping) => {
+            rejects?.write([...REJECT_COLUMNS, ...header]);
+            if (mapping.unknown.length > 0) {
+              process.stderr.write(
+                `warning: ignoring columns ${mapping.unknown.map((h) => `"${h}"`).join(', ')} ` +
+                  `(map them with --map "Header=column", or "Header=skip" to silence this)\n`,
+              );
+            }
+          },
+        );
+        const { counts } = report;
+        if (counts.rejected > SHOWN_REJECTS) {
+          process.stderr.write(`… and ${format(counts.rejected - SHOWN_REJECTS)} more rejected rows\n`);
+        }
+        process.stdout.write(
+          `# imported ${kind} from ${file}: ${format(report.rows)} rows — ${format(counts.created)} created, ` +
+            `${format(counts.updated)} updated, ${format(counts.unchanged)} unchanged, ` +
+            `${format(counts.proposed)} proposed, ${format(counts.rejected)} rejected` +
+            (counts.empty ? `, ${format(counts.empty)} empty skipped` : '') +
+            '\n',
+        );
+        if (rejects && counts.rejected > 0) process.stdout.write(`# rejected rows: ${flags.rejects}\n`);
+        if (counts.rejected > 0) process.exitCode = EXIT.rejected;
+      } catch (error) {
+        if (error instanceof CsvFileError || error instanceof HeaderError) throw usage(error.message);
+        throw error;
+      } finally {
+        rejects?.end();
+        await rejectsDone;
+        await close();
+      }
+    });
+}
+
+interface ExportFlags extends AccessOptions {
+  out?: string;
+}
+
+export function exportCommand(): Command {
+  return accessOptions(
+    new Command('export')
+      .description(
+        'write every live contact, company or deal of a workspace as CSV (stdout unless --out), with ' +
+          'company_domain/contact_email for re-import elsewhere and one custom.<key> column per custom field',
+      )
+      .argument('<kind>', CSV_KINDS.join(' | ')),
+  )
+    .option('--out <file>', 'write to this file instead of stdout')
+    .action(async (kindArg: string, flags: ExportFlags) => {
+      const kind = checkKind(kindArg);
+      const { services, close } = await openServices(cliConfig());
+      try {
+        const { workspaceId } = await resolveAccess(services, flags, 'read', true);
+        const out = flags.out ? createWriteStream(flags.out) : process.stdout;
+        const rows = await exportCsv(services, workspaceId, kind, out, createProgress());
+        if (flags.out) process.stderr.write(`# exported ${format(rows)} ${kind} to ${flags.out}\n`);
+      } finally {
+        await close();
+      }
+    });
+}

@@ -1,0 +1,247 @@
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { normaliseDomain } from '../companies/company.js';
+import { handleOf } from '../crm/kind.js';
+import { findLiveBy, findRecord } from '../crm/records.repository.js';
+import { AppError, isAppError } from '../errors.js';
+import type { IdPrefix, IdSource } from '../ids.js';
+import type { Caller, OperationResult } from '../operations/define.js';
+import { runOperation } from '../operations/pipeline.js';
+import { findOperation } from '../operations/registry.js';
+import type { Progress } from '../progress.js';
+import type { Services } from '../services.js';
+import { scopeTo, type WorkspaceDb } from '../store/scoped.js';
+import { CellError, type RowInput, readRow } from './cells.js';
+import { type HeaderMapping, mapHeaders } from './headers.js';
+import { CSV_SPECS, type CsvKind, type CsvKindSpec, type RefColumn } from './kinds.js';
+
+type RowOutcome = 'created' | 'updated' | 'unchanged' | 'proposed' | 'rejected' | 'empty';
+
+export interface RejectedRow {
+  /** The record's number in the file, the header being row 1 (as a spreadsheet shows it). */
+  row: number;
+  error: string;
+  cells: string[];
+}
+
+interface ImportReport {
+  header: string[];
+  mapping: HeaderMapping;
+  rows: number;
+  counts: Record<RowOutcome, number>;
+}
+
+export class CsvFileError extends Error {}
+
+/**
+ * The server's id source, except that a record created for a row whose id cell names no record of
+ * this workspace gets that id: files exported elsewhere keep their ids, so the references between
+ * them (contacts → companies, deals → contacts) stay intact and a re-import updates instead of
+ * duplicating. Ids are per workspace (every key begins with workspace_id), so this reaches no one else.
+ */
+function preferringIds(ids: IdSource) {
+  let preferred: { prefix: IdPrefix; id: string } | undefined;
+  const source: IdSource = {
+    next(prefix) {
+      if (preferred?.prefix !== prefix) return ids.next(prefix);
+      const { id } = preferred;
+      preferred = undefined;
+      return id;
+    },
+  };
+  return {
+    source,
+    prefer: (prefix: IdPrefix, id: string | undefined) => {
+      preferred = id === undefined ? undefined : { prefix, id };
+    },
+  };
+}
+
+const csvOptions = { bom: true, skip_empty_lines: true, relax_column_count: true } as const;
+
+/** Reads the whole file once before anything is written: a malformed CSV changes nothing. */
+async function countRecords(file: string): Promise<number> {
+  let records = 0;
+  try {
+    for await (const _ of createReadStream(file).pipe(parse(csvOptions))) records++;
+  } catch (error) {
+    throw new CsvFileError(`${file} is not valid CSV: ${(error as Error).message}`);
+  }
+  if (records === 0) throw new CsvFileError(`${file} is empty: it needs a header row`);
+  return records - 1;
+}
+
+/**
+ * Imports one CSV file row by row through the same operations as the HTTP API: each row is
+ * validated by the operation's schema and applied in its own transaction with its audit row, so a
+ * bad row is rejected whole (reported through `onReject`) and never stops or half-applies another.
+ *
+ * A row updates the record its `id` names in this workspace, else the live record with its email
+ * (contacts) or domain (companies), else it creates a record: re-importing a file changes nothing.
+ */
+export async function importCsv(
+  services: Services,
+  caller: Caller,
+  options: { kind: CsvKind; file: string; map: Map<string, string> },
+  progress: Progress,
+  onReject: (rejected: RejectedRow) => void | Promise<void>,
+  onHeader: (header: string[], mapping: HeaderMapping) => void | Promise<void> = () => {},
+): Promise<ImportReport> {
+  const spec = CSV_SPECS[options.kind];
+  const total = await countRecords(options.file);
+  const ids = preferringIds(services.ids);
+  const run: ImportRun = {
+    services: { ...services, ids: ids.source },
+    prefer: ids.prefer,
+    ws: scopeTo(services.store.db, services.store.dialect, caller.workspaceId),
+    caller,
+    spec,
+    refCache: new Map(),
+  };
+  const counts: Record<RowOutcome, number> = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    proposed: 0,
+    rejected: 0,
+    empty: 0,
+  };
+  let header: string[] | undefined;
+  let mapping: HeaderMapping | undefined;
+  let row = 0;
+
+  const parser = createReadStream(options.file).pipe(parse(csvOptions));
+  for await (const cells of parser as AsyncIterable<string[]>) {
+    row++;
+    if (!header) {
+      header = cells.map((cell) => cell.trim());
+      mapping = mapHeaders(spec, header, options.map);
+      await onHeader(header, mapping);
+      progress.start(options.kind, total);
+      continue;
+    }
+    let outcome: RowOutcome;
+    try {
+      // A row of empty cells (what spreadsheets leave behind) is skipped, not rejected.
+      if (cells.every((cell) => cell.trim() === '')) {
+        counts.empty++;
+        progress.advance(1);
+        continue;
+      }
+      if (cells.length > header.length && cells.slice(header.length).some((cell) => cell.trim() !== '')) {
+        throw new CellError(`the row has ${cells.length} values but the header has ${header.length} columns`);
+      }
+      const input = readRow(mapping!.targets, cells, spec.integers);
+      outcome = await applyRow(run, input, `import ${options.file} row ${row}`);
+    } catch (error) {
+      if (!(error instanceof CellError) && !isAppError(error)) {
+        progress.finish();
+        throw new Error(
+          `row ${row}: ${(error as Error).message} (rows before it are imported; nothing of this row is)`,
+        );
+      }
+      const message = isAppError(error) ? `${error.code}: ${error.message}` : error.message;
+      await onReject({ row, error: message, cells });
+      outcome = 'rejected';
+    }
+    counts[outcome]++;
+    progress.advance(1);
+  }
+  progress.finish();
+  return { header: header ?? [], mapping: mapping ?? { targets: [], unknown: [] }, rows: row - 1, counts };
+}
+
+interface ImportRun {
+  services: Services;
+  prefer: (prefix: IdPrefix, id: string | undefined) => void;
+  ws: WorkspaceDb;
+  caller: Caller;
+  spec: CsvKindSpec;
+  /** natural key → id of the referenced records, for the length of one import. */
+  refCache: Map<string, string | undefined>;
+}
+
+async function applyRow(run: ImportRun, input: RowInput, reason: string): Promise<RowOutcome> {
+  const { services, ws, spec } = run;
+  const { kind } = spec;
+  for (const { ref, value } of input.refs) await resolveRef(ws, ref, value, input, run.refCache);
+  let target: string | undefined;
+  if (input.id) {
+    const existing = await findRecord(ws, kind.table, input.id, 'any');
+    if (existing?.deleted_at) {
+      throw new AppError(
+        'conflict',
+        `${handleOf(kind, input.id)} was deleted`,
+        `restore it (POST ${kind.path}/${input.id}/restore) or empty the id cell to create a new record`,
+      );
+    }
+    target = existing?.id;
+  }
+  if (!target && kind.unique) target = await uniqueHolder(ws, spec, input.fields[kind.unique]);
+  const operation = findOperation(`${kind.table}.${target ? 'update' : 'create'}`)!;
+  const keepId =
+    !target && input.id !== undefined && new RegExp(`^${kind.prefix}_[0-9a-z]{16}$`).test(input.id);
+  let result: OperationResult;
+  try {
+    run.prefer(kind.prefix, keepId ? input.id : undefined);
+    result = await runOperation(
+      services,
+      operation,
+      target ? { ...input.fields, [kind.idField]: target } : input.fields,
+      {
+        caller: run.caller,
+        requestId: services.ids.next('req'),
+        idempotencyKey: null,
+        toolName: null,
+        reason,
+        clientIp: 'cli',
+      },
+    );
+  } finally {
+    run.prefer(kind.prefix, undefined);
+  }
+  if (result.outcome === 'proposed') return 'proposed';
+  if (result.outcome === 'denied') {
+    throw new AppError(
+      'forbidden',
+      result.summary ?? 'the workspace policy denied this change',
+      'see the audit log',
+    );
+  }
+  if (result.status === 201) return 'created';
+  return result.meta?.includes('# unchanged') ? 'unchanged' : 'updated';
+}
+
+/** The live record already holding this row's email (contacts) or domain (companies). */
+async function uniqueHolder(ws: WorkspaceDb, spec: CsvKindSpec, value: unknown): Promise<string | undefined> {
+  if (typeof value !== 'string') return undefined;
+  const key = spec.kind.unique === 'domain' ? normaliseDomain(value) : value.trim().toLowerCase();
+  return (await findLiveBy(ws, spec.kind.table, spec.kind.unique!, key))?.id;
+}
+
+/**
+ * Fills a reference from its natural key (company_domain → company_id) unless the row's id
+ * column already names a live record of this workspace.
+ */
+async function resolveRef(
+  ws: WorkspaceDb,
+  ref: RefColumn,
+  value: string,
+  input: RowInput,
+  cache: Map<string, string | undefined>,
+) {
+  const given = input.fields[ref.field];
+  if (typeof given === 'string' && (await findRecord(ws, ref.table, given))) return;
+  const key = ref.key === 'domain' ? normaliseDomain(value) : value.trim().toLowerCase();
+  const cacheKey = `${ref.table}:${key}`;
+  if (!cache.has(cacheKey)) cache.set(cacheKey, (await findLiveBy(ws, ref.table, ref.key, key))?.id);
+  const id = cache.get(cacheKey);
+  if (!id) {
+    throw new AppError(
+      'invalid_input',
+      `${ref.column}: no live ${ref.kind} with ${ref.key} ${key} in this workspace`,
+      `import the ${ref.table} first, or empty the ${ref.column} cell`,
+    );
+  }
+  input.fields[ref.field] = id;
+}
