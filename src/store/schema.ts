@@ -90,6 +90,16 @@ export interface AuditLogTable {
   reason_code: string;
 }
 
+/**
+ * The search vocabulary: each word of the typo-tolerant fields (4–40 characters) under itself and
+ * its one-character deletions (src/store/search-index.ts). Filled by triggers; it only grows.
+ */
+export interface SearchWordsTable {
+  workspace_id: string;
+  key: string;
+  word: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -97,6 +107,7 @@ export interface Database {
   contacts: ContactsTable;
   companies: CompaniesTable;
   audit_log: AuditLogTable;
+  search_words: SearchWordsTable;
 }
 
 /** Tables whose rows belong to one workspace; the scoped handle only reaches these. */

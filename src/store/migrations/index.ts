@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as foundation from './0001_foundation.js';
+import * as search from './0005_search.js';
 
 /**
  * The migrations, in order. Both databases run the same files; a migration that needs a
@@ -7,6 +8,7 @@ import * as foundation from './0001_foundation.js';
  */
 const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
+  '0005_search': search,
 };
 
 export const migrationProvider: MigrationProvider = {
