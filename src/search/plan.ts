@@ -8,7 +8,7 @@ export interface SearchWord {
   raw: string;
   /** Normalised (src/search/normalise.ts): matched against the search document. */
   phrase: string;
-  /** A single word long enough for typo corrections. */
+  /** A single word of 5–40 characters without digits: typo corrections apply. */
   fuzzy: boolean;
 }
 
@@ -38,7 +38,7 @@ export function planSearch(term: string): SearchPlan {
     words.push({
       raw,
       phrase,
-      fuzzy: !phrase.includes(' ') && length >= FUZZY_MIN && length <= VOCABULARY_MAX,
+      fuzzy: !/[ 0-9]/.test(phrase) && length >= FUZZY_MIN && length <= VOCABULARY_MAX,
     });
   }
   if (words.length > MAX_SEARCH_WORDS) {

@@ -8,15 +8,18 @@ import { SEPARATOR_CODES } from '../search/normalise.js';
  * spaces, runs of spaces collapsed, laid out as ` <fuzzy fields> | <other fields> `. A query phrase
  * matches a row when it is a substring of the document, or when one of its typo corrections is a
  * whole word of the fuzzy part (before the `|`). Corrections come from `search_words`, a
- * per-workspace vocabulary of the fuzzy fields' words keyed by their one-character deletions.
+ * per-workspace vocabulary of the fuzzy fields' words (without digits) keyed by their
+ * one-character deletions.
  *
- * - SQLite: the document is stored in `<table>_search` (kept in step by triggers, in the writing
- *   transaction; soft-deleted rows are removed) and indexed by an FTS5 trigram table, which finds
- *   candidates; the exact LIKE test then runs on the stored document.
- * - PostgreSQL: the document is an expression over the row, indexed by a pg_trgm GIN index
- *   (partial: live rows only) that serves the same LIKE tests directly.
+ Both databases store the document of each live row in `<table>_search`, kept in step by
+ * triggers in the writing transaction (a soft-deleted row's document is removed):
+ * - SQLite indexes it with an FTS5 trigram table (external content), which finds candidates; the
+ *   exact LIKE tests then run on the stored document.
+ * - PostgreSQL indexes it with a pg_trgm GIN index, which serves the same LIKE tests directly.
+ * The document is stored rather than computed at query time because rechecking thousands of
+ * candidates against a computed expression costs far more than reading a column.
  *
- * The vocabulary is filled by triggers on both. It only grows: a word that left the data stays
+ * The vocabulary is filled by the same triggers. It only grows: a word that left the data stays
  * a candidate correction, and the final LIKE against the current document decides, so stale
  * words never change a result.
  *
@@ -52,15 +55,32 @@ type Column = (field: string) => string;
 const concat = (fields: readonly string[], column: Column) =>
   fields.length ? fields.map((f) => `coalesce(${column(f)}, '')`).join(` || ' ' || `) : `''`;
 
-function separate(dialect: Dialect, expression: string): string {
-  if (dialect === 'postgres') {
-    const from = SEPARATOR_CODES.map((code) => `\\x${code.toString(16).padStart(2, '0')}`).join('');
-    return `translate(lower((${expression}) collate "C"), E'${from}', '${' '.repeat(SEPARATOR_CODES.length)}')`;
+/** The separators as a regular-expression class of ranges: [\x01-\x1f…]. */
+function separatorClass(): string {
+  const hex = (code: number) => `\\x${code.toString(16).padStart(2, '0')}`;
+  const ranges: string[] = [];
+  for (let i = 0; i < SEPARATOR_CODES.length; i++) {
+    const start = SEPARATOR_CODES[i]!;
+    while (SEPARATOR_CODES[i + 1] === SEPARATOR_CODES[i]! + 1) i++;
+    const end = SEPARATOR_CODES[i]!;
+    ranges.push(start === end ? hex(start) : `${hex(start)}-${hex(end)}`);
   }
-  return SEPARATOR_CODES.reduce(
-    (inner, code) => `replace(${inner}, char(${code}), ' ')`,
-    `lower(${expression})`,
-  );
+  return `[${ranges.join('')}]`;
+}
+
+/**
+ * Lower-cases ASCII and turns each separator into a space. SQLite has no regular expressions, so it
+ * runs a replace() per separator — only when a rare one is present: most values hold nothing but
+ * letters, digits, spaces and @ . _ -, and those four replace()s are much cheaper than the chain.
+ */
+function separate(dialect: Dialect, expression: string): string {
+  const lowered = `lower(${expression})`;
+  if (dialect === 'postgres') {
+    return `regexp_replace(lower((${expression}) collate "C"), '${separatorClass()}', ' ', 'g')`;
+  }
+  const common = ['@', '.', '_', '-'].reduce((inner, c) => `replace(${inner}, '${c}', ' ')`, lowered);
+  const every = SEPARATOR_CODES.reduce((inner, code) => `replace(${inner}, char(${code}), ' ')`, lowered);
+  return `(case when ${lowered} glob '*[^-a-z0-9 @._]*' then ${every} else ${common} end)`;
 }
 
 function digitsOnly(dialect: Dialect, expression: string): string {
@@ -71,7 +91,10 @@ function digitsOnly(dialect: Dialect, expression: string): string {
 const collapse = (expression: string) =>
   Array.from({ length: 5 }).reduce<string>((inner) => `replace(${inner}, '  ', ' ')`, expression);
 
-/** The search document of a row, as SQL over its columns. */
+/**
+ * The search document of a row, as SQL over its columns. SQLite's replace() chain and
+ * PostgreSQL's regexp_replace() over the same character class give the same text.
+ */
 export function documentSql(dialect: Dialect, index: SearchIndex, column: Column): string {
   const fuzzy = separate(dialect, concat(index.fuzzy, column));
   const digits = index.digits.map((f) => digitsOnly(dialect, `coalesce(${column(f)}, '')`));
@@ -80,87 +103,106 @@ export function documentSql(dialect: Dialect, index: SearchIndex, column: Column
   return collapse(`' ' || ${fuzzy} || ' | ' || ${other} || ' '`);
 }
 
-const fuzzyWordsSource = (dialect: Dialect, index: SearchIndex, column: Column) =>
-  separate(dialect, concat(index.fuzzy, column));
-
-const POSITIONS = `[${Array.from({ length: VOCABULARY_MAX + 1 }, (_, i) => i).join(',')}]`;
-
 /**
- * Inserts the vocabulary entries of the row `row` (`new` in a trigger, an alias in a backfill):
- * each fuzzy word of 4–40 characters keyed by itself and, from 5 characters, by each of its
- * one-character deletions.
+ * Adds to the vocabulary the fuzzy words (the document before its `|`) of the stored documents
+ * `where` selects (alias d): each word of 4–40 characters without digits, keyed by itself and,
+ * from 5 characters, by each of its one-character deletions. A word whose own entry exists is
+ * skipped (its keys were written with it), so a write costs one lookup per known word.
  */
-function vocabularySql(dialect: Dialect, index: SearchIndex, row: string, from: string): string {
-  const column: Column = (f) => `${row}."${f}"`;
-  const words = fuzzyWordsSource(dialect, index, column);
-  const key = (w: string, p: string) =>
-    `case when ${p} = 0 then ${w} else substr(${w}, 1, ${p} - 1) || substr(${w}, ${p} + 1) end`;
-  const keep = (w: string, p: string) =>
-    `length(${w}) between ${VOCABULARY_MIN} and ${VOCABULARY_MAX} and (${p} = 0 or (length(${w}) >= ${FUZZY_MIN} and ${p} <= length(${w})))`;
-  const live = from ? ` and ${row}.deleted_at is null` : '';
+function vocabularySql(dialect: Dialect, table: string, where: string): string {
+  const key = (p: string) =>
+    `case when ${p} = 0 then w.word else substr(w.word, 1, ${p} - 1) || substr(w.word, ${p} + 1) end`;
+  const last = `case when length(w.word) >= ${FUZZY_MIN} then length(w.word) else 0 end`;
+  const fresh = (word: string) => `length(${word}) between ${VOCABULARY_MIN} and ${VOCABULARY_MAX}
+    and not exists (select 1 from search_words as x
+      where x.workspace_id = d.workspace_id and x.key = ${word} and x.word = ${word})`;
   if (dialect === 'postgres') {
     return `insert into search_words (workspace_id, key, word)
-      select ${row}.workspace_id, ${key('w.word', 'p.n')}, w.word
-      from ${from ? `${from}, ` : ''}unnest(string_to_array(${words}, ' ')) as w(word)
-      cross join generate_series(0, ${VOCABULARY_MAX}) as p(n)
-      where ${keep('w.word', 'p.n')}${live}
+      select w.workspace_id, ${key('p.n')}, w.word
+      from (select distinct d.workspace_id, u.word
+        from ${table}_search as d, unnest(string_to_array(split_part(d.doc, '|', 1), ' ')) as u(word)
+        where ${where} and u.word !~ '[0-9]' and ${fresh('u.word')}) as w
+      cross join lateral generate_series(0, ${last}) as p(n)
       on conflict do nothing`;
   }
-  // The fuzzy text has no quotes, backslashes or control characters left, so it splits into a
-  // JSON array of words; json_valid only guards the write against a surprise.
-  const json = `'["' || replace(trim(${words}), ' ', '","') || '"]'`;
+  // The document has no quotes, backslashes or control characters left, so its words make a JSON
+  // array; json_valid only guards the write against a surprise.
+  const json = `'["' || replace(trim(substr(d.doc, 1, instr(d.doc, '|') - 1)), ' ', '","') || '"]'`;
+  const positions = `[${Array.from({ length: VOCABULARY_MAX + 1 }, (_, i) => i).join(',')}]`;
   return `insert or ignore into search_words (workspace_id, key, word)
-    select ${row}.workspace_id, ${key('w.value', 'p.value')}, w.value
-    from ${from ? `${from}, ` : ''}json_each(case when json_valid(${json}) then ${json} else '[]' end) as w
-    join json_each('${POSITIONS}') as p
-    where ${keep('w.value', 'p.value')}${live}`;
+    select w.workspace_id, ${key('p.value')}, w.word
+    from (select distinct d.workspace_id, j.value as word
+      from ${table}_search as d, json_each(case when json_valid(${json}) then ${json} else '[]' end) as j
+      where ${where} and j.value not glob '*[0-9]*' and ${fresh('j.value')}) as w
+    join json_each('${positions}') as p on p.value <= ${last}`;
 }
 
 /** Creates the search index of one table and indexes the rows it already has (migrations only). */
 export async function createSearchIndex(db: Kysely<unknown>, dialect: Dialect, index: SearchIndex) {
   const t = index.table;
   const run = (statement: string) => sql.raw(statement).execute(db);
-  if (dialect === 'postgres') {
-    const opclass = `${await trigramSchema(db)}.gin_trgm_ops`;
-    const doc = documentSql('postgres', index, (f) => `"${f}"`);
-    await run(
-      `create index ${t}_search_trgm on ${t} using gin ((${doc}) ${opclass}) where deleted_at is null`,
-    );
-    await run(`create function ${t}_search_words() returns trigger language plpgsql as $fn$
-      begin ${vocabularySql('postgres', index, 'new', '')}; return null; end $fn$`);
-    const columns = [...index.fuzzy, 'deleted_at'].join(', ');
-    await run(`create trigger ${t}_search_words after insert or update of ${columns} on ${t}
-      for each row when (new.deleted_at is null) execute function ${t}_search_words()`);
-    await run(vocabularySql('postgres', index, 'r', `${t} as r`));
-    return;
-  }
-  const doc = (row: string) => documentSql('sqlite', index, (f) => `${row}."${f}"`);
-  await run(`create table ${t}_search (doc_id integer primary key, workspace_id text not null,
-    record_id text not null, doc text not null)`);
-  await run(`create unique index ${t}_search_record on ${t}_search (workspace_id, record_id)`);
-  await run(`create virtual table ${t}_search_fts using fts5 (doc, content='${t}_search',
-    content_rowid='doc_id', tokenize='trigram')`);
-  await run(`create trigger ${t}_search_fts_insert after insert on ${t}_search begin
-    insert into ${t}_search_fts (rowid, doc) values (new.doc_id, new.doc); end`);
-  await run(`create trigger ${t}_search_fts_delete after delete on ${t}_search begin
-    insert into ${t}_search_fts (${t}_search_fts, rowid, doc) values ('delete', old.doc_id, old.doc); end`);
+  const doc = (row: string) => documentSql(dialect, index, (f) => `${row}."${f}"`);
+  const text = dialect === 'postgres' ? 'text collate "C"' : 'text';
+  const fields = [...new Set([...index.fuzzy, ...index.text, ...index.digits, 'deleted_at'])].join(', ');
   const remove = `delete from ${t}_search where workspace_id = old.workspace_id and record_id = old.id`;
-  await run(`create trigger ${t}_search_insert after insert on ${t} when new.deleted_at is null begin
-    insert into ${t}_search (workspace_id, record_id, doc) values (new.workspace_id, new.id, ${doc('new')});
-    ${vocabularySql('sqlite', index, 'new', '')};
-    end`);
-  const fields = [...index.fuzzy, ...index.text, ...index.digits];
-  await run(`create trigger ${t}_search_update after update of ${[...new Set(fields), 'deleted_at'].join(', ')}
-    on ${t} begin
-    ${remove};
-    insert into ${t}_search (workspace_id, record_id, doc)
-      select new.workspace_id, new.id, ${doc('new')} where new.deleted_at is null;
-    ${vocabularySql('sqlite', index, 'new', '')} and new.deleted_at is null;
-    end`);
-  await run(`create trigger ${t}_search_delete after delete on ${t} begin ${remove}; end`);
+  const thisRow = 'd.workspace_id = new.workspace_id and d.record_id = new.id';
+  const add = (where: string) => `insert into ${t}_search (workspace_id, record_id, doc)
+    select new.workspace_id, new.id, ${doc('new')}${where}`;
+
+  if (dialect === 'postgres') {
+    await run(`create table ${t}_search (workspace_id ${text} not null, record_id ${text} not null,
+      doc text not null, primary key (workspace_id, record_id))`);
+    const opclass = `${await trigramSchema(db)}.gin_trgm_ops`;
+    await run(`create index ${t}_search_trgm on ${t}_search using gin (doc ${opclass})`);
+    await run(`create function ${t}_search_sync() returns trigger language plpgsql as $fn$
+      begin
+        if tg_op <> 'INSERT' then ${remove}; end if;
+        if tg_op <> 'DELETE' and new.deleted_at is null then
+          ${add('')};
+          ${vocabularySql('postgres', t, thisRow)};
+        end if;
+        return null;
+      end $fn$`);
+    await run(`create trigger ${t}_search_sync after insert or update of ${fields} or delete on ${t}
+      for each row execute function ${t}_search_sync()`);
+  } else {
+    await run(`create table ${t}_search (doc_id integer primary key, workspace_id text not null,
+      record_id text not null, doc text not null)`);
+    await run(`create unique index ${t}_search_record on ${t}_search (workspace_id, record_id)`);
+    await run(`create virtual table ${t}_search_fts using fts5 (doc, content='${t}_search',
+      content_rowid='doc_id', tokenize='trigram')`);
+    await run(`create trigger ${t}_search_fts_insert after insert on ${t}_search begin
+      insert into ${t}_search_fts (rowid, doc) values (new.doc_id, new.doc); end`);
+    await run(`create trigger ${t}_search_fts_delete after delete on ${t}_search begin
+      insert into ${t}_search_fts (${t}_search_fts, rowid, doc) values ('delete', old.doc_id, old.doc); end`);
+    await run(`create trigger ${t}_search_insert after insert on ${t} when new.deleted_at is null begin
+      ${add('')};
+      ${vocabularySql('sqlite', t, thisRow)};
+      end`);
+    await run(`create trigger ${t}_search_update after update of ${fields} on ${t} begin
+      ${remove};
+      ${add(' where new.deleted_at is null')};
+      ${vocabularySql('sqlite', t, thisRow)};
+      end`);
+    await run(`create trigger ${t}_search_delete after delete on ${t} begin ${remove}; end`);
+  }
   await run(`insert into ${t}_search (workspace_id, record_id, doc)
     select workspace_id, id, ${doc(t)} from ${t} where deleted_at is null`);
-  await run(vocabularySql('sqlite', index, 'r', `${t} as r`));
+  await run(vocabularySql(dialect, t, 'true'));
+}
+
+/** Drops what createSearchIndex made (the vocabulary table is shared and stays). */
+export async function dropSearchIndex(db: Kysely<unknown>, dialect: Dialect, index: SearchIndex) {
+  const t = index.table;
+  const run = (statement: string) => sql.raw(statement).execute(db);
+  if (dialect === 'postgres') {
+    await run(`drop trigger ${t}_search_sync on ${t}`);
+    await run(`drop function ${t}_search_sync()`);
+  } else {
+    for (const event of ['insert', 'update', 'delete']) await run(`drop trigger ${t}_search_${event}`);
+    await run(`drop table ${t}_search_fts`);
+  }
+  await run(`drop table ${t}_search`);
 }
 
 /**
@@ -201,17 +243,22 @@ function ftsQuery(match: SearchMatch): string | null {
 }
 
 export function searchMatchSqlite(index: SearchIndex, workspaceId: string, match: SearchMatch) {
-  const t = index.table;
   const fts = ftsQuery(match);
-  const candidates = fts
-    ? sql`and s.doc_id in (select rowid from ${sql.table(`${t}_search_fts`)} where ${sql.table(`${t}_search_fts`)} match ${fts})`
-    : sql``;
-  return sql<boolean>`${sql.ref(`${t}.id`)} in (select s.record_id from ${sql.table(`${t}_search`)} as s
-    where s.workspace_id = ${workspaceId} ${candidates} and ${likeTests(sql.ref('s.doc'), match)})`;
+  const docs = sql.table(`${index.table}_search`);
+  const likes = likeTests(sql.ref('s.doc'), match);
+  if (!fts) {
+    return sql<boolean>`${sql.ref(`${index.table}.id`)} in (select s.record_id from ${docs} as s
+      where s.workspace_id = ${workspaceId} and ${likes})`;
+  }
+  // CROSS JOIN makes SQLite start from the FTS matches rather than from every document of the workspace.
+  const table = sql.table(`${index.table}_search_fts`);
+  return sql<boolean>`${sql.ref(`${index.table}.id`)} in (select s.record_id from ${table}
+    cross join ${docs} as s on s.doc_id = ${table}.rowid
+    where ${table} match ${fts} and s.workspace_id = ${workspaceId} and ${likes})`;
 }
 
-export function searchMatchPostgres(index: SearchIndex, _workspaceId: string, match: SearchMatch) {
-  // The same expression text as the index's, so the planner uses the trigram index.
-  const document = sql.raw(documentSql('postgres', index, (f) => `"${index.table}"."${f}"`));
-  return likeTests(document, match);
+/** The trigram GIN index serves the LIKE tests themselves. */
+export function searchMatchPostgres(index: SearchIndex, workspaceId: string, match: SearchMatch) {
+  return sql<boolean>`${sql.ref(`${index.table}.id`)} in (select s.record_id from ${sql.table(`${index.table}_search`)} as s
+    where s.workspace_id = ${workspaceId} and ${likeTests(sql.ref('s.doc'), match)})`;
 }

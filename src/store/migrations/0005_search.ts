@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { SEARCH_INDEXES } from '../../search/indexes.js';
-import { createSearchIndex } from '../search-index.js';
+import { createSearchIndex, dropSearchIndex } from '../search-index.js';
 import { columnTypes } from './types.js';
 
 /**
@@ -34,16 +34,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   const { postgres } = columnTypes(db);
-  if (postgres) {
-    await sql`drop trigger contacts_search_words on contacts`.execute(db);
-    await sql`drop function contacts_search_words()`.execute(db);
-    await sql`drop index contacts_search_trgm`.execute(db);
-  } else {
-    for (const trigger of ['insert', 'update', 'delete']) {
-      await sql.raw(`drop trigger contacts_search_${trigger}`).execute(db);
-    }
-    await sql`drop table contacts_search_fts`.execute(db);
-    await sql`drop table contacts_search`.execute(db);
-  }
+  await dropSearchIndex(db, postgres ? 'postgres' : 'sqlite', SEARCH_INDEXES.contacts);
   await db.schema.dropTable('search_words').execute();
 }
