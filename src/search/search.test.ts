@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,6 +16,18 @@ import { listContacts } from '../contacts/contacts.repository.js';
 import { connectStore, migrateToLatest } from '../store/connect.js';
 import { migrationProvider } from '../store/migrations/index.js';
 import { scopeTo } from '../store/scoped.js';
+import { lowerAscii, SEPARATOR_CODES } from './normalise.js';
+
+/** The stored search document of a contact, modelled in TypeScript from its fields. */
+function documentModel(c: { name: string; email: string; title: string; phone: string; note: string }) {
+  const separators = new Set(SEPARATOR_CODES);
+  const separate = (text: string) =>
+    [...lowerAscii(text)].map((ch) => (separators.has(ch.codePointAt(0)!) ? ' ' : ch)).join('');
+  const digits = c.phone.replace(/[ +()\-.]/g, '');
+  let doc = ` ${separate(`${c.name} ${c.email} ${c.title}`)} | ${separate(`${c.phone} ${c.note} ${digits}`)} `;
+  for (let i = 0; i < 5; i++) doc = doc.replaceAll('  ', ' ');
+  return doc;
+}
 
 describe.each(DIALECTS)('search on %s', (dialect) => {
   let t: TestApp;
@@ -142,6 +156,62 @@ describe.each(DIALECTS)('search on %s', (dialect) => {
   it('combines with filters and an explicit sort', async () => {
     expect(await labels('search=rosalind&title=CFO')).toEqual(['rosalinda']);
     expect(await labels('search=rosalind&sort=-name')).toEqual(['rosalinda', 'rosalind', 'note_rosalind']);
+  });
+
+  it('stores exactly the modelled document and vocabulary for any text', async () => {
+    const text = fc.string({ unit: 'binary', maxLength: 30 }).map((v) => v.replaceAll('\u0000', ''));
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ name: text, email: text, title: text, phone: text, note: text }),
+        async (generated) => {
+          const id = `c_doc${String(n++).padStart(13, '0')}`;
+          const fields = { ...generated, email: `${id} ${generated.email}` }; // emails are unique
+          const now = t.clock.now().toISOString();
+          await t.store.db
+            .insertInto('contacts')
+            .values({
+              workspace_id: agent.workspaceId,
+              id,
+              name: fields.name,
+              email: fields.email,
+              phone: fields.phone,
+              title: fields.title,
+              stage: null,
+              company_id: null,
+              tags: '[]',
+              custom: '{}',
+              follow_up_at: null,
+              follow_up_note: fields.note,
+              version: 1,
+              created_at: now,
+              updated_at: now,
+              deleted_at: null,
+            })
+            .execute();
+          const { rows } = await sql<{ doc: string }>`select doc from contacts_search
+            where workspace_id = ${agent.workspaceId} and record_id = ${id}`.execute(t.store.db);
+          const expected = documentModel(fields);
+          expect(rows[0]?.doc).toBe(expected);
+          const words = expected
+            .split('|')[0]!
+            .split(' ')
+            .filter((w) => [...w].length >= 4 && [...w].length <= 40 && !/[0-9]/.test(w));
+          if (words.length) {
+            const known = await t.store.db
+              .selectFrom('search_words')
+              .select('word')
+              .where('workspace_id', '=', agent.workspaceId)
+              .where('word', 'in', words)
+              .whereRef('key', '=', 'word')
+              .execute();
+            expect(new Set(known.map((k) => k.word))).toEqual(new Set(words));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+    await t.store.db.deleteFrom('contacts').where('id', 'like', 'c_doc%').execute();
   });
 
   it('pages through ranked results with a cursor bound to the search', async () => {
