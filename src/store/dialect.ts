@@ -24,9 +24,13 @@ export interface DialectCapabilities {
   jsonArrayContains(column: string, value: string): RawBuilder<boolean>;
   /** lower() that folds ASCII letters only, as SQLite's does, whatever the column's collation. */
   lowerAscii(expression: RawBuilder<unknown>): RawBuilder<string>;
-  /** 1-based position of `needle` in `haystack`, 0 when absent. */
+  /**
+   * 1-based position of `needle` in `haystack`, 0 when absent. Constants are inlined (here and in
+   * removeCharacters), so an expression built twice is the same SQL text — PostgreSQL matches a
+   * GROUP BY expression to the select list by its text.
+   */
   position(haystack: RawBuilder<unknown>, needle: string): RawBuilder<number>;
-  /** Removes each of `characters` from the text (PostgreSQL's translate with an empty target). */
+  /** Removes each of `characters` from the text. */
   removeCharacters(expression: RawBuilder<unknown>, characters: string): RawBuilder<string>;
   /** Rows of a table with a search index whose document matches the plan (src/store/search-index.ts). */
   searchMatch(index: SearchIndex, workspaceId: string, match: SearchMatch): RawBuilder<boolean>;
@@ -48,10 +52,10 @@ export const sqliteCapabilities: DialectCapabilities = {
   jsonArrayContains: (column, value) =>
     sql<boolean>`exists (select 1 from json_each(${sql.ref(column)}) where json_each.value = ${value})`,
   lowerAscii: (expression) => sql<string>`lower(${expression})`,
-  position: (haystack, needle) => sql<number>`instr(${haystack}, ${needle})`,
+  position: (haystack, needle) => sql<number>`instr(${haystack}, ${sql.lit(needle)})`,
   removeCharacters: (expression, characters) =>
     [...characters].reduce<RawBuilder<string>>(
-      (inner, character) => sql<string>`replace(${inner}, ${character}, '')`,
+      (inner, character) => sql<string>`replace(${inner}, ${sql.lit(character)}, '')`,
       sql<string>`${expression}`,
     ),
   searchMatch: searchMatchSqlite,
@@ -67,7 +71,8 @@ export const postgresCapabilities: DialectCapabilities = {
     >`(case when json_typeof(${sql.ref(column)}::json -> ${key}) = 'number' then (${sql.ref(column)}::json ->> ${key})::numeric end)`,
   jsonArrayContains: (column, value) => sql<boolean>`(${sql.ref(column)}::jsonb ? ${value})`,
   lowerAscii: (expression) => sql<string>`lower((${expression}) collate "C")`,
-  position: (haystack, needle) => sql<number>`strpos(${haystack}, ${needle})`,
-  removeCharacters: (expression, characters) => sql<string>`translate(${expression}, ${characters}, '')`,
+  position: (haystack, needle) => sql<number>`strpos(${haystack}, ${sql.lit(needle)})`,
+  removeCharacters: (expression, characters) =>
+    sql<string>`translate(${expression}, ${sql.lit(characters)}, '')`,
   searchMatch: searchMatchPostgres,
 };
