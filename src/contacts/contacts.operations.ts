@@ -166,7 +166,9 @@ export const searchContacts = defineOperation({
   summary: 'List or query contacts: filters field=[op:]value, search=, sort=, limit=, cursor=.',
   description:
     'Filters: name email phone title stage company_id tags follow_up_at follow_up_note version created_at updated_at ' +
-    'custom.<key>. Operators: eq ne gt gte lt lte like in is not. When more rows remain the answer carries a cursor ' +
+    'custom.<key> company.<name|domain|industry|size|website|tags|custom.<key>>. Operators: eq ne gt gte lt lte like ' +
+    'in is not. search= is fuzzy over name, email, title, phone and notes, best matches first. ' +
+    'When more rows remain the answer carries a cursor ' +
     '("# next:" in text, next_cursor in JSON); pass it back as cursor= with the same other parameters.',
   http: { method: 'GET', path: '/contacts', queryFilters: true },
   scope: 'read',

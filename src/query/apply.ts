@@ -6,7 +6,6 @@ import { type CursorPosition, decodeCursor, encodeCursor, queryFingerprint } fro
 import {
   type Condition,
   DEFAULT_LIMIT,
-  type FieldRef,
   MAX_LIMIT,
   parseFilters,
   parseSort,
@@ -94,7 +93,7 @@ function predicate(alias: string, c: Condition, dialect: DialectCapabilities): R
 
 /** A filter on this table's row, or on the live related row for one-hop fields. */
 function conditionSql(table: string, c: Condition, dialect: DialectCapabilities): RawBuilder<boolean> {
-  const relation = (c.field as FieldRef).relation;
+  const { relation } = c.field;
   if (!relation) return predicate(table, c, dialect);
   const alias = `rel_${relation.table}`;
   return sql<boolean>`exists (select 1 from ${sql.table(relation.table)} as ${sql.raw(alias)}

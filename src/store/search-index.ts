@@ -117,12 +117,14 @@ function vocabularySql(dialect: Dialect, table: string, where: string): string {
     and not exists (select 1 from search_words as x
       where x.workspace_id = d.workspace_id and x.key = ${word} and x.word = ${word})`;
   if (dialect === 'postgres') {
+    // Sorted, so concurrent writers adding the same new words take their locks in one order.
     return `insert into search_words (workspace_id, key, word)
       select w.workspace_id, ${key('p.n')}, w.word
       from (select distinct d.workspace_id, u.word
         from ${table}_search as d, unnest(string_to_array(split_part(d.doc, '|', 1), ' ')) as u(word)
         where ${where} and u.word !~ '[0-9]' and ${fresh('u.word')}) as w
       cross join lateral generate_series(0, ${last}) as p(n)
+      order by 2, 3
       on conflict do nothing`;
   }
   // The document has no quotes, backslashes or control characters left, so its words make a JSON
@@ -151,7 +153,7 @@ export async function createSearchIndex(db: Kysely<unknown>, dialect: Dialect, i
 
   if (dialect === 'postgres') {
     await run(`create table ${t}_search (workspace_id ${text} not null, record_id ${text} not null,
-      doc text not null, primary key (workspace_id, record_id))`);
+      doc ${text} not null, primary key (workspace_id, record_id))`);
     const opclass = `${await trigramSchema(db)}.gin_trgm_ops`;
     await run(`create index ${t}_search_trgm on ${t}_search using gin (doc ${opclass})`);
     await run(`create function ${t}_search_sync() returns trigger language plpgsql as $fn$
