@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idRef } from '../crm/fields.js';
 import { AppError, notFound } from '../errors.js';
+import { textValue } from '../http/text.js';
 import { defineOperation, type Warning } from '../operations/define.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../query/parse.js';
 import type { ContactsTable } from '../store/schema.js';
@@ -93,7 +94,7 @@ export const findDuplicates = defineOperation({
         : null;
     const text = groups.map(
       (g) =>
-        `duplicates/${g.reason} key=${JSON.stringify(g.key)} count=${g.count} contacts=${g.contact_ids.map((id) => `contact/${id}`).join(',')}`,
+        `duplicates/${g.reason} key=${textValue(g.key)} count=${g.count} contacts=${g.contact_ids.map((id) => `contact/${id}`).join(',')}`,
     );
     return {
       data: groups,

@@ -101,7 +101,7 @@ describe.each(DIALECTS)('duplicates and merge on %s', (dialect) => {
     expect(reply.json.next_actions[0].tool_name).toBe('contacts.merge');
     const text = await call(t.app, 'GET', '/contacts/duplicates', undefined, { token: agent.token });
     expect(text.text).toContain(
-      `duplicates/same_email key="janedoe@gmail.com" count=2 contacts=contact/${ids.jane},contact/${ids.jane2}\n`,
+      `duplicates/same_email key=janedoe@gmail.com count=2 contacts=contact/${ids.jane},contact/${ids.jane2}\n`,
     );
   });
 

@@ -113,6 +113,7 @@ function vocabularySql(dialect: Dialect, table: string, where: string): string {
   const key = (p: string) =>
     `case when ${p} = 0 then w.word else substr(w.word, 1, ${p} - 1) || substr(w.word, ${p} + 1) end`;
   const last = `case when length(w.word) >= ${FUZZY_MIN} then length(w.word) else 0 end`;
+  // On PostgreSQL the comparison must carry the index's "C" collation, or the lookup cannot use it.
   const fresh = (word: string) => `length(${word}) between ${VOCABULARY_MIN} and ${VOCABULARY_MAX}
     and not exists (select 1 from search_words as x
       where x.workspace_id = d.workspace_id and x.key = ${word} and x.word = ${word})`;
@@ -122,7 +123,7 @@ function vocabularySql(dialect: Dialect, table: string, where: string): string {
       select w.workspace_id, ${key('p.n')}, w.word
       from (select distinct d.workspace_id, u.word
         from ${table}_search as d, unnest(string_to_array(split_part(d.doc, '|', 1), ' ')) as u(word)
-        where ${where} and u.word !~ '[0-9]' and ${fresh('u.word')}) as w
+        where ${where} and u.word !~ '[0-9]' and ${fresh('(u.word collate "C")')}) as w
       cross join lateral generate_series(0, ${last}) as p(n)
       order by 2, 3
       on conflict do nothing`;
