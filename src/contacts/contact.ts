@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { custom, email, idRef, phone, shortText, stage, tags, timestamp } from '../crm/fields.js';
 import type { RecordKind } from '../crm/kind.js';
 import { checkPrincipal, principalRef } from '../crm/principals.js';
-import type { ResourceSpec } from '../query/parse.js';
+import type { RelationSpec, ResourceSpec } from '../query/parse.js';
+import { SEARCH_INDEXES } from '../search/indexes.js';
+import type { SearchSpec } from '../search/search.repository.js';
 import type { ContactsTable } from '../store/schema.js';
 
 /** The writable fields of a contact; every one optional, `null` clears it. */
@@ -73,10 +75,30 @@ export function toContactRecord(row: ContactsTable): ContactRecord {
   };
 }
 
+/** `company.<field>` filters on contacts (and, when deals land, on deals). */
+export const companyRelation: RelationSpec = {
+  table: 'companies',
+  column: 'company_id',
+  references: 'id',
+  custom: true,
+  fields: {
+    id: { type: 'id', nullable: false },
+    name: { type: 'text', nullable: true },
+    domain: { type: 'text', nullable: true },
+    industry: { type: 'text', nullable: true },
+    size: { type: 'text', nullable: true },
+    website: { type: 'text', nullable: true },
+    tags: { type: 'tags', nullable: false },
+    created_at: { type: 'time', nullable: false },
+    updated_at: { type: 'time', nullable: false },
+  },
+};
+
 export const contactSpec: ResourceSpec = {
   kind: 'contact',
   custom: true,
   defaultSort: 'created_at',
+  relations: { company: companyRelation },
   fields: {
     id: { type: 'id', nullable: false, sortable: true },
     name: { type: 'text', nullable: true, sortable: true },
@@ -127,4 +149,10 @@ export const contactKind: RecordKind<'contacts', ContactRecord> = {
   async validate(ws, columns) {
     await checkPrincipal(ws, 'owner', columns.owner);
   },
+};
+
+export const contactSearch: SearchSpec = {
+  index: SEARCH_INDEXES.contacts,
+  primary: ['name', 'email'],
+  secondary: ['title'],
 };

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import { type ListPage, type ListParams, listPage } from '../query/apply.js';
+import { searchFor } from '../search/search.repository.js';
 import type { ContactsTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
-import { contactSpec } from './contact.js';
+import { contactSearch, contactSpec } from './contact.js';
 
 // Inserts, updates, deletes and restores go through the shared record code (src/crm/write.ts).
 
@@ -17,8 +18,5 @@ export async function findContact(ws: WorkspaceDb, id: string): Promise<Contacts
 
 export async function listContacts(ws: WorkspaceDb, params: ListParams): Promise<ListPage<ContactsTable>> {
   const query = ws.selectFrom('contacts').selectAll('contacts').where('contacts.deleted_at', 'is', null);
-  return listPage<ContactsTable>(query, 'contacts', contactSpec, params, ws.dialect, (term) => {
-    const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    return sql<boolean>`(lower(contacts.name) like ${pattern} escape '\\' or contacts.email like ${pattern} escape '\\' or lower(contacts.title) like ${pattern} escape '\\' or lower(contacts.follow_up_note) like ${pattern} escape '\\')`;
-  });
+  return listPage(query, 'contacts', contactSpec, params, ws.dialect, searchFor(ws, contactSearch));
 }

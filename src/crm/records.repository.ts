@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import type { SearchHook } from '../query/apply.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import type { RecordTable } from './kind.js';
@@ -125,15 +126,15 @@ export async function countReferences(
 }
 
 /**
- * A plain case-insensitive substring match over some text columns: the interim `search=` until
- * full-text search lands for every kind.
+ * A plain case-insensitive substring match over some text columns, unranked: `search=` for the
+ * kinds that have no full-text index yet (contacts have one: src/search/).
  */
-export function likeAny(table: string, columns: readonly string[]): (term: string) => RawBuilder<boolean> {
-  return (term) => {
+export function likeAny(table: string, columns: readonly string[]): SearchHook {
+  return async (term) => {
     const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const tests = columns.map(
       (column) => sql<boolean>`lower(${sql.ref(`${table}.${column}`)}) like ${pattern} escape '\\'`,
     );
-    return sql<boolean>`(${sql.join(tests, sql` or `)})`;
+    return { where: sql<boolean>`(${sql.join(tests, sql` or `)})` };
   };
 }

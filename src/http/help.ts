@@ -87,8 +87,12 @@ QUERY (list endpoints)
   ?stage=in:lead,qualified          comma-separated list
   ?follow_up_at=is:null             is:null / not:null
   ?custom.tier=gold  ?tags=vip      custom fields and tags
+  ?company.domain=acme.com          one hop to the linked company
   ?search=acme  ?sort=-updated_at  ?limit=N (default 50, max 200)
   ?fields=name,email                only these fields (plus handle and id), on any read
+Repeated parameters are AND-ed. search= matches every word (at least one of 3+ letters) in
+names, emails, titles, phones and notes, forgives one typo in words of 5+ letters, and lists
+the best matches first unless sort= is given. A value containing ":" is written eq:<value>.
 When more rows remain, the answer ends with "# next: <cursor>"; repeat the request with
 ?cursor=<cursor> and the other parameters unchanged. Unknown fields or operators -> 400.
 

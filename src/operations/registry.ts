@@ -6,6 +6,7 @@ import { tokenOperations } from '../auth/tokens.operations.js';
 import { billingOperations } from '../billing/billing.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
+import { contactMergeOperations } from '../contacts/merge.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
 import { listEventsOperation } from '../events/events.operations.js';
 import { bulkOperations } from '../jobs/bulk.operations.js';
@@ -30,6 +31,9 @@ export const operations: readonly AnyOperation[] = [
   ...workspaceOperations,
   ...memberOperations,
   ...humanOperations,
+  // Before contactOperations: Hono tries routes in registration order, so the literal
+  // GET /contacts/duplicates must come before GET /contacts/:contact_id.
+  ...contactMergeOperations,
   ...contactOperations,
   ...companyOperations,
   ...dealOperations,

@@ -1,4 +1,5 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { AppError } from '../errors.js';
 import type { Warning } from '../operations/define.js';
 import type { DialectCapabilities } from '../store/dialect.js';
 import { type CursorPosition, decodeCursor, encodeCursor, queryFingerprint } from './cursor.js';
@@ -9,7 +10,6 @@ import {
   parseFilters,
   parseSort,
   type ResourceSpec,
-  type Sort,
 } from './parse.js';
 
 export interface ListParams {
@@ -26,26 +26,38 @@ export interface ListPage<Row> {
   warnings: Warning[];
 }
 
-/** How a resource answers `search=`: a predicate over its table (FTS or LIKE, per dialect). */
-export type SearchPredicate = (term: string) => RawBuilder<boolean>;
-
-function column(table: string, condition: Pick<Condition, 'field' | 'custom'>, dialect: DialectCapabilities) {
-  if (condition.custom) return dialect.jsonText(`${table}.custom`, condition.field.slice('custom.'.length));
-  return sql.ref(`${table}.${condition.field}`);
+/** What `search=` contributes to a list query: which rows match, and how well (higher first). */
+export interface SearchRanking {
+  where: RawBuilder<boolean>;
+  /** An integer; equal on both databases for the same row and query. Unranked without it. */
+  rank?: RawBuilder<number>;
 }
 
+/** How a resource answers `search=` (src/search/search.repository.ts builds one per resource). */
+export type SearchHook = (term: string) => Promise<SearchRanking>;
+
+const RANK = 'search_rank';
 const COMPARE = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+const NUMERIC = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 function likePattern(value: string): string {
-  const escaped = value.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+  const escaped = value
+    .replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
+    .replace(/[\\%_]/g, (c) => `\\${c}`);
   const withWildcards = escaped.replace(/\*/g, '%');
   return withWildcards.includes('%') ? withWildcards : `%${withWildcards}%`;
 }
 
-function conditionSql(table: string, c: Condition, dialect: DialectCapabilities): RawBuilder<boolean> {
-  const col = column(table, c, dialect);
-  const tags = c.spec.type === 'tags';
-  const has = (value: string | number) => dialect.jsonArrayContains(`${table}.${c.field}`, String(value));
+/** A typed parameter: numbers compare as numbers on both databases whatever the column's type. */
+const param = (value: string | number) =>
+  typeof value === 'number' ? sql`cast(${value} as numeric)` : sql`${value}`;
+
+function predicate(alias: string, c: Condition, dialect: DialectCapabilities): RawBuilder<boolean> {
+  const { field } = c;
+  const column = `${alias}.${field.column}`;
+  const col = field.customKey ? dialect.jsonText(column, field.customKey) : sql.ref(column);
+  const tags = field.spec.type === 'tags';
+  const has = (value: string | number) => dialect.jsonArrayContains(column, String(value));
   switch (c.op) {
     case 'null':
       return tags ? sql<boolean>`${col} = '[]'` : sql<boolean>`${col} is null`;
@@ -54,38 +66,97 @@ function conditionSql(table: string, c: Condition, dialect: DialectCapabilities)
     case 'ne':
       return tags
         ? sql<boolean>`not ${has(c.value)}`
-        : sql<boolean>`(${col} is null or ${col} <> ${c.value})`;
+        : sql<boolean>`(${col} is null or ${col} <> ${param(c.value)})`;
     case 'like':
-      return sql<boolean>`lower(${col}) like ${likePattern(c.value)} escape '\\'`;
+      return sql<boolean>`${dialect.lowerAscii(col)} like ${likePattern(c.value)} escape '\\'`;
     case 'in':
       return tags
         ? sql<boolean>`(${sql.join(c.values.map(has), sql` or `)})`
-        : sql<boolean>`${col} in (${sql.join(c.values)})`;
+        : sql<boolean>`${col} in (${sql.join(c.values.map(param))})`;
     case 'notin':
       return tags
         ? sql<boolean>`not (${sql.join(c.values.map(has), sql` or `)})`
-        : sql<boolean>`(${col} is null or ${col} not in (${sql.join(c.values)}))`;
+        : sql<boolean>`(${col} is null or ${col} not in (${sql.join(c.values.map(param))}))`;
     case 'eq':
       if (tags) return has(c.value);
-      return sql<boolean>`${col} = ${c.value}`;
-    default:
-      return sql<boolean>`${col} ${sql.raw(COMPARE[c.op])} ${c.value}`;
+      return sql<boolean>`${col} = ${param(c.value)}`;
+    default: {
+      // A custom value compared with a number compares as a number (only JSON numbers qualify).
+      if (field.customKey && typeof c.value === 'string' && NUMERIC.test(c.value)) {
+        const number = dialect.jsonNumber(column, field.customKey);
+        return sql<boolean>`${number} ${sql.raw(COMPARE[c.op])} ${param(Number(c.value))}`;
+      }
+      return sql<boolean>`${col} ${sql.raw(COMPARE[c.op])} ${param(c.value)}`;
+    }
   }
 }
 
-/** Rows strictly after the cursor position in (sort, id) order; NULL sort values come last. */
-function afterCursor(table: string, sort: Sort, position: CursorPosition): RawBuilder<boolean> {
-  const col = sql.ref(`${table}.${sort.field}`);
-  const id = sql.ref(`${table}.id`);
-  const cmp = sql.raw(sort.direction === 'asc' ? '>' : '<');
-  if (position.value === null) return sql<boolean>`(${col} is null and ${id} ${cmp} ${position.id})`;
-  const after = sql<boolean>`(${col}, ${id}) ${cmp} (${position.value}, ${position.id})`;
-  return sort.spec.nullable ? sql<boolean>`(${after} or ${col} is null)` : after;
+/** A filter on this table's row, or on the live related row for one-hop fields. */
+function conditionSql(table: string, c: Condition, dialect: DialectCapabilities): RawBuilder<boolean> {
+  const { relation } = c.field;
+  if (!relation) return predicate(table, c, dialect);
+  const alias = `rel_${relation.table}`;
+  return sql<boolean>`exists (select 1 from ${sql.table(relation.table)} as ${sql.raw(alias)}
+    where ${sql.ref(`${alias}.workspace_id`)} = ${sql.ref(`${table}.workspace_id`)}
+    and ${sql.ref(`${alias}.${relation.references}`)} = ${sql.ref(`${table}.${relation.column}`)}
+    and ${sql.ref(`${alias}.deleted_at`)} is null
+    and ${predicate(alias, c, dialect)})`;
+}
+
+/** The leading sort key: a column, or the search rank; ties are broken by id. */
+interface OrderKey {
+  expression: RawBuilder<unknown>;
+  direction: 'asc' | 'desc';
+  idDirection: 'asc' | 'desc';
+  nullable: boolean;
+  kind: 'string' | 'number' | 'integer';
+  /** How the key is named in the row read back. */
+  output: string;
+}
+
+/** Rows strictly after the cursor position in (key, id) order; NULL keys come last. */
+function afterCursor(key: OrderKey, id: RawBuilder<unknown>, position: CursorPosition): RawBuilder<boolean> {
+  const cmp = sql.raw(key.direction === 'asc' ? '>' : '<');
+  const idCmp = sql.raw(key.idDirection === 'asc' ? '>' : '<');
+  const col = key.expression;
+  if (position.value === null) return sql<boolean>`(${col} is null and ${id} ${idCmp} ${position.id})`;
+  const value = param(position.value);
+  const after =
+    key.direction === key.idDirection
+      ? sql<boolean>`(${col}, ${id}) ${cmp} (${value}, ${position.id})`
+      : sql<boolean>`(${col} ${cmp} ${value} or (${col} = ${value} and ${id} ${idCmp} ${position.id}))`;
+  return key.nullable ? sql<boolean>`(${after} or ${col} is null)` : after;
+}
+
+function checkPosition(key: OrderKey, position: CursorPosition): CursorPosition {
+  const { value } = position;
+  const fits =
+    value === null
+      ? key.nullable
+      : key.kind === 'string'
+        ? typeof value === 'string' && !value.includes('\u0000')
+        : typeof value === 'number' && (key.kind === 'number' || Number.isSafeInteger(value));
+  if (!fits || position.id.includes('\u0000') || position.id.length > 200) {
+    throw new AppError(
+      'invalid_cursor',
+      'the cursor is not one this server issued',
+      'repeat the first request without cursor=, keeping the other parameters, and follow "# next:" from there',
+    );
+  }
+  return position;
+}
+
+function canonicalWhere(where: Record<string, string | string[]>) {
+  return Object.entries(where)
+    .map(([key, value]) => [key, Array.isArray(value) ? [...value].sort() : [value]] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
  * One page of a list query: filters, search, sort and a keyset cursor, all validated against the
  * resource's spec. The query must already be restricted to the workspace and to live rows.
+ * With `search=` and no `sort=`, rows come best match first (rank, then id); the cursor holds the
+ * rank, which depends only on the row and the query, so paging stays exact while data changes.
  */
 export async function listPage<Row extends { id: string }>(
   // biome-ignore lint/suspicious/noExplicitAny: the builder's table type is the caller's concern
@@ -94,7 +165,7 @@ export async function listPage<Row extends { id: string }>(
   spec: ResourceSpec,
   params: ListParams,
   dialect: DialectCapabilities,
-  search?: SearchPredicate,
+  search?: SearchHook,
 ): Promise<ListPage<Row>> {
   const conditions = parseFilters(spec, params.where ?? {});
   const sort = parseSort(spec, params.sort);
@@ -108,34 +179,65 @@ export async function listPage<Row extends { id: string }>(
     limit = MAX_LIMIT;
   }
   const term = params.search?.trim() || undefined;
+  if (term && !search) {
+    throw new AppError(
+      'invalid_query',
+      `search= is not available for ${spec.kind}s`,
+      'use filters such as name=like:acme instead',
+    );
+  }
+  const ranking = term && search ? await search(term) : undefined;
+  const rank = params.sort === undefined ? ranking?.rank : undefined;
+  const byRank = rank !== undefined;
+
+  const id = sql.ref(`${table}.id`);
+  const key: OrderKey = rank
+    ? {
+        expression: rank,
+        direction: 'desc',
+        idDirection: 'asc',
+        nullable: false,
+        kind: 'integer',
+        output: RANK,
+      }
+    : {
+        expression: sql.ref(`${table}.${sort.field}`),
+        direction: sort.direction,
+        idDirection: sort.direction,
+        nullable: sort.spec.nullable,
+        kind: sort.spec.type === 'number' ? 'number' : 'string',
+        output: sort.field,
+      };
   const fingerprint = queryFingerprint({
-    w: Object.entries(params.where ?? {}).sort(([a], [b]) => (a < b ? -1 : 1)),
+    k: spec.kind,
+    w: canonicalWhere(params.where ?? {}),
     s: term ?? null,
-    o: `${sort.direction}:${sort.field}`,
+    o: byRank ? 'rank' : `${sort.direction}:${sort.field}`,
   });
 
   let q = query;
   for (const condition of conditions) q = q.where(conditionSql(table, condition, dialect));
-  if (term && search) q = q.where(search(term));
-  if (params.cursor) q = q.where(afterCursor(table, sort, decodeCursor(params.cursor, fingerprint)));
-
-  const col = sql.ref(`${table}.${sort.field}`);
-  if (sort.spec.nullable) q = q.orderBy(sql`${col} is null`);
+  if (ranking) q = q.where(ranking.where);
+  if (rank) q = q.select(rank.as(RANK));
+  if (params.cursor) {
+    const position = checkPosition(key, decodeCursor(params.cursor, fingerprint));
+    q = q.where(afterCursor(key, id, position));
+  }
+  if (key.nullable) q = q.orderBy(sql`${key.expression} is null`);
   q = q
-    .orderBy(col, sort.direction)
-    .orderBy(sql.ref(`${table}.id`), sort.direction)
+    .orderBy(key.expression, key.direction)
+    .orderBy(id, key.idDirection)
     .limit(limit + 1);
 
-  const rows = (await q.execute()) as Row[];
+  const rows = (await q.execute()) as (Row & Record<string, unknown>)[];
   const more = rows.length > limit;
   if (more) rows.length = limit;
-  const last = rows.at(-1) as (Row & Record<string, unknown>) | undefined;
+  const last = rows.at(-1);
+  const value = last?.[key.output] ?? null;
   const nextCursor =
     more && last
-      ? encodeCursor(
-          { value: (last[sort.field] as string | number | null) ?? null, id: last.id },
-          fingerprint,
-        )
+      ? encodeCursor({ value: value === null ? null : (value as string | number), id: last.id }, fingerprint)
       : null;
+  if (byRank) for (const row of rows) delete row[RANK];
   return { rows, nextCursor, warnings };
 }

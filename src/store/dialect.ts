@@ -1,4 +1,10 @@
 import { type RawBuilder, sql } from 'kysely';
+import {
+  type SearchIndex,
+  type SearchMatch,
+  searchMatchPostgres,
+  searchMatchSqlite,
+} from './search-index.js';
 
 /**
  * Everything that differs between SQLite and PostgreSQL lives behind these named capabilities,
@@ -6,21 +12,67 @@ import { type RawBuilder, sql } from 'kysely';
  */
 export interface DialectCapabilities {
   readonly name: 'sqlite' | 'postgres';
-  /** The text value of `key` inside a JSON-text column, or NULL. */
+  /**
+   * The value of `key` inside a JSON-text column as text, or NULL when absent or JSON null:
+   * strings as themselves, other values as their JSON text (`5`, `1.5`, `true`), the same bytes
+   * on both databases.
+   */
   jsonText(column: string, key: string): RawBuilder<string | null>;
+  /** The value of `key` as a number when it is a JSON number, else NULL. */
+  jsonNumber(column: string, key: string): RawBuilder<number | null>;
   /** True when the JSON-text array column contains `value` as an element. */
   jsonArrayContains(column: string, value: string): RawBuilder<boolean>;
+  /** lower() that folds ASCII letters only, as SQLite's does, whatever the column's collation. */
+  lowerAscii(expression: RawBuilder<unknown>): RawBuilder<string>;
+  /**
+   * 1-based position of `needle` in `haystack`, 0 when absent. Constants are inlined (here and in
+   * removeCharacters), so an expression built twice is the same SQL text — PostgreSQL matches a
+   * GROUP BY expression to the select list by its text.
+   */
+  position(haystack: RawBuilder<unknown>, needle: string): RawBuilder<number>;
+  /** Removes each of `characters` from the text. */
+  removeCharacters(expression: RawBuilder<unknown>, characters: string): RawBuilder<string>;
+  /** Rows of a table with a search index whose document matches the plan (src/store/search-index.ts). */
+  searchMatch(index: SearchIndex, workspaceId: string, match: SearchMatch): RawBuilder<boolean>;
 }
+
+const jsonPath = (key: string) => `$."${key}"`;
 
 export const sqliteCapabilities: DialectCapabilities = {
   name: 'sqlite',
-  jsonText: (column, key) => sql<string | null>`json_extract(${sql.ref(column)}, ${`$."${key}"`})`,
+  // `->` keeps a non-string value's JSON text as written (json_extract would turn true into 1).
+  jsonText: (column, key) =>
+    sql<
+      string | null
+    >`(case json_type(${sql.ref(column)}, ${jsonPath(key)}) when 'text' then json_extract(${sql.ref(column)}, ${jsonPath(key)}) when 'null' then null else ${sql.ref(column)} -> ${jsonPath(key)} end)`,
+  jsonNumber: (column, key) =>
+    sql<
+      number | null
+    >`(case when json_type(${sql.ref(column)}, ${jsonPath(key)}) in ('integer', 'real') then json_extract(${sql.ref(column)}, ${jsonPath(key)}) end)`,
   jsonArrayContains: (column, value) =>
     sql<boolean>`exists (select 1 from json_each(${sql.ref(column)}) where json_each.value = ${value})`,
+  lowerAscii: (expression) => sql<string>`lower(${expression})`,
+  position: (haystack, needle) => sql<number>`instr(${haystack}, ${sql.lit(needle)})`,
+  removeCharacters: (expression, characters) =>
+    [...characters].reduce<RawBuilder<string>>(
+      (inner, character) => sql<string>`replace(${inner}, ${sql.lit(character)}, '')`,
+      sql<string>`${expression}`,
+    ),
+  searchMatch: searchMatchSqlite,
 };
 
 export const postgresCapabilities: DialectCapabilities = {
   name: 'postgres',
-  jsonText: (column, key) => sql<string | null>`(${sql.ref(column)}::jsonb ->> ${key})`,
+  // json (not jsonb) keeps a value's text as stored, like SQLite; collate "C" keeps comparisons bytewise.
+  jsonText: (column, key) => sql<string | null>`((${sql.ref(column)}::json ->> ${key}) collate "C")`,
+  jsonNumber: (column, key) =>
+    sql<
+      number | null
+    >`(case when json_typeof(${sql.ref(column)}::json -> ${key}) = 'number' then (${sql.ref(column)}::json ->> ${key})::numeric end)`,
   jsonArrayContains: (column, value) => sql<boolean>`(${sql.ref(column)}::jsonb ? ${value})`,
+  lowerAscii: (expression) => sql<string>`lower((${expression}) collate "C")`,
+  position: (haystack, needle) => sql<number>`strpos(${haystack}, ${sql.lit(needle)})`,
+  removeCharacters: (expression, characters) =>
+    sql<string>`translate(${expression}, ${sql.lit(characters)}, '')`,
+  searchMatch: searchMatchPostgres,
 };

@@ -423,6 +423,16 @@ export interface JobsTable {
   finished_at: string | null;
 }
 
+/**
+ * The search vocabulary: each word of the typo-tolerant fields (4–40 characters) under itself and
+ * its one-character deletions (src/store/search-index.ts). Filled by triggers; it only grows.
+ */
+export interface SearchWordsTable {
+  workspace_id: string;
+  key: string;
+  word: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -452,6 +462,7 @@ export interface Database {
   oauth_codes: OAuthCodesTable;
   oauth_grants: OAuthGrantsTable;
   oauth_refresh_tokens: OAuthRefreshTokensTable;
+  search_words: SearchWordsTable;
 }
 
 /** Tables whose rows belong to one workspace; the scoped handle only reaches these. */

@@ -3,6 +3,7 @@ import * as foundation from './0001_foundation.js';
 import * as identity from './0002_identity.js';
 import * as crm from './0003_crm.js';
 import * as governance from './0004_governance.js';
+import * as search from './0005_search.js';
 import * as oauth from './0006_oauth.js';
 
 /**
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002_identity': identity,
   '0003_crm': crm,
   '0004_governance': governance,
+  '0005_search': search,
   '0006_oauth': oauth,
 };
 

@@ -1,0 +1,262 @@
+import { z } from 'zod';
+import { idRef } from '../crm/fields.js';
+import { findRecord, updateVersioned } from '../crm/records.repository.js';
+import { AppError, notFound } from '../errors.js';
+import { textValue } from '../http/text.js';
+import { defineOperation, type Warning } from '../operations/define.js';
+import { releasePlanUsage } from '../plans/usage.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../query/parse.js';
+import type { ContactsTable } from '../store/schema.js';
+import { toContactRecord } from './contact.js';
+import { findContact } from './contacts.repository.js';
+import {
+  CONTACT_REFERENCES,
+  DUPLICATE_REASONS,
+  type DuplicateReason,
+  duplicateGroups,
+  findLiveContacts,
+  moveContactReferences,
+  softDeleteContacts,
+} from './merge.repository.js';
+
+const contactId = idRef('c');
+const MAX_IDS_SHOWN = 50;
+
+const badCursor = () =>
+  new AppError(
+    'invalid_cursor',
+    'the cursor is not one GET /contacts/duplicates issued',
+    'repeat the request without cursor= and follow "# next:" from there',
+  );
+
+function decodeGroupCursor(cursor: string): { reason: DuplicateReason; key: string } {
+  try {
+    const { r, k } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      r: unknown;
+      k: unknown;
+    };
+    if (DUPLICATE_REASONS.includes(r as DuplicateReason) && typeof k === 'string' && !k.includes('\u0000')) {
+      return { reason: r as DuplicateReason, key: k };
+    }
+  } catch {}
+  throw badCursor();
+}
+
+export const findDuplicates = defineOperation({
+  name: 'contacts.duplicates',
+  summary: 'Groups of contacts that look like the same person, each with its reason.',
+  description:
+    'Reasons: same_email (lower-cased, +tag dropped, Gmail dots ignored), same_phone (digits only, at least 7), ' +
+    "similar_name (same company, names equal ignoring ASCII case, spaces and . , - ' _). Contacts are listed oldest " +
+    'first; merge a group with POST /contacts/{oldest}/merge {"from":[the others]}. Pages with limit= and cursor=.',
+  http: { method: 'GET', path: '/contacts/duplicates' },
+  scope: 'read',
+  mutating: false,
+  input: z.strictObject({
+    reason: z.enum(DUPLICATE_REASONS as [DuplicateReason, ...DuplicateReason[]]).optional(),
+    limit: z.coerce.number().int().min(1, 'limit is at least 1').optional(),
+    cursor: z.string().max(2000).optional(),
+  }),
+  async handler(ctx, input) {
+    const warnings: Warning[] = [];
+    let limit = input.limit ?? DEFAULT_LIMIT;
+    if (limit > MAX_LIMIT) {
+      warnings.push({
+        code: 'limit_clamped',
+        message: `limit ${limit} is above the maximum; returned ${MAX_LIMIT}`,
+      });
+      limit = MAX_LIMIT;
+    }
+    const after = input.cursor ? decodeGroupCursor(input.cursor) : null;
+    const reasons = input.reason ? [input.reason] : DUPLICATE_REASONS;
+    if (after && !reasons.includes(after.reason)) throw badCursor();
+    const groups = [];
+    for (const reason of reasons) {
+      if (after && reasons.indexOf(reason) < reasons.indexOf(after.reason)) continue;
+      const afterKey = after?.reason === reason ? after.key : null;
+      const rows = await duplicateGroups(ctx.ws, reason, afterKey, limit + 1 - groups.length);
+      for (const row of rows) {
+        const ids = row.ids.split(',');
+        groups.push({
+          reason,
+          key: row.key,
+          count: row.n,
+          survivor: `contact/${ids[0]}`,
+          contact_ids: ids.slice(0, MAX_IDS_SHOWN),
+        });
+      }
+      if (groups.length > limit) break;
+    }
+    const more = groups.length > limit;
+    if (more) groups.length = limit;
+    const last = groups.at(-1);
+    const nextCursor =
+      more && last
+        ? Buffer.from(JSON.stringify({ r: last.reason, k: last.key })).toString('base64url')
+        : null;
+    const text = groups.map(
+      (g) =>
+        `duplicates/${g.reason} key=${textValue(g.key)} count=${g.count} contacts=${g.contact_ids.map((id) => `contact/${id}`).join(',')}`,
+    );
+    return {
+      data: groups,
+      nextCursor,
+      warnings,
+      text,
+      nextActions: groups.length
+        ? [
+            {
+              tool_name: 'contacts.merge',
+              when: 'to merge a group: POST /contacts/{oldest}/merge {"from":[the others]}',
+            },
+          ]
+        : [],
+    };
+  },
+});
+
+/** The fields a survivor takes from the merged contacts when its own are empty. */
+const FILLED = [
+  'name',
+  'email',
+  'phone',
+  'title',
+  'stage',
+  'company_id',
+  'follow_up_at',
+  'follow_up_note',
+] as const;
+const MAX_TAGS = 50;
+const MAX_CUSTOM_KEYS = 100;
+const MAX_CUSTOM_JSON = 32_768;
+
+export const mergeContacts = defineOperation({
+  name: 'contacts.merge',
+  summary: 'Merge contacts into this one: references move here, the others are soft-deleted.',
+  description:
+    'The survivor (this contact) keeps its own values; each of its empty fields takes the first non-empty value ' +
+    'among the merged contacts, in the order of "from". Tags are united; custom keys the survivor lacks are added ' +
+    '(first one wins). Deals, tasks and activities of the merged contacts move to the survivor. Every merged ' +
+    'contact gets an audit row naming the survivor.',
+  http: { method: 'POST', path: '/contacts/:contact_id/merge' },
+  scope: 'write',
+  mutating: true,
+  input: z.strictObject({
+    contact_id: contactId,
+    from: z.array(contactId).min(1).max(50),
+  }),
+  async handler(ctx, input) {
+    const survivor = await findContact(ctx.ws, input.contact_id);
+    if (!survivor) throw notFound(`contact/${input.contact_id}`);
+    const from = [...new Set(input.from)];
+    if (from.includes(survivor.id)) {
+      throw new AppError(
+        'invalid_input',
+        `from: contact/${survivor.id} is the survivor itself`,
+        'list only the contacts to merge into it',
+      );
+    }
+    const found = new Map((await findLiveContacts(ctx.ws, from)).map((row) => [row.id, row]));
+    const missing = from.find((id) => !found.has(id));
+    if (missing) throw notFound(`contact/${missing}`);
+    const merged = from.map((id) => found.get(id)!);
+
+    const warnings: Warning[] = [];
+    const set = await survivorChanges(ctx.ws, survivor, merged, warnings);
+
+    // The merged contacts go first: the survivor may take an email that only they held.
+    if ((await softDeleteContacts(ctx.ws, from, ctx.now)) !== from.length) {
+      throw new AppError('conflict', 'a contact changed during the merge', 'retry the merge');
+    }
+    const moved = await moveContactReferences(ctx.ws, CONTACT_REFERENCES, from, survivor.id, ctx.now);
+    const changes: Record<string, [unknown, unknown]> = {};
+    for (const [key, value] of Object.entries(set)) {
+      changes[key] = [(survivor as unknown as Record<string, unknown>)[key] ?? null, value];
+    }
+    await releasePlanUsage(ctx, 'contacts', from.length);
+    const updated = Object.keys(set).length
+      ? await updateVersioned(
+          ctx.ws,
+          'contacts',
+          survivor.id,
+          { ...set, updated_at: ctx.now },
+          survivor.version,
+        )
+      : survivor;
+    if (!updated)
+      throw new AppError('conflict', `contact/${survivor.id} changed during the merge`, 'retry the merge');
+    const row = updated;
+
+    const handle = `contact/${survivor.id}`;
+    ctx.audit({
+      target: handle,
+      changes: { ...changes, merged_from: [null, from.map((id) => `contact/${id}`)] },
+      version: row.version,
+    });
+    for (const id of from) {
+      ctx.audit({
+        target: `contact/${id}`,
+        changes: { deleted_at: [null, ctx.now], merged_into: [null, handle] },
+      });
+    }
+    const movedTotal = Object.values(moved).reduce((sum, n) => sum + n, 0);
+    return {
+      data: toContactRecord(row),
+      warnings,
+      meta: [
+        `# merged ${from.length} contact${from.length === 1 ? '' : 's'} into ${handle}`,
+        `# moved ${movedTotal} reference${movedTotal === 1 ? '' : 's'}`,
+      ],
+    };
+  },
+});
+
+/** The survivor's column changes: empty fields filled, tags united, custom keys added. */
+async function survivorChanges(
+  ws: Parameters<typeof findContact>[0],
+  survivor: ContactsTable,
+  merged: ContactsTable[],
+  warnings: Warning[],
+): Promise<Partial<ContactsTable>> {
+  const set: Record<string, unknown> = {};
+  for (const field of FILLED) {
+    if (survivor[field] !== null) continue;
+    for (const other of merged) {
+      const value = other[field];
+      if (value === null) continue;
+      // A company reference must point at a live company.
+      if (field === 'company_id' && !(await findRecord(ws, 'companies', value as string))) continue;
+      set[field] = value;
+      break;
+    }
+  }
+  const tags = [...new Set([survivor, ...merged].flatMap((row) => JSON.parse(row.tags) as string[]))];
+  if (tags.length > MAX_TAGS) {
+    warnings.push({ code: 'tags_dropped', message: `kept the first ${MAX_TAGS} of ${tags.length} tags` });
+    tags.length = MAX_TAGS;
+  }
+  if (JSON.stringify(tags) !== survivor.tags) set.tags = JSON.stringify(tags);
+
+  const custom = JSON.parse(survivor.custom) as Record<string, unknown>;
+  const dropped: string[] = [];
+  for (const other of merged) {
+    for (const [key, value] of Object.entries(JSON.parse(other.custom) as Record<string, unknown>)) {
+      if (Object.hasOwn(custom, key)) continue;
+      custom[key] = value;
+      if (Object.keys(custom).length > MAX_CUSTOM_KEYS || JSON.stringify(custom).length > MAX_CUSTOM_JSON) {
+        delete custom[key];
+        dropped.push(key);
+      }
+    }
+  }
+  if (dropped.length) {
+    warnings.push({
+      code: 'custom_dropped',
+      message: `custom keys over the limits were not merged: ${dropped.slice(0, 20).join(', ')}`,
+    });
+  }
+  if (JSON.stringify(custom) !== survivor.custom) set.custom = JSON.stringify(custom);
+  return set as Partial<ContactsTable>;
+}
+
+export const contactMergeOperations = [findDuplicates, mergeContacts];
