@@ -128,6 +128,15 @@ describe.each(DIALECTS)('every operation under generated input on %s', (dialect)
       });
       expect(reply.status).toBe(200);
     }
+    const nul = await call(
+      t.app,
+      'POST',
+      '/contacts',
+      { name: 'Nul\u0000Byte', custom: { 'k\u0000': 1 } },
+      { token: agent.token, json: true },
+    );
+    expect(nul.status).toBe(400);
+    expect(nul.json.error.message).toContain('NUL');
     const badCursor = await call(t.app, 'GET', `/contacts?cursor=${'A'.repeat(1500)}`, undefined, {
       token: agent.token,
       json: true,

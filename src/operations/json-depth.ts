@@ -22,14 +22,24 @@ export function jsonTooDeep(text: string, max = MAX_JSON_DEPTH): boolean {
   return false;
 }
 
-/** The same limit for values that arrive already parsed (MCP arguments). */
-export function valueTooDeep(value: unknown, max = MAX_JSON_DEPTH): boolean {
+/**
+ * What is wrong with an input as a whole, before any schema sees it: nesting deeper than `max`
+ * (validators recurse), or a NUL character in a text (PostgreSQL cannot store one in text).
+ */
+export function inputProblem(value: unknown, max = MAX_JSON_DEPTH): 'too_deep' | 'nul' | null {
   const stack: [unknown, number][] = [[value, 0]];
   while (stack.length) {
     const [current, depth] = stack.pop()!;
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return 'nul';
+      continue;
+    }
     if (current === null || typeof current !== 'object') continue;
-    if (depth >= max) return true;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+    if (depth >= max) return 'too_deep';
+    for (const [key, child] of Object.entries(current)) {
+      if (key.includes('\u0000')) return 'nul';
+      stack.push([child, depth + 1]);
+    }
   }
-  return false;
+  return null;
 }

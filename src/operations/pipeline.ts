@@ -14,7 +14,7 @@ import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import { type ContextMeta, flushAudits, newRun } from './context.js';
 import type { AnyOperation, OperationResult } from './define.js';
-import { MAX_JSON_DEPTH, valueTooDeep } from './json-depth.js';
+import { inputProblem, MAX_JSON_DEPTH } from './json-depth.js';
 import { invalidInput } from './validation.js';
 import { applyVerdict, dryRunResult } from './verdicts.js';
 
@@ -51,11 +51,19 @@ export async function runOperation(
     assertScope(operation, caller);
   }
 
-  if (valueTooDeep(rawInput)) {
+  const problem = inputProblem(rawInput);
+  if (problem === 'too_deep') {
     throw new AppError(
       'invalid_input',
       `the input nests deeper than ${MAX_JSON_DEPTH} levels`,
       'flatten the structure',
+    );
+  }
+  if (problem === 'nul') {
+    throw new AppError(
+      'invalid_input',
+      'a text contains the NUL character (\\u0000)',
+      'remove NUL characters from the values',
     );
   }
   const { input, reason } = takeReason(operation, rawInput, meta.reason);
