@@ -315,4 +315,65 @@ describe.each(DIALECTS)('background operations on %s', (dialect) => {
     expect(stale.status).toBe(428);
     expect(stale.json.error.message).toContain('does not match');
   });
+
+  it('imports CSV text through the API: rows upsert in the background, unreadable rows come back at once', async () => {
+    await call(
+      t.app,
+      'POST',
+      '/companies',
+      { name: 'Globex', domain: 'globex.example' },
+      { token: agent.token },
+    );
+    const csv = [
+      'Full Name,E-mail,Company Domain,Tags,custom.tier,Shoe Size',
+      'Ann Import,ann@import.dev,globex.example,vip;csv,gold,42',
+      'Bob Import,bob@import.dev,,,silver,',
+      'Bad Row,not-an-email,,,,',
+      'Cat Import,cat@import.dev,nowhere.example,,,',
+      'Dan Import,dan@import.dev,,,"{""a"":1",',
+    ].join('\n');
+    const queued = await call(
+      t.app,
+      'POST',
+      '/contacts/import',
+      { csv },
+      { token: agent.token, json: true, headers: { 'x-idempotency-key': 'idem_csv_1' } },
+    );
+    expect(queued.status).toBe(202);
+    expect(queued.json.data.rows).toEqual([2, 3, 4, 5, 6]);
+    expect(queued.json.warnings[0]).toMatchObject({ code: 'columns_ignored' });
+    const done = await finished(queued.json.data.id);
+    expect(done).toMatchObject({ status: 'partially_failed', done: 3, failed: 2 });
+    expect(done.errors.map((e: { index: number }) => queued.json.data.rows[e.index])).toEqual([4, 5]);
+    const ann = await call(t.app, 'GET', '/contacts?email=ann@import.dev', undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(ann.json.data[0]).toMatchObject({
+      name: 'Ann Import',
+      tags: ['vip', 'csv'],
+      custom: { tier: 'gold' },
+    });
+    expect(ann.json.data[0].company_id).toMatch(/^co_/);
+    const again = await call(
+      t.app,
+      'POST',
+      '/contacts/import',
+      { csv: 'email,title\nann@import.dev,CEO' },
+      { token: agent.token, json: true, headers: { 'x-idempotency-key': 'idem_csv_2' } },
+    );
+    expect(await finished(again.json.data.id)).toMatchObject({
+      status: 'succeeded',
+      result: { created: 0, updated: 1 },
+    });
+    const bad = await call(
+      t.app,
+      'POST',
+      '/contacts/import',
+      { csv: 'a,"b' },
+      { token: agent.token, json: true, headers: { 'x-idempotency-key': 'idem_csv_3' } },
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.message).toContain('not valid CSV');
+  });
 });

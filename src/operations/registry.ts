@@ -10,6 +10,7 @@ import { contactMergeOperations } from '../contacts/merge.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
 import { listEventsOperation } from '../events/events.operations.js';
 import { bulkOperations } from '../jobs/bulk.operations.js';
+import { importOperations } from '../jobs/import.operations.js';
 import { jobOperations } from '../jobs/jobs.operations.js';
 import { humanOperations } from '../people/humans.operations.js';
 import { whoami } from '../people/whoami.operations.js';
@@ -48,6 +49,7 @@ export const operations: readonly AnyOperation[] = [
   listEventsOperation,
   ...jobOperations,
   ...bulkOperations,
+  ...importOperations,
   ...billingOperations,
 ];
 
