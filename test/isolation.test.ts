@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { operations } from '../src/operations/registry.js';
 import { allowedFields } from '../src/operations/validation.js';
 import { tenantTables } from '../src/store/tenant-tables.js';
@@ -66,6 +66,18 @@ describe.each(DIALECTS)('tenant isolation across every operation on %s', (dialec
     ).json.data[0].id;
     ids.invite_id = 'inv_0000000000000000';
     for (const [field, value] of Object.entries(ids)) expect(value, field).toBeTruthy();
+    // Let B's background work settle so the dumps compare only what the calls below could change.
+    await vi.waitFor(
+      async () => {
+        const op = await call(t.app, 'GET', `/operations/${ids.operation_id}`, undefined, {
+          token: b.token,
+          json: true,
+        });
+        if (op.json.data.status !== 'succeeded') throw new Error(op.json.data.status);
+      },
+      { timeout: 15_000, interval: 25 },
+    );
+    await t.app.services.meter.flush();
   });
   afterAll(async () => t.close());
 
