@@ -27,8 +27,10 @@ describe.each(DIALECTS)('crash durability on %s', (dialect) => {
   beforeAll(async () => {
     database = await createTestDatabase(dialect);
     database.env.IDEMPOTENCY_LOCK_SECONDS = '1';
-    // The writer is one token going as fast as it can: measure durability, not the rate limit.
-    database.env.PLAN_OVERRIDES = JSON.stringify({ sandbox: { requests_per_minute: 1_000_000 } });
+    // The writer is one token going as fast as it can: measure durability, not the rate limit or the cap.
+    database.env.PLAN_OVERRIDES = JSON.stringify({
+      sandbox: { requests_per_minute: 1_000_000, contacts: 1_000_000 },
+    });
   });
   afterAll(async () => database.cleanup());
 
