@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { type ListPage, type ListParams, listPage } from '../query/apply.js';
 import { searchFor } from '../search/search.repository.js';
 import type { ContactsTable } from '../store/schema.js';

@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { SearchHook } from '../query/apply.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hashCode, maskEmail, newNumericCode } from '../auth/codes.js';
+import { hashCode, newNumericCode } from '../auth/codes.js';
 import { consumeLoginCode, issueLoginCode, throttleCodeRequest } from '../auth/login.js';
 import { ROLE_SCOPES } from '../auth/scopes.js';
 import { issueToken } from '../auth/tokens.js';
@@ -8,7 +8,8 @@ import { email, idRef } from '../crm/fields.js';
 import { AppError, notFound } from '../errors.js';
 import { noAccountMessage } from '../mail/messages.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
-import { acceptBillingOwnerInvite, loadInvite } from '../people/invites.js';
+import { acceptInviteStep } from '../people/accept.js';
+import { loadInvite } from '../people/invites.js';
 import { pendingMemberInvitesFor } from '../people/invites.repository.js';
 import { completeSignIn } from '../people/signin.js';
 import { findUserByEmail } from '../people/users.repository.js';
@@ -126,38 +127,13 @@ export const consoleAcceptInvite = defineOperation({
   input: z.strictObject({ invite: inviteSecret, code: code.optional() }),
   async handler(ctx, input) {
     const loaded = await loadInvite(ctx.db, ctx.services, input.invite, ctx.now);
-    const { invite } = loaded;
-    if (!input.code) {
-      const message = await issueLoginCode(ctx.db, ctx.services, {
-        email: invite.email,
-        clientIp: ctx.clientIp,
-        now: new Date(ctx.now),
-      });
-      ctx.afterCommit(() => ctx.services.mailer.send(message));
-      return { data: { code_sent_to: maskEmail(invite.email) } };
-    }
-    const failure = await consumeLoginCode(ctx.db, ctx.services, {
-      email: invite.email,
-      code: input.code,
-      clientIp: ctx.clientIp,
-      now: new Date(ctx.now),
-    });
-    if (failure) return { data: null, error: failure };
-    const { user, workspace } = await acceptBillingOwnerInvite(ctx.db, ctx.services, loaded, ctx.now);
-    const token = await issueToken(ctx.services, ctx.db, {
-      workspaceId: workspace.id,
-      principalType: 'user',
-      principalId: user.id,
+    const step = await acceptInviteStep(ctx, loaded, input.code, {
       name: SESSION_TOKEN_NAME,
-      scopes: [...ROLE_SCOPES.admin],
-      now: ctx.now,
       expiresAt: sessionEnd(ctx.now),
     });
-    ctx.audit({
-      target: `user/${user.id}`,
-      actor: { type: 'user', id: user.id, workspaceId: workspace.id },
-      changes: { billing_owner: [null, `user/${user.id}`], role: [null, 'admin'] },
-    });
+    if (step.step === 'code_sent') return { data: { code_sent_to: step.sentTo } };
+    if (step.step === 'refused') return { data: null, error: step.error };
+    const { token, workspace } = step;
     return { data: { token: token.secret, token_id: token.id, workspace_id: workspace.id } };
   },
 });

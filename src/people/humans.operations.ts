@@ -2,9 +2,6 @@ import { z } from 'zod';
 import { findAgent } from '../agents/agents.repository.js';
 import { tokenName } from '../auth/auth.operations.js';
 import { maskEmail } from '../auth/codes.js';
-import { consumeLoginCode, issueLoginCode } from '../auth/login.js';
-import { ROLE_SCOPES } from '../auth/scopes.js';
-import { issueToken } from '../auth/tokens.js';
 import { email, idRef, shortText } from '../crm/fields.js';
 import { AppError, notFound } from '../errors.js';
 import { hashSecret, newSecret } from '../ids.js';
@@ -15,7 +12,8 @@ import { tokenWorkspace } from '../workspaces/access.js';
 import { toInviteRecord } from '../workspaces/member-records.js';
 import { insertInvite, revokePendingInvites } from '../workspaces/members.repository.js';
 import { findWorkspace } from '../workspaces/workspaces.repository.js';
-import { acceptBillingOwnerInvite, INVITE_PREFIX, loadInvite } from './invites.js';
+import { acceptInviteStep } from './accept.js';
+import { INVITE_PREFIX, loadInvite } from './invites.js';
 
 const inviteSecret = z.string().trim().min(10).max(200);
 
@@ -148,40 +146,16 @@ export const acceptInvite = defineOperation({
   async handler(ctx, input) {
     const loaded = await loadInvite(ctx.db, ctx.services, input.invite, ctx.now);
     const { invite } = loaded;
-    if (!input.code) {
-      const message = await issueLoginCode(ctx.db, ctx.services, {
-        email: invite.email,
-        clientIp: ctx.clientIp,
-        now: new Date(ctx.now),
-      });
-      ctx.afterCommit(() => ctx.services.mailer.send(message));
+    const step = await acceptInviteStep(ctx, loaded, input.code, { name: input.token_name });
+    if (step.step === 'code_sent') {
       return {
         status: 202,
-        data: { handle: `invite/${invite.id}`, id: invite.id, code_sent_to: maskEmail(invite.email) },
+        data: { handle: `invite/${invite.id}`, id: invite.id, code_sent_to: step.sentTo },
         meta: ['# a 6-digit code was emailed to the invited address; repeat with {"invite":…,"code":…}'],
       };
     }
-    const failure = await consumeLoginCode(ctx.db, ctx.services, {
-      email: invite.email,
-      code: input.code,
-      clientIp: ctx.clientIp,
-      now: new Date(ctx.now),
-    });
-    if (failure) return { data: null, error: failure };
-    const { user, workspace } = await acceptBillingOwnerInvite(ctx.db, ctx.services, loaded, ctx.now);
-    const token = await issueToken(ctx.services, ctx.db, {
-      workspaceId: workspace.id,
-      principalType: 'user',
-      principalId: user.id,
-      name: input.token_name,
-      scopes: [...ROLE_SCOPES.admin],
-      now: ctx.now,
-    });
-    ctx.audit({
-      target: `user/${user.id}`,
-      actor: { type: 'user', id: user.id, workspaceId: workspace.id },
-      changes: { billing_owner: [null, `user/${user.id}`], role: [null, 'admin'] },
-    });
+    if (step.step === 'refused') return { data: null, error: step.error };
+    const { user, workspace, token } = step;
     return {
       status: 201,
       data: {
