@@ -1,4 +1,4 @@
-import { inputJsonSchema } from '../http/openapi.js';
+import { inputJsonSchema, projectionProperties } from '../http/openapi.js';
 import type { AnyOperation } from '../operations/define.js';
 import { allReasonCodes } from '../policy/reason-codes.js';
 
@@ -6,20 +6,28 @@ import { allReasonCodes } from '../policy/reason-codes.js';
 const GENERIC_CODES = ['policy.allowed', 'invalid_input', 'invalid_json', 'rate_limited', 'internal'];
 const AUTH_CODES = ['auth_required', 'invalid_token', 'token_expired', 'forbidden'];
 
-/** Tool input schemas carry the optional `reason` every mutation accepts. */
+/**
+ * Tool input schemas carry the optional `reason` every mutation accepts, and `fields`/`expand`
+ * where the operation answers with CRM records.
+ */
 function toolSchema(operation: AnyOperation): Record<string, unknown> {
   const schema = inputJsonSchema(operation);
-  if (!operation.mutating || schema.type !== 'object') return schema;
+  if (schema.type !== 'object' || (!operation.mutating && !operation.view)) return schema;
   const properties = (schema.properties ?? {}) as Record<string, unknown>;
   return {
     ...schema,
     properties: {
       ...properties,
-      reason: {
-        type: 'string',
-        maxLength: 1000,
-        description: 'Why you make this change; kept in the audit log.',
-      },
+      ...(operation.view ? projectionProperties(operation.view) : {}),
+      ...(operation.mutating
+        ? {
+            reason: {
+              type: 'string',
+              maxLength: 1000,
+              description: 'Why you make this change; kept in the audit log.',
+            },
+          }
+        : {}),
     },
   };
 }
