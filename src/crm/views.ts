@@ -211,8 +211,8 @@ function buildView(table: RefTable): RecordView {
       related.set(relation, new Map(rows.map((row) => [row.id as string, toRecordOf(relation.source, row)])));
     }
     const children = new Map<ListExpansion, Map<string, Record<string, unknown>[]>>();
-    for (const list of lists) {
-      if (!expand.has(list.name)) continue;
+    // In the order asked for, which is the order the text lines follow.
+    for (const list of [...expand].flatMap((name) => lists.filter((candidate) => candidate.name === name))) {
       const rows = await firstChildren(
         ws,
         list,
