@@ -369,6 +369,32 @@ describe.each(DIALECTS)('fields= and expand= on %s', (dialect) => {
       expect(record.company.name).toBe(want.company);
       expect(record.open_deals.map((deal: { id: string }) => deal.id).sort()).toEqual([...want.deals].sort());
     }
+    // No query per record: the related tables are read a fixed number of times whatever the page
+    // size (references check, company, open deals), counted at the query executor.
+    const executor = t.store.db.getExecutor();
+    const original = executor.executeQuery.bind(executor);
+    let related = 0;
+    executor.executeQuery = ((query, options) => {
+      if (/from "(deals|companies)"/.test(query.sql)) related += 1;
+      return original(query, options);
+    }) as typeof executor.executeQuery;
+    const counts: number[] = [];
+    try {
+      for (const limit of [5, 50]) {
+        related = 0;
+        const page = await get(
+          `/contacts?limit=${limit}&fields=name,company.name&expand=open_deals,company`,
+          c,
+        );
+        expect(page.json.data).toHaveLength(limit);
+        counts.push(related);
+      }
+    } finally {
+      executor.executeQuery = original;
+    }
+    expect(counts[0]).toBe(3);
+    expect(counts[1]).toBe(counts[0]);
+
     const full = await getText('/contacts?limit=50', c);
     const lean = await getText('/contacts?limit=50&fields=name,email', c);
     expect(lean.text.length).toBeLessThan(full.text.length / 2);
