@@ -10,7 +10,10 @@ import { testConfig } from '../src/config.ts';
 import { connectStore, migrateToLatest } from '../src/store/connect.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'agentcrm-bytes-'));
-const config = testConfig({ DATA_DIR: dataDir, PLAN_OVERRIDES: '{"sandbox":{"requests_per_minute":100000}}' });
+const config = testConfig({
+  DATA_DIR: dataDir,
+  PLAN_OVERRIDES: '{"sandbox":{"requests_per_minute":100000}}',
+});
 const store = connectStore(config);
 await migrateToLatest(store);
 const app = createApp({ config, store });
@@ -36,7 +39,13 @@ for (let i = 0; i < 50; i++) {
   const first = FIRST[i % 10];
   const last = LAST[Math.floor(i / 5) % 10];
   const company = JSON.parse(
-    await request('POST', '/companies', { name: `${last} Industries ${i}`, domain: `${last.toLowerCase()}${i}.example` }, token, true),
+    await request(
+      'POST',
+      '/companies',
+      { name: `${last} Industries ${i}`, domain: `${last.toLowerCase()}${i}.example` },
+      token,
+      true,
+    ),
   ).data.id;
   const contact = JSON.parse(
     await request(
@@ -58,7 +67,12 @@ for (let i = 0; i < 50; i++) {
       true,
     ),
   ).data.id;
-  await request('POST', '/deals', { title: `Renewal ${i}`, amount_cents: 120000, currency: 'USD', contact_id: contact }, token);
+  await request(
+    'POST',
+    '/deals',
+    { title: `Renewal ${i}`, amount_cents: 120000, currency: 'USD', contact_id: contact },
+    token,
+  );
 }
 
 const rows = [];
@@ -71,7 +85,10 @@ await measure('full records', '/contacts?limit=50');
 await measure('fields=name,email', '/contacts?limit=50&fields=name,email');
 await measure('fields=name,email,company.name', '/contacts?limit=50&fields=name,email,company.name');
 await measure('full + expand=company,open_deals', '/contacts?limit=50&expand=company,open_deals');
-await measure('fields=name,email + expand=open_deals', '/contacts?limit=50&fields=name,email&expand=open_deals');
+await measure(
+  'fields=name,email + expand=open_deals',
+  '/contacts?limit=50&fields=name,email&expand=open_deals',
+);
 // Without expand=, the same facts take more calls: the contacts, then their companies and deals.
 await measure('second call: companies', '/companies?limit=50');
 await measure('second call: deals', '/deals?limit=50&status=open');
@@ -80,7 +97,9 @@ console.log('| request | text bytes | JSON bytes |');
 console.log('|---|---|---|');
 for (const row of rows) {
   const pct = (n, base) => (row === full ? '' : ` (${Math.round((100 * n) / base)}%)`);
-  console.log(`| \`${row.url}\` | ${row.text}${pct(row.text, full.text)} | ${row.json}${pct(row.json, full.json)} |`);
+  console.log(
+    `| \`${row.url}\` | ${row.text}${pct(row.text, full.text)} | ${row.json}${pct(row.json, full.json)} |`,
+  );
 }
 await app.services.meter.stop();
 await store.close();
