@@ -445,6 +445,7 @@ describe.each(DIALECTS)('fields= and expand= on %s', (dialect) => {
     const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json')).text);
     // biome-ignore lint/suspicious/noExplicitAny: reading the catalog
     const search = catalog.tools.find((tool: any) => tool.name === 'contacts.search');
+    expect(catalog.save_tokens).toContain('expand');
     expect(search.input_schema.properties.fields.description).toContain('company.<field>');
     expect(search.input_schema.properties.expand.description).toContain('open_deals');
     const openapi = JSON.parse((await call(t.app, 'GET', '/openapi.json')).text);

@@ -79,6 +79,10 @@ export function toolCatalog(operations: readonly AnyOperation[]) {
       'operation_id',
     ],
     call: 'POST /tools/{name} with the input as the JSON body; mutating tools need X-Idempotency-Key',
+    save_tokens:
+      'Tools that answer with contacts, companies, deals, tasks or activities take "fields" (only these fields, ' +
+      'e.g. "name,email,company.name") and "expand" (related records in the same answer, e.g. "company,open_deals"); ' +
+      'their input schemas list the valid names. A page of 50 contacts is about a fifth of the bytes with fields=name,email.',
     tools,
   };
 }
