@@ -21,6 +21,8 @@ export interface Receiver {
   overlaps: string[];
   /** Requests whose sender went away before the answer (a killed server): not counted as received. */
   cutOff: Received[];
+  /** Requests being answered right now. */
+  inFlight(): number;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startReceiver(): Promise<Receiver> {
     respond: () => ({ status: 200 }),
     overlaps: [],
     cutOff: [],
+    inFlight: () => [...inFlight.values()].reduce((sum, n) => sum + n, 0),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -92,8 +92,16 @@ export function createWebhookDispatcher(services: Services, intervalMs = 1000): 
       },
       { succeeded, failingAfter: exhausted ? MAX_ATTEMPTS : null, now: now.toISOString() },
     );
-    services.logger.debug(
-      { delivery: delivery.id, webhook: webhook.id, status: result.statusCode, error },
+    services.logger.info(
+      {
+        delivery: delivery.id,
+        webhook: webhook.id,
+        event: event.id,
+        attempt: attempts,
+        status: result.statusCode,
+        ms: result.durationMs,
+        error,
+      },
       'webhook delivery attempted',
     );
   };
