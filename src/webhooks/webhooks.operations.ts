@@ -6,13 +6,16 @@ import { defineOperation, type OperationContext, type Warning } from '../operati
 import { decodeCursor, encodeCursor, queryFingerprint } from '../query/cursor.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../query/parse.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
+import { postDelivery } from './send.js';
 import { checkWebhookUrl } from './ssrf.js';
 import {
   eventPattern,
   MAX_ATTEMPTS,
   matchesAny,
   newSecret,
+  openSecret,
   sealSecret,
+  sign,
   toDeliveryRecord,
   toWebhookRecord,
 } from './webhook.js';
@@ -342,6 +345,54 @@ export const replayWebhook = defineOperation({
   },
 });
 
+export const testWebhook = defineOperation({
+  name: 'webhooks.test',
+  summary:
+    'Send a signed webhook.test ping to the endpoint now and report its answer (status, error, duration).',
+  description:
+    'The ping goes through the same address checks, signature and timeout as real deliveries, but is not ' +
+    'queued, retried or logged: use it to check a receiver and its signature verification.',
+  http: { method: 'POST', path: '/webhooks/:webhook_id/test' },
+  scope: 'admin',
+  mutating: false,
+  input: z.strictObject({ webhook_id: webhookId }),
+  async handler(ctx, input) {
+    const webhook = await existing(ctx, input.webhook_id);
+    const { config } = ctx.services;
+    const secret = openSecret(await serverKey(ctx.db, 'webhook_secrets'), webhook, webhook.secret_sealed);
+    const id = ctx.services.ids.next('evt');
+    const timestamp = Math.floor(Date.parse(ctx.now) / 1000);
+    const body = JSON.stringify({
+      type: 'webhook.test',
+      timestamp: ctx.now,
+      data: { webhook_id: webhook.id },
+    });
+    const result = await postDelivery(
+      new URL(webhook.url),
+      {
+        'webhook-id': id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': sign(secret, id, timestamp, body),
+      },
+      body,
+      { allowLoopback: config.webhooksAllowLoopback, timeoutMs: config.webhooksTimeoutSeconds * 1000 },
+    );
+    const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    return {
+      data: {
+        handle: `webhook/${webhook.id}`,
+        webhook_id: webhook.id,
+        ok,
+        webhook_message_id: id,
+        status_code: result.statusCode,
+        error: result.error ?? (ok ? null : `HTTP ${result.statusCode}`),
+        duration_ms: result.durationMs,
+        response: result.excerpt,
+      },
+    };
+  },
+});
+
 export const webhookOperations = [
   createWebhook,
   listWebhooksOperation,
@@ -350,4 +401,5 @@ export const webhookOperations = [
   enableWebhookOperation,
   listDeliveriesOperation,
   replayWebhook,
+  testWebhook,
 ];

@@ -201,6 +201,18 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     await as(admin.token).del(`/webhooks/${flaky.id}`);
   });
 
+  it('pings an endpoint on demand (webhooks.test)', async () => {
+    const pinged = await hook(['nothing.matches'], '/ping');
+    const reply = await as(admin.token).post(`/webhooks/${pinged.id}/test`);
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.json.data).toMatchObject({ ok: true, status_code: 200, error: null, response: 'ok 200' });
+    expect(at('/ping')).toHaveLength(1);
+    expect(at('/ping')[0]!.json).toMatchObject({ type: 'webhook.test', data: { webhook_id: pinged.id } });
+    expect(verifySignature(pinged.secret, at('/ping')[0]!.headers, at('/ping')[0]!.body)).toBe(true);
+    expect((await as(admin.token).get(`/webhooks/${pinged.id}/deliveries`)).json.data).toEqual([]);
+    await as(admin.token).del(`/webhooks/${pinged.id}`);
+  });
+
   it('pages the delivery log', async () => {
     const paged = await hook(['contact.created'], '/paged');
     for (const name of ['P1', 'P2', 'P3']) await as(agent.token).post('/contacts', { name });
