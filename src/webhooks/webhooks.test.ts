@@ -122,6 +122,12 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     });
     expect(conflict.status).toBe(409);
     expect((await as(agent.token).post('/contacts', { name: '' })).status).toBe(400);
+    // Refused by the workspace policy: the refusal is audited, but no change happened, so nothing is sent.
+    expect((await as(admin.token).patch('/policy', { agent_deletes: 'deny' })).status).toBe(200);
+    const asked = await as(agent.token).del(`/contacts/${contact.json.data.id}`);
+    const denied = await as(agent.token).del(asked.json.data.confirm_url);
+    expect(denied.json.outcome, denied.text).toBe('denied');
+    expect((await as(admin.token).patch('/policy', { agent_deletes: null })).status).toBe(200);
     // A committed change afterwards is the barrier: once it arrived, anything earlier would have too.
     await as(agent.token).post('/contacts', { name: 'Barrier' });
     await waitFor(() => expect(contacts()).toHaveLength(2));
