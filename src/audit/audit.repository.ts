@@ -35,6 +35,8 @@ export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Prom
       policy_decision: entry.policy.decision,
       reason_code: entry.policy.reason_code,
       record_version: entry.version ?? null,
+      operation_id: entry.operationId ?? ctx.operationId,
+      reverts: entry.reverts ? JSON.stringify(entry.reverts) : null,
     })
     .execute();
 }
@@ -83,4 +85,78 @@ export async function listAudit(
   if (filters.since) query = query.where('at', '>=', filters.since);
   if (filters.before) query = query.where('id', '<', filters.before);
   return query.orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** A record's applied changes, newest first (refusals and proposals stay in the audit log). */
+export async function recordHistory(
+  ws: WorkspaceDb,
+  target: string,
+  before: string | undefined,
+  limit: number,
+): Promise<AuditLogTable[]> {
+  let query = ws
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('target', '=', target)
+    .where('policy_decision', '=', 'allow');
+  if (before) query = query.where('id', '<', before);
+  return query.orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** What a revert can name: one audit row, one request, one background operation, or a token's window. */
+export type RevertSelector =
+  | { auditId: string }
+  | { requestId: string }
+  | { operationId: string }
+  | { tokenId: string; from: string; to: string };
+
+/** The audit rows a selector names, oldest first, at most `limit`. */
+export async function auditRowsFor(
+  ws: WorkspaceDb,
+  selector: RevertSelector,
+  limit: number,
+): Promise<AuditLogTable[]> {
+  let query = ws.selectFrom('audit_log').selectAll();
+  if ('auditId' in selector) query = query.where('id', '=', selector.auditId);
+  else if ('requestId' in selector) query = query.where('request_id', '=', selector.requestId);
+  else if ('operationId' in selector) query = query.where('operation_id', '=', selector.operationId);
+  else {
+    query = query
+      .where('token_id', '=', selector.tokenId)
+      .where('at', '>=', selector.from)
+      .where('at', '<=', selector.to);
+  }
+  return query.orderBy('id').limit(limit).execute();
+}
+
+/** The applied changes to one record made after `version` (versioned records), oldest first. */
+export async function laterChanges(
+  ws: WorkspaceDb,
+  target: string,
+  version: number,
+): Promise<Pick<AuditLogTable, 'id' | 'record_version' | 'changes'>[]> {
+  return ws
+    .selectFrom('audit_log')
+    .select(['id', 'record_version', 'changes'])
+    .where('target', '=', target)
+    .where('record_version', '>', version)
+    .where('policy_decision', '=', 'allow')
+    .orderBy('record_version')
+    .execute();
+}
+
+/** The applied changes to one unversioned row (an activity) after the audit row `afterId`. */
+export async function laterChangesById(
+  ws: WorkspaceDb,
+  target: string,
+  afterId: string,
+): Promise<Pick<AuditLogTable, 'id' | 'record_version' | 'changes'>[]> {
+  return ws
+    .selectFrom('audit_log')
+    .select(['id', 'record_version', 'changes'])
+    .where('target', '=', target)
+    .where('id', '>', afterId)
+    .where('policy_decision', '=', 'allow')
+    .orderBy('id')
+    .execute();
 }

@@ -140,6 +140,7 @@ export async function enqueue(
   ctx.audit({
     target: `operation/${id}`,
     event: 'operation.queued',
+    operationId: id,
     changes: { items: [null, items.length] },
   });
   ctx.afterCommit(async () => ctx.services.jobs.wake());

@@ -44,6 +44,7 @@ async function runItem(
   const run = newRun(services, db, {
     caller,
     requestId: job.request_id,
+    operationId: job.id,
     idempotencyKey: null,
     reason: null,
     // A confirmed bulk delete stands behind each of its items, as an approval does.
