@@ -197,7 +197,7 @@ async function planRecord(
         now,
         left: norm(left),
         restore: norm(restore),
-        why: changedSince ? 'changed again since' : 'the value now is not the one the change left',
+        why: same(now, left) ? 'changed again since' : 'the value now is not the one the change left',
       });
       continue;
     }
