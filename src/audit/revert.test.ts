@@ -440,7 +440,8 @@ describe.each(DIALECTS)('history and undo on %s', (dialect) => {
     const survivor = (await api('POST', '/contacts', { name: 'Sam' })).json.data;
     const dup = (await api('POST', '/contacts', { name: 'Sam D', email: 'sam@merge.dev' })).json.data;
     const deal = (await api('POST', '/deals', { title: 'Sam deal', contact_id: dup.id })).json.data;
-    const note = (await api('POST', `/contacts/${dup.id}/activities`, { kind: 'note', body: 'met Sam' })).json.data;
+    const note = (await api('POST', `/contacts/${dup.id}/activities`, { kind: 'note', body: 'met Sam' })).json
+      .data;
     const merged = await api('POST', `/contacts/${survivor.id}/merge`, { from: [dup.id] });
     expect(merged.status).toBe(200);
     expect((await get(`/deals/${deal.id}`)).contact_id).toBe(survivor.id);
