@@ -56,8 +56,11 @@ async function selectorOf(ctx: OperationContext, input: Input): Promise<RevertSe
   }
   if (input.operation_id) {
     const job = await findJob(ctx.ws, input.operation_id);
-    if (!job) throw notFound(`operation/${input.operation_id}`);
-    if (job.status === 'queued' || job.status === 'running') {
+    // A CLI import is an operation without a job: its rows carry its id all the same.
+    if (!job && !(await auditRowsFor(ctx.ws, { operationId: input.operation_id }, 1)).length) {
+      throw notFound(`operation/${input.operation_id}`);
+    }
+    if (job && (job.status === 'queued' || job.status === 'running')) {
       throw new AppError(
         'conflict',
         `operation/${job.id} is still ${job.status} (${job.done + job.failed}/${job.total})`,
