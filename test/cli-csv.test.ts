@@ -166,7 +166,7 @@ describe.each(DIALECTS)('agentcrm import and export on %s', (dialect) => {
     const fields = dry.json.data.changes.map(
       (c: { field: string; restore: unknown }) => `${c.field}=${c.restore}`,
     );
-    expect(fields.sort()).toEqual([expect.stringMatching(/^deleted_at=2026-/), 'name=Ada', 'stage=lead']);
+    expect(fields.sort()).toEqual([expect.stringMatching(/^deleted_at=\d{4}-/), 'name=Ada', 'stage=lead']);
     // The seeded token is an agent's: deleting the created contact waits for its human (agent_deletes).
     const proposed = await revert(true);
     expect(proposed.status).toBe(202);

@@ -87,20 +87,45 @@ export async function listAudit(
   return query.orderBy('id', 'desc').limit(limit).execute();
 }
 
-/** A record's applied changes, newest first (refusals and proposals stay in the audit log). */
+/** Where a page of history ended: the last entry's time, record version and id. */
+export interface HistoryPosition {
+  at: string;
+  version: number;
+  id: string;
+}
+
+/**
+ * A record's applied changes, newest first (refusals and proposals stay in the audit log). Changes
+ * within one millisecond are ordered by the record version they produced, not by id (whose tail is
+ * random), so a create never shows after the update that followed it.
+ */
 export async function recordHistory(
   ws: WorkspaceDb,
   target: string,
-  before: string | undefined,
+  after: HistoryPosition | undefined,
   limit: number,
 ): Promise<AuditLogTable[]> {
+  const version = sql<number>`coalesce(record_version, 0)`;
   let query = ws
     .selectFrom('audit_log')
     .selectAll()
     .where('target', '=', target)
     .where('policy_decision', '=', 'allow');
-  if (before) query = query.where('id', '<', before);
-  return query.orderBy('id', 'desc').limit(limit).execute();
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('at', '<', after.at),
+        eb.and([
+          eb('at', '=', after.at),
+          eb.or([
+            eb(version, '<', after.version),
+            eb.and([eb(version, '=', after.version), eb('id', '<', after.id)]),
+          ]),
+        ]),
+      ]),
+    );
+  }
+  return query.orderBy('at', 'desc').orderBy(version, 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
 /** What a revert can name: one audit row, one request, one background operation, or a token's window. */

@@ -509,7 +509,7 @@ describe.each(DIALECTS)('history and undo on %s', (dialect) => {
     const mine = (await api('POST', '/contacts', { name: 'Mine' })).json.data;
     const [created] = await history(`/contacts/${mine.id}`);
     const refused = await revert({ audit_id: created.id, apply: true }, readOnly.token);
-    expect(refused.status).toBe(403);
+    expect(refused.status, refused.text).toBe(403);
     expect(refused.json.error.code).toBe('scope_insufficient');
     expect(await get(`/contacts/${mine.id}`)).toMatchObject({ name: 'Mine' });
   });
@@ -531,5 +531,38 @@ describe.each(DIALECTS)('history and undo on %s', (dialect) => {
     const unsupported = await revert({ audit_id: audit.id });
     expect(unsupported.status).toBe(422);
     expect(unsupported.json.error.code).toBe('unsupported');
+  });
+});
+
+describe.each(DIALECTS)('undo and plan caps on %s', (dialect) => {
+  let t: TestApp;
+  let human: Person;
+  beforeAll(async () => {
+    t = await createTestApp(dialect, { PLAN_OVERRIDES: '{"sandbox":{"contacts":2}}' });
+    const agent = await bootstrapAgent(t.app, 'capped_agent');
+    human = await inviteHuman(t.app, t.config.dataDir, agent, 'owner@capped.dev');
+  });
+  afterAll(async () => t.close());
+  const api = (method: string, path: string, body?: unknown) =>
+    call(t.app, method, path, body, { token: human.token, json: true });
+
+  it('restoring a deleted record charges the cap again; undoing a create gives room back', async () => {
+    const a = (await api('POST', '/contacts', { name: 'A' })).json.data;
+    await api('POST', '/contacts', { name: 'B' });
+    const asked = await api('DELETE', `/contacts/${a.id}`);
+    await api('DELETE', `/contacts/${a.id}?confirm=${asked.json.data.confirm_token}`);
+    const c = await api('POST', '/contacts', { name: 'C' });
+    expect(c.status).toBe(201);
+    const [deletion] = (await api('GET', `/contacts/${a.id}/history`)).json.data;
+    const refused = await api('POST', `/audit/${deletion.id}/revert`, { apply: true });
+    expect(refused.status, refused.text).toBe(403);
+    expect(refused.json.error.code).toBe('plan_limit_reached');
+    expect((await api('GET', `/contacts/${a.id}`)).status).toBe(404);
+
+    const [created] = (await api('GET', `/contacts/${c.json.data.id}/history`)).json.data;
+    expect((await api('POST', `/audit/${created.id}/revert`, { apply: true })).status).toBe(200);
+    expect((await api('POST', `/audit/${deletion.id}/revert`, { apply: true })).status).toBe(200);
+    expect((await api('GET', `/contacts/${a.id}`)).json.data.name).toBe('A');
+    expect((await api('POST', '/contacts', { name: 'D' })).json.error.code).toBe('plan_limit_reached');
   });
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { recordHistory } from '../audit/audit.repository.js';
+import { type HistoryPosition, recordHistory } from '../audit/audit.repository.js';
 import { companyKind } from '../companies/company.js';
 import { contactKind } from '../contacts/contact.js';
 import { dealKind } from '../deals/deal.js';
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { textValue } from '../http/text.js';
 import { type AnyOperation, defineOperation, type Warning } from '../operations/define.js';
 import { decodeCursor, encodeCursor, queryFingerprint } from '../query/cursor.js';
@@ -74,6 +74,20 @@ function historyLine(entry: Entry): string {
   return parts.join(' ');
 }
 
+/** A history cursor's position: `value` holds the entry's time and record version. */
+function positionOf(cursor: { value: unknown; id: string }): HistoryPosition {
+  const [at, version] = String(cursor.value).split('|');
+  const parsed = Number(version);
+  if (!at || !Number.isInteger(parsed)) {
+    throw new AppError(
+      'invalid_cursor',
+      'the cursor is not one this history issued',
+      'repeat the request without cursor=',
+    );
+  }
+  return { at, version: parsed, id: cursor.id };
+}
+
 /** `<kind>s.history`: the field-level history of one record, from the audit log. */
 export function historyOperation(kind: RecordKind): AnyOperation {
   return defineOperation({
@@ -107,8 +121,12 @@ export function historyOperation(kind: RecordKind): AnyOperation {
         });
       }
       const fingerprint = queryFingerprint({ history: handle });
-      const before = input.cursor ? decodeCursor(input.cursor, fingerprint).id : undefined;
-      const rows = await recordHistory(ctx.ws, handle, before, limit + 1);
+      const rows = await recordHistory(
+        ctx.ws,
+        handle,
+        input.cursor ? positionOf(decodeCursor(input.cursor, fingerprint)) : undefined,
+        limit + 1,
+      );
       const more = rows.length > limit;
       if (more) rows.length = limit;
       const last = rows.at(-1);
@@ -116,7 +134,13 @@ export function historyOperation(kind: RecordKind): AnyOperation {
       return {
         data,
         text: data.map(historyLine),
-        nextCursor: more && last ? encodeCursor({ value: null, id: last.id }, fingerprint) : null,
+        nextCursor:
+          more && last
+            ? encodeCursor(
+                { value: `${last.at}|${Number(last.record_version ?? 0)}`, id: last.id },
+                fingerprint,
+              )
+            : null,
         warnings,
       };
     },
