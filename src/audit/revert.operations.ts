@@ -108,7 +108,12 @@ async function selectorOf(ctx: OperationContext, input: Input): Promise<RevertSe
   return chosen[0]!;
 }
 
+/** The plan the policy hook computed, reused by the handler of the same call. */
+const planned = new WeakMap<OperationContext, RevertPlan>();
+
 async function planFor(ctx: OperationContext, input: Input): Promise<RevertPlan> {
+  const cached = planned.get(ctx);
+  if (cached) return cached;
   const selector = await selectorOf(ctx, input);
   const rows = await auditRowsFor(ctx.ws, selector, MAX_REVERT + 1);
   if (rows.length > MAX_REVERT) {
@@ -118,7 +123,9 @@ async function planFor(ctx: OperationContext, input: Input): Promise<RevertPlan>
       'narrow the window (from, to), or revert by operation_id or request_id',
     );
   }
-  return planRevert(ctx, rows);
+  const plan = await planRevert(ctx, rows);
+  planned.set(ctx, plan);
+  return plan;
 }
 
 const v = (value: unknown) =>
@@ -223,7 +230,7 @@ export const revertOperation = defineOperation({
   ],
   input,
   async policy(ctx, input) {
-    if (!input.apply) return null;
+    if (!input.apply || ctx.caller?.principalType !== 'agent') return null;
     return agentRevertPolicy(ctx, (await planFor(ctx, input)).records);
   },
   async handler(ctx, input) {

@@ -326,6 +326,40 @@ describe.each(DIALECTS)('history and undo on %s', (dialect) => {
     expect(await get(`/contacts/${kept.id}`)).toMatchObject({ stage: 'lead', title: null });
   });
 
+  it('reverts a bulk update and a bulk delete, each by its operation id', async () => {
+    await api('POST', '/contacts', { name: 'Bulk X', email: 'x@bulk.dev', stage: 'lead' });
+    await api('POST', '/contacts', { name: 'Bulk Y', email: 'y@bulk.dev', title: 'Boss' });
+    const before = await listed('/contacts');
+    const update = await api('POST', '/contacts/bulk-update', {
+      where: { email: 'like:@bulk.dev' },
+      changes: { stage: 'customer', title: 'Buyer' },
+      reason: 'quarterly clean-up',
+    });
+    await finished(update.json.data.id);
+    const x = (await api('GET', '/contacts?email=x@bulk.dev')).json.data[0];
+    expect((await history(`/contacts/${x.id}`))[0]).toMatchObject({
+      operation: 'contacts.bulk_update',
+      operation_id: update.json.data.id,
+      reason: 'quarterly clean-up',
+    });
+    const asked = await api('POST', '/contacts/bulk-delete', { where: { email: 'like:@bulk.dev' } });
+    const remove = await api('POST', '/contacts/bulk-delete', {
+      where: { email: 'like:@bulk.dev' },
+      confirm: asked.json.data.confirm_token,
+    });
+    await finished(remove.json.data.id);
+    expect((await api('GET', '/contacts?email=like:@bulk.dev')).json.data).toEqual([]);
+
+    const restored = await revert({ operation_id: remove.json.data.id, apply: true });
+    expect(restored.json.data.changes.map((c: { action: string }) => c.action)).toEqual([
+      'restore',
+      'restore',
+    ]);
+    const undone = await revert({ operation_id: update.json.data.id, apply: true });
+    expect(undone.json.data).toMatchObject({ records: 2, conflicts: [] });
+    expect(await listed('/contacts')).toEqual(before);
+  });
+
   it('a revert of a CSV import restores the exact prior state', async () => {
     await api('POST', '/companies', { name: 'Old Co', domain: 'oldco.dev', industry: 'Retail' });
     await api('POST', '/contacts', {
