@@ -470,6 +470,17 @@ describe.each(DIALECTS)('history and undo on %s', (dialect) => {
     });
   });
 
+  it("an agent's revert that would clear a sensitive field waits for a human", async () => {
+    const contact = (await api('POST', '/contacts', { name: 'Sensitive' }, agent.token)).json.data;
+    await api('PATCH', `/contacts/${contact.id}`, { email: 'filled@undo.dev' }, agent.token);
+    const [filled] = await history(`/contacts/${contact.id}`);
+    const proposed = await revert({ audit_id: filled.id, apply: true }, agent.token);
+    expect(proposed.status).toBe(202);
+    expect(proposed.json.policy.reason_code).toBe('contact.sensitive_field');
+    expect(proposed.json.data.diff).toEqual({ email: ['filled@undo.dev', null] });
+    expect((await get(`/contacts/${contact.id}`)).email).toBe('filled@undo.dev');
+  });
+
   it('reverts a merge: the merged contact and its moved deal come back', async () => {
     const survivor = (await api('POST', '/contacts', { name: 'Sam' })).json.data;
     const dup = (await api('POST', '/contacts', { name: 'Sam D', email: 'sam@merge.dev' })).json.data;
