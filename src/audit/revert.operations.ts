@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findToken } from '../auth/tokens.repository.js';
+import { findWorkspaceToken } from '../auth/tokens.repository.js';
 import { idRef, timestamp } from '../crm/fields.js';
 import { shown } from '../crm/history.operations.js';
 import { AppError, notFound } from '../errors.js';
@@ -70,8 +70,8 @@ async function selectorOf(ctx: OperationContext, input: Input): Promise<RevertSe
     chosen.push({ operationId: input.operation_id });
   }
   if (input.token_id) {
-    const token = await findToken(ctx.db, input.token_id);
-    if (token?.workspace_id !== ctx.ws.workspaceId) throw notFound(`token/${input.token_id}`);
+    const token = await findWorkspaceToken(ctx.ws, input.token_id);
+    if (!token) throw notFound(`token/${input.token_id}`);
     const caller = ctx.caller!;
     if (token.principal_id !== caller.principalId && !caller.scopes.includes('admin')) {
       throw new AppError(
