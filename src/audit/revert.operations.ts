@@ -12,6 +12,8 @@ import { applyRevert, planRevert, type RevertPlan, unrevertable } from './revert
 
 /** The most audit rows one revert takes; narrow the window (or revert by operation) for more. */
 export const MAX_REVERT = 10_000;
+/** Skipped entries (proposals, refusals, tokens…) are counted; this many are listed. */
+const MAX_SKIPPED_SHOWN = 50;
 
 const input = z.strictObject({
   audit_id: idRef('aud').optional(),
@@ -166,9 +168,9 @@ function present(plan: RevertPlan, applied: boolean, requestId: string): Operati
       (c) =>
         `conflict ${c.target} field=${c.field} now=${v(c.now)} left=${v(c.left)} restore=${v(c.restore)} why=${textValue(c.why)}`,
     ),
-    ...plan.skipped.map(
-      (s) => `skipped audit/${s.audit_id} target=${s.target ?? 'null'} why=${textValue(s.why)}`,
-    ),
+    ...plan.skipped
+      .slice(0, MAX_SKIPPED_SHOWN)
+      .map((s) => `skipped audit/${s.audit_id} target=${s.target ?? 'null'} why=${textValue(s.why)}`),
     `# ${summary}`,
   ];
   return {
@@ -179,20 +181,25 @@ function present(plan: RevertPlan, applied: boolean, requestId: string): Operati
       records,
       changes,
       conflicts,
-      skipped: plan.skipped,
+      skipped: plan.skipped.slice(0, MAX_SKIPPED_SHOWN),
+      skipped_count: plan.skipped.length,
     },
     text,
     summary,
     meta: applied
-      ? [`# undo this revert: operations.revert {"request_id":"${requestId}"}`]
+      ? records
+        ? [`# undo this revert: operations.revert {"request_id":"${requestId}"}`]
+        : []
       : ['# dry_run: nothing was changed; repeat with "apply": true to carry it out'],
     nextActions: applied
-      ? [
-          {
-            tool_name: 'operations.revert',
-            when: `to undo this revert: {"request_id":"${requestId}","apply":true}`,
-          },
-        ]
+      ? records === 0
+        ? []
+        : [
+            {
+              tool_name: 'operations.revert',
+              when: `to undo this revert: {"request_id":"${requestId}","apply":true}`,
+            },
+          ]
       : changes.length
         ? [
             {
