@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { findWorkspaceToken } from '../auth/tokens.repository.js';
 import { idRef, timestamp } from '../crm/fields.js';
-import { shown } from '../crm/history.operations.js';
+import { shown, textOf } from '../crm/history.operations.js';
 import { AppError, notFound } from '../errors.js';
 import { textValue } from '../http/text.js';
 import { findJob } from '../jobs/jobs.repository.js';
@@ -130,11 +130,6 @@ async function planFor(ctx: OperationContext, input: Input): Promise<RevertPlan>
   return plan;
 }
 
-const v = (value: unknown) =>
-  value === null || value === undefined
-    ? 'null'
-    : textValue(typeof value === 'string' ? value : JSON.stringify(value));
-
 function present(plan: RevertPlan, applied: boolean, requestId: string): OperationResult {
   const changes = plan.records.flatMap((record) =>
     record.fields.map(({ field, now, restore }) => ({
@@ -162,11 +157,12 @@ function present(plan: RevertPlan, applied: boolean, requestId: string): Operati
       : '');
   const text = [
     ...changes.map(
-      (c) => `${c.target} action=${c.action} field=${c.field} now=${v(c.now)} restore=${v(c.restore)}`,
+      (c) =>
+        `${c.target} action=${c.action} field=${c.field} now=${textOf(c.field, c.now)} restore=${textOf(c.field, c.restore)}`,
     ),
     ...conflicts.map(
       (c) =>
-        `conflict ${c.target} field=${c.field} now=${v(c.now)} left=${v(c.left)} restore=${v(c.restore)} why=${textValue(c.why)}`,
+        `conflict ${c.target} field=${c.field} now=${textOf(c.field, c.now)} left=${textOf(c.field, c.left)} restore=${textOf(c.field, c.restore)} why=${textValue(c.why)}`,
     ),
     ...plan.skipped
       .slice(0, MAX_SKIPPED_SHOWN)

@@ -178,6 +178,11 @@ describe.each(DIALECTS)('history and undo on %s', (dialect) => {
     expect(await dump(agent.workspaceId)).toBe(before);
     const dryText = await call(t.app, 'POST', `/audit/${nameChange.id}/revert`, {}, { token: human.token });
     expect(dryText.text).toContain(`contact/${contact.id} action=update field=name now=Anne restore=Ann\n`);
+    expect(dryText.text).toContain(`contact/${contact.id} action=update field=tags now=a,b restore=a\n`);
+    const historyText = await call(t.app, 'GET', `/contacts/${contact.id}/history?limit=2`, undefined, {
+      token: human.token,
+    });
+    expect(historyText.text).toContain(' name:Ann→Anne tags:a→a,b custom.tier:null→gold ');
     expect(dryText.text).toContain('# dry_run: nothing was changed');
     expect(await dump(agent.workspaceId)).toBe(before);
 

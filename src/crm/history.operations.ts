@@ -53,10 +53,33 @@ export function toHistoryEntry(row: AuditLogTable) {
 
 type Entry = ReturnType<typeof toHistoryEntry>;
 
-const scalar = (value: unknown) =>
-  value === null || value === undefined
-    ? 'null'
-    : textValue(typeof value === 'string' ? value : JSON.stringify(value));
+/** A changed value on a text line: tags as `a,b`, texts bare or JSON-quoted, null as `null`. */
+export function textOf(field: string, value: unknown): string {
+  const shownValue = shown(field, value);
+  if (shownValue === null || shownValue === undefined) return 'null';
+  if (typeof shownValue === 'string') return textValue(shownValue);
+  if (Array.isArray(shownValue) && shownValue.length > 0 && shownValue.every((v) => typeof v === 'string')) {
+    const joined = shownValue.join(',');
+    if (!/[\s"=\\#]/.test(joined)) return joined;
+  }
+  if (typeof shownValue === 'object') return textValue(JSON.stringify(shownValue));
+  return String(shownValue);
+}
+
+/** `field:before→after`; custom fields one key each (`custom.tier:silver→gold`), as records show them. */
+export function changeText(field: string, before: unknown, after: unknown): string[] {
+  const b = shown(field, before);
+  const a = shown(field, after);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v === null || (typeof v === 'object' && !Array.isArray(v));
+  if (field === 'custom' && isObject(b) && isObject(a)) {
+    const keys = [...new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})])];
+    return keys
+      .filter((key) => JSON.stringify(b?.[key] ?? null) !== JSON.stringify(a?.[key] ?? null))
+      .map((key) => `custom.${key}:${textOf('', b?.[key])}→${textOf('', a?.[key])}`);
+  }
+  return [`${field}:${textOf(field, before)}→${textOf(field, after)}`];
+}
 
 /** `audit/aud_… at=… actor=agent/agt_… operation=contacts.update version=3 stage:lead→won` */
 function historyLine(entry: Entry): string {
@@ -65,7 +88,7 @@ function historyLine(entry: Entry): string {
   parts.push(`operation=${entry.operation}`);
   if (entry.version !== null) parts.push(`version=${entry.version}`);
   for (const [field, { before, after }] of Object.entries(entry.changes)) {
-    parts.push(`${field}:${scalar(before)}→${scalar(after)}`);
+    parts.push(...changeText(field, before, after));
   }
   if (entry.reason) parts.push(`reason=${textValue(entry.reason)}`);
   parts.push(`request_id=${entry.request_id}`);
