@@ -21,6 +21,8 @@ import {
 } from './merge.repository.js';
 
 const contactId = idRef('c');
+/** The handle kind of each table a merge moves references in. */
+const REFERENCE_KINDS: Record<string, string> = { deals: 'deal', tasks: 'task', activities: 'activity' };
 const MAX_IDS_SHOWN = 50;
 
 const badCursor = () =>
@@ -167,10 +169,17 @@ export const mergeContacts = defineOperation({
     const set = await survivorChanges(ctx.ws, survivor, merged, warnings);
 
     // The merged contacts go first: the survivor may take an email that only they held.
-    if ((await softDeleteContacts(ctx.ws, from, ctx.now)) !== from.length) {
+    const deleted = await softDeleteContacts(ctx.ws, from, ctx.now);
+    if (deleted.length !== from.length) {
       throw new AppError('conflict', 'a contact changed during the merge', 'retry the merge');
     }
-    const moved = await moveContactReferences(ctx.ws, CONTACT_REFERENCES, from, survivor.id, ctx.now);
+    const { counts: moved, rows: movedRows } = await moveContactReferences(
+      ctx.ws,
+      CONTACT_REFERENCES,
+      from,
+      survivor.id,
+      ctx.now,
+    );
     const changes: Record<string, [unknown, unknown]> = {};
     for (const [key, value] of Object.entries(set)) {
       changes[key] = [(survivor as unknown as Record<string, unknown>)[key] ?? null, value];
@@ -195,10 +204,19 @@ export const mergeContacts = defineOperation({
       changes: { ...changes, merged_from: [null, from.map((id) => `contact/${id}`)] },
       version: row.version,
     });
-    for (const id of from) {
+    for (const { id, version } of deleted) {
       ctx.audit({
         target: `contact/${id}`,
         changes: { deleted_at: [null, ctx.now], merged_into: [null, handle] },
+        version,
+      });
+    }
+    // Each moved reference is a change of its own record, so history shows it and undo can move it back.
+    for (const moved of movedRows) {
+      ctx.audit({
+        target: `${REFERENCE_KINDS[moved.table]}/${moved.id}`,
+        changes: { contact_id: [moved.before, survivor.id] },
+        ...(moved.version === null ? {} : { version: moved.version }),
       });
     }
     const movedTotal = Object.values(moved).reduce((sum, n) => sum + n, 0);

@@ -34,7 +34,7 @@ async function runItem(
   caller: Caller,
   item: unknown,
   tally: Tally,
-  confirmed: boolean,
+  { confirmed, reason }: { confirmed: boolean; reason: string | null },
 ): Promise<ItemError | null> {
   const parsed = operation.input.safeParse(item);
   if (!parsed.success) {
@@ -44,8 +44,9 @@ async function runItem(
   const run = newRun(services, db, {
     caller,
     requestId: job.request_id,
+    operationId: job.id,
     idempotencyKey: null,
-    reason: null,
+    reason,
     // A confirmed bulk delete stands behind each of its items, as an approval does.
     approval: confirmed ? { proposalId: job.id, decidedBy: caller.principalId } : null,
   });
@@ -70,7 +71,13 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
     item_operation: itemName,
     items,
     confirmed,
-  } = JSON.parse(job.input) as { item_operation: string; items: unknown[]; confirmed?: boolean };
+    reason = null,
+  } = JSON.parse(job.input) as {
+    item_operation: string;
+    items: unknown[];
+    confirmed?: boolean;
+    reason?: string | null;
+  };
   const itemOperation = findOperation(itemName);
   const caller = JSON.parse(job.caller) as Caller;
   const errors = JSON.parse(job.errors) as ItemError[];
@@ -118,16 +125,10 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
           try {
             record(
               index,
-              await runItem(
-                services,
-                trx,
-                job,
-                itemOperation,
-                caller,
-                items[index],
-                tally,
-                Boolean(confirmed),
-              ),
+              await runItem(services, trx, job, itemOperation, caller, items[index], tally, {
+                confirmed: Boolean(confirmed),
+                reason,
+              }),
             );
           } catch (error) {
             if (!isAppError(error)) throw error;
@@ -148,16 +149,10 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
           await services.store.db.transaction().execute(async (trx) => {
             record(
               index,
-              await runItem(
-                services,
-                trx,
-                job,
-                itemOperation,
-                caller,
-                items[index],
-                tally,
-                Boolean(confirmed),
-              ),
+              await runItem(services, trx, job, itemOperation, caller, items[index], tally, {
+                confirmed: Boolean(confirmed),
+                reason,
+              }),
             );
             if (!(await save(trx))) throw new Error('lost the job lock');
           });

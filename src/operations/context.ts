@@ -11,6 +11,7 @@ import type { AuditEntry, Caller, Decision, OperationContext } from './define.js
 export interface ContextMeta {
   caller: Caller | null;
   requestId: string;
+  operationId?: string | null;
   idempotencyKey: string | null;
   reason: string | null;
   clientIp?: string | null;
@@ -39,6 +40,7 @@ export function newRun(
     db,
     ws: scopeTo(db, services.store.dialect, meta.caller?.workspaceId ?? ''),
     requestId: meta.requestId,
+    operationId: meta.operationId ?? null,
     idempotencyKey: meta.idempotencyKey,
     reason: meta.reason,
     now: services.clock.now().toISOString(),

@@ -51,6 +51,10 @@ export interface AuditEntry {
   event?: string;
   /** For operations without a caller (bootstrap): who acted, and in which workspace. */
   actor?: { type: 'agent' | 'user' | 'system'; id: string; workspaceId: string };
+  /** The background operation (op_…) this change belongs to, when not the context's own. */
+  operationId?: string;
+  /** For a revert: the audit ids of the changes this entry undoes. */
+  reverts?: string[];
 }
 
 /** What one call of an operation knows about its request. */
@@ -63,6 +67,8 @@ export interface OperationContext {
   /** The unscoped handle (same transaction), for the few operations that create workspaces. */
   readonly db: Kysely<Database> | Transaction<Database>;
   readonly requestId: string;
+  /** Set while a background operation (op_…) runs an item: its audit rows carry it, so undo finds them. */
+  readonly operationId: string | null;
   readonly idempotencyKey: string | null;
   /** The agent's stated motive for a mutation; recorded in the audit. */
   readonly reason: string | null;

@@ -1,12 +1,14 @@
 import { activityOperations } from '../activities/activities.operations.js';
 import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { listAuditOperation } from '../audit/audit.operations.js';
+import { revertOperation } from '../audit/revert.operations.js';
 import { authOperations } from '../auth/auth.operations.js';
 import { tokenOperations } from '../auth/tokens.operations.js';
 import { billingOperations } from '../billing/billing.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
 import { contactMergeOperations } from '../contacts/merge.operations.js';
+import { historyOperations } from '../crm/history.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
 import { listEventsOperation } from '../events/events.operations.js';
 import { bulkOperations } from '../jobs/bulk.operations.js';
@@ -41,8 +43,10 @@ export const operations: readonly AnyOperation[] = [
   ...dealOperations,
   ...activityOperations,
   ...taskOperations,
+  ...historyOperations,
   listReminders,
   listAuditOperation,
+  revertOperation,
   ...proposalOperations,
   getPolicy,
   updatePolicy,

@@ -4,6 +4,7 @@ import type { RecordKind, RecordTable } from '../crm/kind.js';
 import { handleOf } from '../crm/kind.js';
 import { columnsFor, diff, type FieldChanges, fieldChanges } from '../crm/records.js';
 import { findLiveBy, findRecord } from '../crm/records.repository.js';
+import { bulkPolicy } from '../jobs/jobs.operations.js';
 import type { OperationContext, Verdict } from '../operations/define.js';
 import { loadPolicy } from './policy.js';
 
@@ -131,4 +132,71 @@ export function agentDeletePolicy(kind: RecordKind<RecordTable>) {
       diff: { deleted_at: [null, 'on approval'] },
     };
   };
+}
+
+/** What the revert policy needs to know of a planned revert, record by record. */
+export interface RevertImpact {
+  target: string;
+  action: 'update' | 'delete' | 'restore' | 'none';
+  fields: { field: string; now: unknown; restore: unknown }[];
+}
+
+/**
+ * An agent's revert meets the rules its writes would meet one by one: deleting records (undoing a
+ * create or a restore) follows agent_deletes; overwriting or clearing a sensitive contact field
+ * needs a human's approval (as contacts.propose_update does); a revert touching more records than
+ * the bulk thresholds is approved or denied as a batch of that size would be.
+ */
+export async function agentRevertPolicy(
+  ctx: OperationContext,
+  records: readonly RevertImpact[],
+): Promise<Verdict | null> {
+  if (!isAgent(ctx)) return null;
+  const touched = records.filter((record) => record.fields.length > 0);
+  if (touched.length === 0) return null;
+  const policy = await loadPolicy(ctx.ws);
+  const single = touched.length === 1 ? touched[0]!.target : null;
+  const diff = Object.fromEntries(
+    touched
+      .flatMap((record) =>
+        record.fields.map(
+          ({ field, now, restore }) =>
+            [single ? field : `${record.target}.${field}`, [now, restore]] as [string, [unknown, unknown]],
+        ),
+      )
+      .slice(0, 200),
+  );
+  const deletes = touched.filter((record) => record.action === 'delete');
+  if (deletes.length && policy.agent_deletes === 'deny') {
+    return {
+      decision: 'deny',
+      reason_code: 'delete.agent_denied',
+      summary: `this revert deletes ${deletes.map((record) => record.target).join(', ')}, and this workspace's policy does not let agents delete`,
+      target: single,
+    };
+  }
+  const bulk = await bulkPolicy(ctx, { items: touched });
+  if (bulk) return { ...bulk, target: single, diff };
+  const approval = (reason_code: Verdict['reason_code'], summary: string): Verdict => ({
+    decision: 'require_approval',
+    reason_code,
+    summary,
+    target: single,
+    diff,
+  });
+  if (deletes.length && policy.agent_deletes === 'require_approval') {
+    return approval(
+      'delete.requires_approval',
+      `revert, deleting ${deletes.map((r) => r.target).join(', ')}`,
+    );
+  }
+  const sensitive = touched.flatMap((record) =>
+    record.target.startsWith('contact/')
+      ? record.fields
+          .filter(({ field, now }) => policy.sensitive_contact_fields.includes(field as never) && isSet(now))
+          .map(({ field }) => `${record.target}.${field}`)
+      : [],
+  );
+  if (sensitive.length) return approval('contact.sensitive_field', `revert ${sensitive.join(', ')}`);
+  return null;
 }

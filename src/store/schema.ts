@@ -106,6 +106,10 @@ export interface AuditLogTable {
   reason_code: string;
   /** The version of the target record after the change, when the target is a versioned record. */
   record_version: number | null;
+  /** The background operation (op_…) the change was made by: a batch, bulk change or import. */
+  operation_id: string | null;
+  /** On a revert's rows: the audit ids (JSON array) of the changes it undid. */
+  reverts: string | null;
 }
 
 export interface DealsTable {

@@ -6,6 +6,7 @@ import * as governance from './0004_governance.js';
 import * as search from './0005_search.js';
 import * as oauth from './0006_oauth.js';
 import * as webhooks from './0007_webhooks.js';
+import * as history from './0008_history.js';
 
 /**
  * The migrations, in order. Both databases run the same files; a migration that needs a
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0005_search': search,
   '0006_oauth': oauth,
   '0007_webhooks': webhooks,
+  '0008_history': history,
 };
 
 export const migrationProvider: MigrationProvider = {
