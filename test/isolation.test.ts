@@ -1,15 +1,54 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { App } from '../src/app.js';
+import { ERROR_CODES, type ErrorCode } from '../src/errors.js';
+import { toolName } from '../src/mcp/tools.js';
+import type { AnyOperation } from '../src/operations/define.js';
 import { operations } from '../src/operations/registry.js';
 import { allowedFields } from '../src/operations/validation.js';
 import { tenantTables } from '../src/store/tenant-tables.js';
 import { type Agent, bootstrapAgent, call, createTestApp, DIALECTS, type TestApp } from './harness.js';
 import { inviteHuman, type Person } from './mailbox.js';
 
+/** An MCP client (the SDK's own) talking to the in-process app with a bearer token. */
+async function connectMcp(app: App, publicUrl: string, token: string): Promise<Client> {
+  const transport = new StreamableHTTPClientTransport(new URL(`${publicUrl}/mcp`), {
+    fetch: (url, init) => app.fetch(new Request(url, init)),
+    requestInit: { headers: { authorization: `Bearer ${token}` } },
+  });
+  const client = new Client({ name: 'isolation-test', version: '1.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
+/** The REST route of an operation with its path parameters filled in; the rest goes in the query or body. */
+function restCall(operation: AnyOperation, input: Record<string, unknown>) {
+  const rest = { ...input };
+  const path = operation.http.path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = String(rest[name] ?? 'missing');
+    delete rest[name];
+    return encodeURIComponent(value);
+  });
+  const method = operation.http.method;
+  if (method === 'GET' || method === 'DELETE') {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(rest)) if (typeof value === 'string') query.set(key, value);
+    return { method, target: query.size ? `${path}?${query}` : path, body: undefined };
+  }
+  return { method, target: path, body: rest };
+}
+
+/** What B's records are called: none of it may appear in an answer to A. */
+const B_NAMES = ['B Person', 'B Co', 'B Deal', 'B Task', 'B note', 'B Batch', 'p@b.example', 'b.example'];
+
 /**
  * Generated from the registry: every operation that takes an id, called by workspace A's agent
- * and by A's human with workspace B's ids, answers 404 (403 for a workspace it is not in) and
- * leaves every row of B exactly as it was. A new operation is covered without a new test.
+ * and by A's human with workspace B's ids — over POST /tools/{name}, its REST route and the MCP
+ * tool of the same name — answers 404 (403 for a workspace it is not in) and leaves every row of
+ * B exactly as it was. A new operation is covered without a new test.
  */
 describe.each(DIALECTS)('tenant isolation across every operation on %s', (dialect) => {
   let t: TestApp;
@@ -17,6 +56,7 @@ describe.each(DIALECTS)('tenant isolation across every operation on %s', (dialec
   let aHuman: Person;
   let b: Agent;
   const ids: Record<string, string> = {};
+  const mcp: Client[] = [];
 
   const dump = async (workspaceId: string) => {
     const tables = await tenantTables(t.store.db, t.store.dialect);
@@ -78,8 +118,12 @@ describe.each(DIALECTS)('tenant isolation across every operation on %s', (dialec
       { timeout: 15_000, interval: 25 },
     );
     await t.app.services.meter.flush();
+    for (const token of [a.token, aHuman.token]) mcp.push(await connectMcp(t.app, t.config.publicUrl, token));
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    for (const client of mcp) await client.close();
+    await t.close();
+  });
 
   const withIds = operations.filter((operation) =>
     allowedFields(operation.input).some((field) => field.endsWith('_id') && field !== 'workspace_id'),
@@ -110,15 +154,34 @@ describe.each(DIALECTS)('tenant isolation across every operation on %s', (dialec
         else if (field in plausible) input[field] = plausible[field];
       }
       const before = await dump(b.workspaceId);
-      for (const token of [a.token, aHuman.token]) {
+      const rest = restCall(operation, input);
+      for (const [who, token] of [a.token, aHuman.token].entries()) {
+        const tag = `${name}_${who}`;
         const reply = await call(t.app, 'POST', `/tools/${name}`, input, {
           token,
           json: true,
-          headers: { 'x-idempotency-key': `idem_iso_${name}_${token.slice(-6)}` },
+          headers: { 'x-idempotency-key': `idem_iso_tools_${tag}` },
         });
         // 400 when the operation needs more input than ids: it must not get as far as B's data.
         expect([400, 403, 404], `${name}: ${reply.text}`).toContain(reply.status);
-        expect(JSON.stringify(reply.json.data ?? null)).not.toContain('B Person');
+        for (const secret of B_NAMES) expect(reply.text, name).not.toContain(secret);
+
+        const routed = await call(t.app, rest.method, rest.target, rest.body, {
+          token,
+          json: true,
+          headers: { 'x-idempotency-key': `idem_iso_rest_${tag}` },
+        });
+        expect([400, 403, 404], `${rest.method} ${rest.target}: ${routed.text}`).toContain(routed.status);
+        for (const secret of B_NAMES) expect(routed.text, rest.target).not.toContain(secret);
+
+        const result = (await mcp[who]!.callTool({
+          name: toolName(operation),
+          arguments: { ...input, ...(operation.mutating ? { idempotency_key: `idem_iso_mcp_${tag}` } : {}) },
+        })) as CallToolResult;
+        const code = (result.structuredContent as { error?: { code: ErrorCode } } | undefined)?.error?.code;
+        expect(result.isError, `MCP ${toolName(operation)}: ${JSON.stringify(result.content)}`).toBe(true);
+        expect([400, 403, 404], `MCP ${toolName(operation)}: ${code}`).toContain(ERROR_CODES[code!]?.status);
+        for (const secret of B_NAMES) expect(JSON.stringify(result), name).not.toContain(secret);
       }
       expect(await dump(b.workspaceId)).toBe(before);
     },
