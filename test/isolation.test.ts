@@ -47,9 +47,9 @@ const B_NAMES = [...B_LABELS, 'p@b.example', 'b.example'];
 
 /**
  * Generated from the registry: every operation that takes an id, called by workspace A's agent
- * and by A's human with workspace B's ids — over POST /tools/{name}, its REST route and the MCP
- * tool of the same name — answers 404 (403 for a workspace it is not in) and leaves every row of
- * B exactly as it was. A new operation is covered without a new test.
+ * and by A's human with workspace B's ids — over POST /tools/{name}, its REST route, the MCP
+ * tool of the same name and the MCP `request` tool — answers 404 (403 for a workspace it is not
+ * in) and leaves every row of B exactly as it was. A new operation is covered without a new test.
  */
 describe.each(DIALECTS)('tenant isolation across every operation on %s', (dialect) => {
   let t: TestApp;
@@ -183,6 +183,19 @@ describe.each(DIALECTS)('tenant isolation across every operation on %s', (dialec
         expect(result.isError, `MCP ${toolName(operation)}: ${JSON.stringify(result.content)}`).toBe(true);
         expect([400, 403, 404], `MCP ${toolName(operation)}: ${code}`).toContain(ERROR_CODES[code!]?.status);
         for (const secret of B_NAMES) expect(JSON.stringify(result), name).not.toContain(secret);
+
+        // The generic `request` tool of the same MCP server, on the REST route.
+        const generic = (await mcp[who]!.callTool({
+          name: 'request',
+          arguments: { method: rest.method, path: rest.target, ...(rest.body ? { body: rest.body } : {}) },
+        })) as CallToolResult;
+        const genericText = (generic.content[0] as { text: string }).text;
+        const genericCode = /^error (\w+):/m.exec(genericText)?.[1] as ErrorCode | undefined;
+        expect(generic.isError, `MCP request ${rest.method} ${rest.target}: ${genericText}`).toBe(true);
+        expect([400, 403, 404], `MCP request ${rest.target}: ${genericText}`).toContain(
+          ERROR_CODES[genericCode!]?.status,
+        );
+        for (const secret of B_NAMES) expect(genericText, rest.target).not.toContain(secret);
       }
       expect(await dump(b.workspaceId)).toBe(before);
     },
