@@ -13,6 +13,7 @@ export async function startServer(config: Config) {
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const app = createApp({ config, store, logger });
   app.services.jobs.start();
+  app.services.webhooks.start();
   app.services.meter.start();
   // Slow clients (slowloris) must not hold connections open: headers within headersTimeout, the
   // whole request within requestTimeout, checked every second (Node's default is every 30 s).
@@ -46,6 +47,7 @@ export async function startServer(config: Config) {
       await closed;
       clearTimeout(grace);
       await app.services.jobs.stop();
+      await app.services.webhooks.stop();
       await app.services.meter.stop();
       await store.close();
       logger.info('stopped');

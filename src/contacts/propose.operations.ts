@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idRef } from '../crm/fields.js';
 import { recordResult } from '../crm/records.js';
 import { withRefs } from '../crm/refs.js';
+import { recordView } from '../crm/views.js';
 import { updateRecord } from '../crm/write.js';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
@@ -10,6 +11,7 @@ import { contactKind, contactWrite } from './contact.js';
 
 export const proposeContactUpdate = defineOperation({
   name: 'contacts.propose_update',
+  view: recordView('contacts'),
   summary:
     'Propose a change to a contact: changes to sensitive fields wait for a human (outcome "proposed", 202); others apply at once.',
   description:
