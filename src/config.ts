@@ -34,6 +34,9 @@ const schema = z
     IDEMPOTENCY_LOCK_SECONDS: durationSeconds.default(30),
     /** Requests handled at once; more are answered 503 with Retry-After (load shedding). */
     MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(512),
+    /** Slow clients: a connection must send all its headers within this, and the whole request within the next. */
+    HTTP_HEADERS_TIMEOUT_SECONDS: durationSeconds.default(15),
+    HTTP_REQUEST_TIMEOUT_SECONDS: durationSeconds.default(60),
     /** A background job whose worker stops renewing its lock this long is taken over by another. */
     JOB_LOCK_SECONDS: durationSeconds.default(60),
     /** Sign-in codes: lifetime, wrong tries allowed per email within the failure window, and throttles. */
@@ -83,6 +86,8 @@ const schema = z
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
     jobLockSeconds: env.JOB_LOCK_SECONDS,
     maxInFlight: env.MAX_IN_FLIGHT,
+    headersTimeoutSeconds: env.HTTP_HEADERS_TIMEOUT_SECONDS,
+    requestTimeoutSeconds: Math.max(env.HTTP_REQUEST_TIMEOUT_SECONDS, env.HTTP_HEADERS_TIMEOUT_SECONDS),
     idempotencyLockSeconds: env.IDEMPOTENCY_LOCK_SECONDS,
     loginCodeTtlSeconds: env.LOGIN_CODE_TTL_SECONDS,
     loginMaxFailures: env.LOGIN_MAX_FAILURES,

@@ -100,17 +100,39 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
   );
 
   // Past capacity, answer at once with 503 and Retry-After instead of queueing until timeouts.
+  // A body is read in full (through the cap above) before its request counts as in flight, in a
+  // pool of its own (4 × MAX_IN_FLIGHT): clients that send bodies slowly hold a socket and a
+  // reading place until HTTP_REQUEST_TIMEOUT_SECONDS, never a handler's slot; memory stays bounded
+  // by the two pools times MAX_BODY_BYTES.
   let inFlight = 0;
+  let reading = 0;
+  const busy = (c: Context<HttpEnv>, what: string) =>
+    respond(
+      c,
+      renderError(
+        new AppError(
+          'unavailable',
+          `the server is at capacity (${what})`,
+          'retry after the number of seconds in Retry-After; back off if it repeats',
+          { headers: { 'retry-after': '1' } },
+        ),
+        meta(c),
+      ),
+    );
   app.use('*', async (c, next) => {
     if (c.req.path === '/healthz') return next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.raw.body) {
+      if (reading >= services.config.maxInFlight * 4) return busy(c, 'too many request bodies arriving');
+      reading++;
+      try {
+        const body = await c.req.raw.arrayBuffer();
+        c.req.raw = new Request(c.req.raw, { body });
+      } finally {
+        reading--;
+      }
+    }
     if (inFlight >= services.config.maxInFlight) {
-      const busy = new AppError(
-        'unavailable',
-        `the server is at capacity (${services.config.maxInFlight} requests in flight)`,
-        'retry after the number of seconds in Retry-After; back off if it repeats',
-        { headers: { 'retry-after': '1' } },
-      );
-      return respond(c, renderError(busy, meta(c)));
+      return busy(c, `${services.config.maxInFlight} requests in flight`);
     }
     inFlight++;
     try {

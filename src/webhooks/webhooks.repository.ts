@@ -81,10 +81,6 @@ export async function eventsToReplay(
   return query.orderBy('seq').limit(limit).execute();
 }
 
-export async function findEventById(ws: WorkspaceDb, id: string): Promise<EventsTable | undefined> {
-  return ws.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 // ---- The dispatcher's side: across workspaces, on the unscoped handle. ----
 
 /** True when some delivery of an active endpoint is due and not leased (a read, so idle polls write nothing). */
