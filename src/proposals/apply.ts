@@ -118,7 +118,12 @@ export async function approveProposal(
     return (await findProposal(ctx.ws, proposal.id))!;
   };
   if (!(await transitionProposal(ctx.ws, proposal.id, 'pending', 'approved', decided))) {
-    return (await findProposal(ctx.ws, proposal.id))!;
+    // Someone else decided it first (a concurrent approval): it ran, or will run, once — there.
+    throw new AppError(
+      'conflict',
+      `proposal/${proposal.id} was decided meanwhile`,
+      `GET /proposals/${proposal.id} shows the decision and its result`,
+    );
   }
 
   const changed = await changedSince(ctx, proposal);
