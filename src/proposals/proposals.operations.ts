@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findAgent } from '../agents/agents.repository.js';
 import { requireStepUp } from '../auth/stepup.js';
 import { idRef, shortText } from '../crm/fields.js';
 import { AppError, isAppError, notFound } from '../errors.js';
@@ -281,6 +282,7 @@ export const decideProposals = defineOperation({
         rows.push(row);
       }
     } else {
+      if (!(await findAgent(ctx.ws, input.agent_id!))) throw notFound(`agent/${input.agent_id}`);
       rows = await pendingProposalsOf(ctx.ws, input.agent_id!, input.operation, MAX_BUNDLE);
     }
     if (!ctx.interactive && rows.some((row) => row.status === 'pending')) {
