@@ -128,6 +128,19 @@ describe.each(DIALECTS)('field holds and richer approvals on %s', (dialect) => {
     expect(only.json.outcome).toBe('proposed');
     expect(only.json.data).toMatchObject({ status: 'pending', diff: { title: ['CEO', 'CFO'] } });
 
+    // The capabilities say so before the agent tries.
+    const capabilities = (await asAgent('GET', '/policy/capabilities')).json.data.tools;
+    const tool = (name: string) => capabilities.find((entry: { name: string }) => entry.name === name);
+    expect(tool('contacts.update')).toMatchObject({
+      can: 'sometimes_approval',
+      reason_code: 'policy.field_held_human_edit',
+    });
+    expect(tool('deals.update').reason_code).toBe('deal.close_requires_approval');
+    expect(tool('proposals.decide_many')).toMatchObject({
+      can: 'no',
+      reason_code: 'approval_requires_human',
+    });
+
     // A person's own write is never held.
     const own = await as(human.token, 'PATCH', `/contacts/${person.id}`, { name: 'Ann Holder' });
     expect(own.json.warnings).toEqual([]);
@@ -360,9 +373,11 @@ describe.each(DIALECTS)('field holds and richer approvals on %s', (dialect) => {
     expect(auto.json.policy).toEqual({ decision: 'allow', reason_code: 'policy.auto_approved' });
     expect(auto.json.data.title).toBe('Partner');
     const audit = await as(human.token, 'GET', `/audit?target=contact/${ivy.id}`);
-    expect(audit.json.data[0]).toMatchObject({
-      actor_id: agent.agentId,
+    expect(
+      audit.json.data.find((entry: { actor_id: string }) => entry.actor_id === agent.agentId),
+    ).toMatchObject({
       reason_code: 'policy.auto_approved',
+      changes: { title: { before: 'Lead', after: 'Partner' } },
     });
 
     // Deal close: auto-approve switched for deals.update applies it too; off again, it waits.
