@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as approvals from '../src/store/migrations/0009_approvals.js';
 import {
   type Agent,
   bootstrapAgent,
@@ -487,5 +489,33 @@ describe.each(DIALECTS)('field holds and richer approvals on %s', (dialect) => {
     expect((await as(other.token, 'GET', `/proposals/${own}`)).json.data.status).toBe('pending');
     expect((await proposal(id)).json.data.status).toBe('pending');
     expect((await getContact(person.id)).title).toBe('Chair');
+  });
+  it('the migration fills the last writers from the audit log, so older human edits are held too', async () => {
+    const fresh = await createTestApp(dialect);
+    try {
+      const bot = await bootstrapAgent(fresh.app, 'migrated_agent');
+      const owner = await inviteHuman(fresh.app, fresh.config.dataDir, bot, 'owner@migrated.dev');
+      const send = (token: string, method: string, path: string, body?: unknown) =>
+        call(fresh.app, method, path, body, { token, json: true });
+      const made = await send(owner.token, 'POST', '/contacts', {
+        name: 'Old Edit',
+        email: 'old@migrated.dev',
+      });
+      await send(bot.token, 'PATCH', `/contacts/${made.json.data.id}`, { title: 'Agent title' });
+      await send(owner.token, 'PATCH', `/contacts/${made.json.data.id}`, { name: 'Old Edit Sr' });
+      // Rebuild field_writers from the audit log alone, as on a database migrated with history.
+      const db = fresh.store.db as unknown as Kysely<unknown>;
+      await approvals.down(db);
+      await approvals.up(db);
+      await send(owner.token, 'PATCH', '/policy', { hold_human_edited_fields: true });
+      const reply = await send(bot.token, 'PATCH', `/contacts/${made.json.data.id}`, {
+        name: 'Renamed',
+        title: 'Agent title 2',
+      });
+      expect(reply.json.warnings.map((w: { field: string }) => w.field)).toEqual(['name']);
+      expect(reply.json.data).toMatchObject({ name: 'Old Edit Sr', title: 'Agent title 2' });
+    } finally {
+      await fresh.close();
+    }
   });
 });
