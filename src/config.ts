@@ -57,6 +57,13 @@ const schema = z
     MCP_TOOLS: z.enum(['both', 'request', 'typed']).default('both'),
     /** Life of an access token handed to an OAuth client (an MCP connector); refresh renews it. */
     OAUTH_ACCESS_TOKEN_TTL_SECONDS: durationSeconds.default(3600),
+    /** Lets webhooks point at loopback (127.0.0.1, ::1, localhost), over http too: for development and tests only. */
+    WEBHOOKS_ALLOW_LOOPBACK: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((value) => value === 'true' || value === '1'),
+    /** How long one webhook delivery may take before it counts as failed (and is retried). */
+    WEBHOOKS_TIMEOUT_SECONDS: durationSeconds.default(10),
     /** JSON: per-plan overrides of caps and request rate, e.g. {"sandbox":{"contacts":5000}}. */
     PLAN_OVERRIDES: planOverridesSchema.default(resolvePlans({})),
   })
@@ -89,6 +96,8 @@ const schema = z
     rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
     trustProxy: env.TRUST_PROXY,
     plans: env.PLAN_OVERRIDES,
+    webhooksAllowLoopback: env.WEBHOOKS_ALLOW_LOOPBACK,
+    webhooksTimeoutSeconds: env.WEBHOOKS_TIMEOUT_SECONDS,
     mcpTools: env.MCP_TOOLS,
     oauthAccessTokenTtlSeconds: env.OAUTH_ACCESS_TOKEN_TTL_SECONDS,
   }));

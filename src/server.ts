@@ -13,6 +13,7 @@ export async function startServer(config: Config) {
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const app = createApp({ config, store, logger });
   app.services.jobs.start();
+  app.services.webhooks.start();
   app.services.meter.start();
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
@@ -41,6 +42,7 @@ export async function startServer(config: Config) {
       await closed;
       clearTimeout(grace);
       await app.services.jobs.stop();
+      await app.services.webhooks.stop();
       await app.services.meter.stop();
       await store.close();
       logger.info('stopped');

@@ -130,6 +130,17 @@ describe.each(DIALECTS)('field holds and richer approvals on %s', (dialect) => {
     expect(only.json.outcome).toBe('proposed');
     expect(only.json.data).toMatchObject({ status: 'pending', diff: { title: ['CEO', 'CFO'] } });
 
+    // With a projection the applied record is shaped; the held fields are still reported.
+    const shaped = await asAgent('PATCH', `/contacts/${person.id}?fields=name,title`, {
+      title: 'COO',
+      follow_up_note: 'shaped',
+    });
+    expect(shaped.json.data.title).toBe('CEO');
+    expect(shaped.json.data.follow_up_note).toBeUndefined();
+    expect(shaped.json.warnings.map((w: { field?: string }) => w.field)).toContain('title');
+    const shapedProposal = await asAgent('PATCH', `/contacts/${person.id}?fields=name`, { title: 'COO' });
+    expect(shapedProposal.json.data).toMatchObject({ status: 'pending', diff: { title: ['CEO', 'COO'] } });
+
     // The capabilities say so before the agent tries.
     const capabilities = (await asAgent('GET', '/policy/capabilities')).json.data.tools;
     const tool = (name: string) => capabilities.find((entry: { name: string }) => entry.name === name);

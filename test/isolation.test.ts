@@ -65,6 +65,17 @@ describe.each(DIALECTS)('tenant isolation across every operation on %s', (dialec
       await call(t.app, 'GET', '/tokens', undefined, { token: b.token, json: true })
     ).json.data[0].id;
     ids.invite_id = 'inv_0000000000000000';
+    // An endpoint that matches no event, so no background delivery changes B while the dumps compare.
+    ids.webhook_id = (
+      await call(
+        t.app,
+        'POST',
+        '/webhooks',
+        { url: 'https://hooks.b.example/crm', events: ['nothing.matches'] },
+        { token: bHuman.token, json: true },
+      )
+    ).json.data.id;
+    ids.delivery_id = 'whd_0000000000000000';
     for (const [field, value] of Object.entries(ids)) expect(value, field).toBeTruthy();
     // Let B's background work settle so the dumps compare only what the calls below could change.
     await vi.waitFor(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idRef } from '../crm/fields.js';
 import { findRecord, updateVersioned } from '../crm/records.repository.js';
+import { recordView } from '../crm/views.js';
 import { AppError, notFound } from '../errors.js';
 import { textValue } from '../http/text.js';
 import { defineOperation, type Warning } from '../operations/define.js';
@@ -132,6 +133,7 @@ const MAX_CUSTOM_JSON = 32_768;
 
 export const mergeContacts = defineOperation({
   name: 'contacts.merge',
+  view: recordView('contacts'),
   summary: 'Merge contacts into this one: references move here, the others are soft-deleted.',
   description:
     'The survivor (this contact) keeps its own values; each of its empty fields takes the first non-empty value ' +

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idRef } from '../crm/fields.js';
 import { withRefs } from '../crm/refs.js';
+import { recordView } from '../crm/views.js';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
 import { heldResult, updateWithHolds } from '../policy/holds.js';
@@ -9,6 +10,7 @@ import { contactKind, contactWrite } from './contact.js';
 
 export const proposeContactUpdate = defineOperation({
   name: 'contacts.propose_update',
+  view: recordView('contacts'),
   summary:
     'Propose a change to a contact: changes to sensitive fields wait for a human (outcome "proposed", 202); others apply at once.',
   description:

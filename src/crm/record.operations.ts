@@ -18,6 +18,7 @@ import type { RecordKind, RecordTable } from './kind.js';
 import { expectedVersion, fieldChanges, recordResult, versionInput } from './records.js';
 import { findLiveBy, findRecord } from './records.repository.js';
 import { withRefs } from './refs.js';
+import { recordView } from './views.js';
 import { createRecord, missing, upsertRecord } from './write.js';
 
 /**
@@ -38,6 +39,7 @@ export function createOperation<T extends RecordTable>(
 ): AnyOperation {
   return defineOperation({
     name: `${kind.table}.create`,
+    view: recordView(kind.table),
     ...(options.policy ? { policy: options.policy } : {}),
     summary: options.summary,
     description: options.description,
@@ -70,6 +72,7 @@ export function createOperation<T extends RecordTable>(
 export function getOperation<T extends RecordTable>(kind: Kind<T>): AnyOperation {
   return defineOperation({
     name: `${kind.table}.get`,
+    view: recordView(kind.table),
     summary: `Fetch one ${kind.kind} by id or handle.`,
     http: { method: 'GET', path: `${kind.path}/:${kind.idField}` },
     scope: 'read',
@@ -92,6 +95,7 @@ export function updateOperation<T extends RecordTable>(
 ): AnyOperation {
   return defineOperation({
     name: `${kind.table}.update`,
+    view: recordView(kind.table),
     ...(options.policy ? { policy: options.policy } : {}),
     summary:
       options.summary ??
@@ -130,6 +134,7 @@ export function searchOperation<T extends RecordTable>(
 ): AnyOperation {
   return defineOperation({
     name,
+    view: recordView(kind.table),
     summary: `List or query ${kind.table}: filters field=[op:]value, search=, sort=, limit=, cursor=.`,
     description:
       `Filters: ${filterableFields(spec).join(' ')}. Operators: eq ne gt gte lt lte like in is not. ` +

@@ -11,7 +11,6 @@ import type { AnyOperation } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
 import { clientIp, refuseTokenInQuery } from './client.js';
-import { parseFields, project } from './fields.js';
 import { helpText } from './help.js';
 import { openApiDocument } from './openapi.js';
 import { allPaths, methodsForPath } from './paths.js';
@@ -179,7 +178,6 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
         'send X-Idempotency-Key: idem_<random>; reuse the same key when you retry this same call',
       );
     }
-    const fields = parseFields(c.req.query('fields') ?? c.req.header('x-fields'));
     const result = await runOperation(services, operation, input, {
       caller,
       requestId: c.get('requestId'),
@@ -189,16 +187,12 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       clientIp: ip,
       escalationCode: c.req.header('x-escalation-code') ?? null,
       dryRun: c.req.query('dry_run') === 'true' || c.req.header('x-dry-run') === 'true',
+      projection: {
+        fields: c.req.query('fields') ?? c.req.header('x-fields'),
+        expand: c.req.query('expand') ?? c.req.header('x-expand'),
+      },
     });
-    const projection = fields && !result.text ? project(result.data, fields) : undefined;
-    const shown = projection
-      ? {
-          ...result,
-          data: projection.data,
-          warnings: [...(result.warnings ?? []), ...(projection.warning ? [projection.warning] : [])],
-        }
-      : result;
-    return respond(c, renderSuccess(shown, { ...meta(c), idempotencyKey }));
+    return respond(c, renderSuccess(result, { ...meta(c), idempotencyKey }));
   };
 
   for (const operation of operations) {

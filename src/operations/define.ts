@@ -5,6 +5,7 @@ import type { ReasonCode } from '../policy/reason-codes.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
+import type { RecordView } from './projection.js';
 
 export type Scope = 'read' | 'write' | 'admin';
 /** A person's role in a workspace; agents act with the member role. */
@@ -158,6 +159,11 @@ export interface OperationDefinition<Input extends z.ZodType = z.ZodType> {
     /** For list routes: unknown query parameters become `where` filters. */
     queryFilters?: boolean;
   };
+  /**
+   * For operations that answer with CRM records: the relation fields (`fields=company.name`) and
+   * expansions (`expand=open_deals`) their answers offer. Without it `fields=` keeps plain fields.
+   */
+  view?: RecordView;
   /** `none` for the few unauthenticated operations (agent bootstrap). */
   auth?: 'token' | 'none';
   scope: Scope;

@@ -12,9 +12,11 @@ import {
 } from '../idempotency/idempotency.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
+import { scopeTo } from '../store/scoped.js';
 import { type ContextMeta, flushAudits, newRun } from './context.js';
-import type { AnyOperation, OperationResult } from './define.js';
+import type { AnyOperation, Caller, OperationResult } from './define.js';
 import { inputProblem, MAX_JSON_DEPTH } from './json-depth.js';
+import { type Projection, projectPlain, type RawProjection, takeProjection } from './projection.js';
 import { invalidInput } from './validation.js';
 import { AUTO_APPROVED, applyVerdict, autoApproved, dryRunResult } from './verdicts.js';
 
@@ -22,6 +24,8 @@ export interface CallMeta extends ContextMeta {
   toolName: string | null;
   /** Decide and compute the change, then roll it back (`?dry_run=true`, `X-Dry-Run: true`). */
   dryRun?: boolean;
+  /** `?fields=` and `?expand=` as the transport received them; a tool input's own win. */
+  projection?: RawProjection;
 }
 
 export const ALLOWED = { decision: 'allow', reason_code: 'policy.allowed' } as const;
@@ -50,7 +54,55 @@ export async function runOperation(
     if (!caller) throw new AppError('auth_required', 'this operation needs a bearer token', loginHint);
     assertScope(operation, caller);
   }
+  // Checked before anything runs: a write is never applied for an answer that cannot be given.
+  const { input, projection } = takeProjection(rawInput, meta.projection);
+  if (projection) checkProjection(operation, projection);
+  const result = await runChecked(services, operation, input, meta);
+  if (!projection || (meta.dryRun && operation.mutating)) return result;
+  return shapeAnswer(services, operation, result, projection, caller);
+}
 
+function checkProjection(operation: AnyOperation, projection: Projection) {
+  if (operation.view) return operation.view.check(projection);
+  if (projection.expand) {
+    throw new AppError(
+      'invalid_input',
+      `expand: ${operation.name} has nothing to expand`,
+      'expand= works on the reads and lists of contacts, companies, deals, tasks and activities',
+    );
+  }
+}
+
+/**
+ * The answer with only the asked-for fields and the asked-for related records. Related records
+ * are read after the operation (after its commit, for a write), in the caller's workspace.
+ */
+async function shapeAnswer(
+  services: Services,
+  operation: AnyOperation,
+  result: OperationResult,
+  projection: Projection,
+  caller: Caller | null,
+): Promise<OperationResult> {
+  if (result.text) return result;
+  // A proposal (or a refusal) is not the record the projection names: answered whole.
+  if (result.outcome === 'proposed' || result.outcome === 'denied') return result;
+  if (operation.view && caller) {
+    const ws = scopeTo(services.store.db, services.store.dialect, caller.workspaceId);
+    return { ...result, data: await operation.view.shape(ws, result.data, projection) };
+  }
+  if (!projection.fields) return result;
+  const { data, warning } = projectPlain(result.data, projection.fields);
+  return { ...result, data, ...(warning ? { warnings: [...(result.warnings ?? []), warning] } : {}) };
+}
+
+async function runChecked(
+  services: Services,
+  operation: AnyOperation,
+  rawInput: unknown,
+  meta: CallMeta,
+): Promise<OperationResult> {
+  const { caller } = meta;
   const problem = inputProblem(rawInput);
   if (problem === 'too_deep') {
     throw new AppError(

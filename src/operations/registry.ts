@@ -19,6 +19,7 @@ import { getPolicy, setAutoApprove, updatePolicy } from '../policy/policy.operat
 import { proposalOperations } from '../proposals/proposals.operations.js';
 import { listReminders } from '../reminders/reminders.operations.js';
 import { taskOperations } from '../tasks/tasks.operations.js';
+import { webhookOperations } from '../webhooks/webhooks.operations.js';
 import { memberOperations } from '../workspaces/members.operations.js';
 import { workspaceOperations } from '../workspaces/workspaces.operations.js';
 import type { AnyOperation } from './define.js';
@@ -48,6 +49,7 @@ export const operations: readonly AnyOperation[] = [
   setAutoApprove,
   explainCapabilities,
   listEventsOperation,
+  ...webhookOperations,
   ...jobOperations,
   ...bulkOperations,
   ...importOperations,

@@ -449,6 +449,53 @@ export interface SearchWordsTable {
   word: string;
 }
 
+export type WebhookStatus = 'active' | 'failing';
+
+export interface WebhooksTable {
+  workspace_id: string;
+  id: string;
+  url: string;
+  description: string | null;
+  /** JSON array of event-type patterns: `contact.created`, `contact.*`, `*`. */
+  events: string;
+  /** The signing secret, sealed with the server key (src/webhooks/secret.ts). */
+  secret_sealed: string;
+  status: WebhookStatus;
+  consecutive_failures: number;
+  failing_since: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  workspace_id: string;
+  id: string;
+  webhook_id: string;
+  /** The change-feed event sent; its id is the `webhook-id` header, the same on every attempt. */
+  event_id: string;
+  event_seq: number;
+  event_type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  /** The dispatcher holding this delivery, and until when (a lease another process may take over). */
+  locked_by: string | null;
+  locked_until: string | null;
+  last_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  /** The first bytes of the endpoint's answer, for the delivery log. */
+  last_response: string | null;
+  delivered_at: string | null;
+  /** The delivery this one re-sends (replay), if any. */
+  replay_of: string | null;
+  created_at: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -480,6 +527,8 @@ export interface Database {
   oauth_grants: OAuthGrantsTable;
   oauth_refresh_tokens: OAuthRefreshTokensTable;
   search_words: SearchWordsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** Tables whose rows belong to one workspace; the scoped handle only reaches these. */

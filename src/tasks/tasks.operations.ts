@@ -4,6 +4,7 @@ import { createOperation, getOperation, searchOperation, updateOperation } from 
 import { expectedVersion, versionInput } from '../crm/records.js';
 import { findRecord } from '../crm/records.repository.js';
 import { withRefs } from '../crm/refs.js';
+import { recordView } from '../crm/views.js';
 import { missing } from '../crm/write.js';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
@@ -13,6 +14,7 @@ import { listTasks } from './tasks.repository.js';
 
 export const completeTask = defineOperation({
   name: 'tasks.complete',
+  view: recordView('tasks'),
   summary: 'Mark a task done (completed_at is set); completing a done task changes nothing.',
   http: { method: 'POST', path: '/tasks/:task_id/complete' },
   scope: 'write',
