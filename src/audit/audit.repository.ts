@@ -15,11 +15,12 @@ export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Prom
     id: ctx.caller?.principalId ?? 'system',
     workspaceId: ctx.ws.workspaceId,
   };
+  const id = ctx.services.ids.next('aud');
   await ctx.db
     .insertInto('audit_log')
     .values({
       workspace_id: actor.workspaceId,
-      id: ctx.services.ids.next('aud'),
+      id,
       at: ctx.now,
       actor_type: actor.type,
       actor_id: actor.id,
@@ -39,6 +40,49 @@ export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Prom
       reverts: entry.reverts ? JSON.stringify(entry.reverts) : null,
     })
     .execute();
+  // A change to a versioned record: remember who wrote each of its fields last.
+  if (entry.version != null && entry.target && entry.changes && entry.policy.decision !== 'deny') {
+    const fields = Object.keys(entry.changes);
+    if (fields.length === 0) return;
+    await ctx.db
+      .insertInto('field_writers')
+      .values(
+        fields.map((field) => ({
+          workspace_id: actor.workspaceId,
+          target: entry.target!,
+          field,
+          actor_type: actor.type,
+          actor_id: actor.id,
+          audit_id: id,
+          at: ctx.now,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['workspace_id', 'target', 'field']).doUpdateSet((eb) => ({
+          actor_type: eb.ref('excluded.actor_type'),
+          actor_id: eb.ref('excluded.actor_id'),
+          audit_id: eb.ref('excluded.audit_id'),
+          at: eb.ref('excluded.at'),
+        })),
+      )
+      .execute();
+  }
+}
+
+/** Who last wrote each of these fields of a record (fields nobody wrote are left out). */
+export async function fieldWriters(
+  ws: WorkspaceDb,
+  target: string,
+  fields: string[],
+): Promise<Map<string, { actor_type: string; actor_id: string; at: string }>> {
+  if (fields.length === 0) return new Map();
+  const rows = await ws
+    .selectFrom('field_writers')
+    .select(['field', 'actor_type', 'actor_id', 'at'])
+    .where('target', '=', target)
+    .where('field', 'in', fields)
+    .execute();
+  return new Map(rows.map((row) => [row.field, row]));
 }
 
 /** The audited changes to one record after `version`, oldest first (for version conflicts). */

@@ -4,6 +4,7 @@ import type { AnyOperation, Caller } from '../operations/define.js';
 import { ALLOWED } from '../operations/pipeline.js';
 import { findOperation } from '../operations/registry.js';
 import { invalidInput } from '../operations/validation.js';
+import { AUTO_APPROVED, autoApproved } from '../operations/verdicts.js';
 import type { Services } from '../services.js';
 import type { JobsTable } from '../store/schema.js';
 import { saveProgress } from './jobs.repository.js';
@@ -23,6 +24,8 @@ export interface ItemError {
 interface Tally {
   created: number;
   updated: number;
+  /** Fields held for a human (policy hold_human_edited_fields), each in a proposal. */
+  held?: number;
 }
 
 /** One item through the per-record operation, exactly as a single call would run it. */
@@ -51,12 +54,14 @@ async function runItem(
     approval: confirmed ? { proposalId: job.id, decidedBy: caller.principalId } : null,
   });
   const verdict = operation.policy ? await operation.policy(run.ctx, parsed.data) : null;
-  if (verdict) return { index: -1, code: verdict.reason_code, message: verdict.summary };
+  const auto = await autoApproved(run.ctx, operation.name, verdict);
+  if (verdict && !auto) return { index: -1, code: verdict.reason_code, message: verdict.summary };
   const result = await operation.handler(run.ctx, parsed.data);
   if (result.error) throw result.error;
-  await flushAudits(run, job.operation, null, ALLOWED);
+  await flushAudits(run, job.operation, null, auto ? AUTO_APPROVED : (result.policy ?? ALLOWED));
+  if (result.held) tally.held = (tally.held ?? 0) + result.held.length;
   if (result.status === 201) tally.created++;
-  else tally.updated++;
+  else if (result.outcome !== 'proposed') tally.updated++;
   return null;
 }
 
@@ -144,6 +149,8 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
       errors.length = snapshot.errors;
       tally.created = snapshot.created;
       tally.updated = snapshot.updated;
+      if (snapshot.held === undefined) delete tally.held;
+      else tally.held = snapshot.held;
       for (let index = position; index < end; index++) {
         try {
           await services.store.db.transaction().execute(async (trx) => {

@@ -32,6 +32,22 @@ export interface Caller {
 export interface Warning {
   code: string;
   message: string;
+  /** For a field-level hold: the field held, and the proposal it waits in. */
+  field?: string;
+  proposal_id?: string;
+}
+
+/** A field of an update held for a human (policy hold_human_edited_fields). */
+export interface HeldField {
+  field: string;
+  reason_code: ReasonCode;
+  proposal_id: string;
+  /** The value now, and the value the update asked for. */
+  current: unknown;
+  proposed: unknown;
+  /** Who wrote the current value (user/usr_…), and when. */
+  last_written_by: string;
+  last_written_at: string;
 }
 
 export interface NextAction {
@@ -122,6 +138,8 @@ export interface OperationResult {
   policy?: { decision: Decision; reason_code: ReasonCode | ErrorCode };
   summary?: string;
   headers?: Record<string, string>;
+  /** Fields of an update held for a human, each also reported as a warning. */
+  held?: HeldField[];
   /** Replaces the record lines of the text rendering (for non-record answers such as /whoami). */
   text?: string[];
   /**

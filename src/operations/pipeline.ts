@@ -18,7 +18,7 @@ import type { AnyOperation, Caller, OperationResult } from './define.js';
 import { inputProblem, MAX_JSON_DEPTH } from './json-depth.js';
 import { type Projection, projectPlain, type RawProjection, takeProjection } from './projection.js';
 import { invalidInput } from './validation.js';
-import { applyVerdict, dryRunResult } from './verdicts.js';
+import { AUTO_APPROVED, applyVerdict, autoApproved, dryRunResult } from './verdicts.js';
 
 export interface CallMeta extends ContextMeta {
   toolName: string | null;
@@ -85,6 +85,8 @@ async function shapeAnswer(
   caller: Caller | null,
 ): Promise<OperationResult> {
   if (result.text) return result;
+  // A proposal (or a refusal) is not the record the projection names: answered whole.
+  if (result.outcome === 'proposed' || result.outcome === 'denied') return result;
   if (operation.view && caller) {
     const ws = scopeTo(services.store.db, services.store.dialect, caller.workspaceId);
     return { ...result, data: await operation.view.shape(ws, result.data, projection) };
@@ -125,18 +127,24 @@ async function runChecked(
   const afterCommit: (() => Promise<void>)[] = [];
   const execute = async (db: Kysely<Database> | Transaction<Database>) => {
     const run = newRun(services, db, { ...meta, reason });
-    const verdict = run.ctx.approval
+    let verdict = run.ctx.approval
       ? null
       : ((operation.mutating ? await budgetVerdict(run.ctx, operation.name) : null) ??
         (operation.policy ? await operation.policy(run.ctx, parsed.data) : null));
+    const auto = await autoApproved(run.ctx, operation.name, verdict);
+    if (auto) verdict = null;
+    const handle = async () => {
+      const result = await operation.handler(run.ctx, parsed.data);
+      return auto ? { ...result, policy: AUTO_APPROVED } : result;
+    };
     if (dryRun) {
-      const result = verdict ? null : await operation.handler(run.ctx, parsed.data);
+      const result = verdict ? null : await handle();
       if (result?.error) throw result.error;
       throw new DryRunRollback(dryRunResult(verdict, run.audits, result));
     }
     const result = verdict
       ? await applyVerdict(run, operation, parsed.data, verdict, meta.toolName)
-      : await operation.handler(run.ctx, parsed.data);
+      : await handle();
     await flushAudits(run, operation.name, meta.toolName, result.policy ?? ALLOWED);
     afterCommit.push(...run.afterCommit);
     return result;

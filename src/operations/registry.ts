@@ -17,7 +17,7 @@ import { jobOperations } from '../jobs/jobs.operations.js';
 import { humanOperations } from '../people/humans.operations.js';
 import { whoami } from '../people/whoami.operations.js';
 import { explainCapabilities } from '../policy/capabilities.operations.js';
-import { getPolicy, updatePolicy } from '../policy/policy.operations.js';
+import { getPolicy, setAutoApprove, updatePolicy } from '../policy/policy.operations.js';
 import { proposalOperations } from '../proposals/proposals.operations.js';
 import { listReminders } from '../reminders/reminders.operations.js';
 import { taskOperations } from '../tasks/tasks.operations.js';
@@ -50,6 +50,7 @@ export const operations: readonly AnyOperation[] = [
   ...proposalOperations,
   getPolicy,
   updatePolicy,
+  setAutoApprove,
   explainCapabilities,
   listEventsOperation,
   ...webhookOperations,

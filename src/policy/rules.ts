@@ -4,6 +4,7 @@ import type { RecordKind, RecordTable } from '../crm/kind.js';
 import { handleOf } from '../crm/kind.js';
 import { columnsFor, diff, type FieldChanges, fieldChanges } from '../crm/records.js';
 import { findLiveBy, findRecord } from '../crm/records.repository.js';
+import { dealKind } from '../deals/deal.js';
 import { bulkPolicy } from '../jobs/jobs.operations.js';
 import type { OperationContext, Verdict } from '../operations/define.js';
 import { loadPolicy } from './policy.js';
@@ -199,4 +200,35 @@ export async function agentRevertPolicy(
   );
   if (sensitive.length) return approval('contact.sensitive_field', `revert ${sensitive.join(', ')}`);
   return null;
+}
+
+const CLOSED = ['won', 'lost'];
+
+/**
+ * A target-dependent rule (policy approve_deal_close): an agent's deal update that moves the deal
+ * to won or lost — its status, or a stage named won/lost — waits for a human; the same update
+ * with any other stage move applies at once.
+ */
+export async function dealCloseRule(
+  ctx: OperationContext,
+  input: Record<string, unknown>,
+): Promise<Verdict | null> {
+  if (!isAgent(ctx)) return null;
+  const policy = await loadPolicy(ctx.ws);
+  if (!policy.approve_deal_close) return null;
+  const current = await findRecord(ctx.ws, 'deals', input.deal_id as string);
+  if (!current) return null; // the handler answers not_found
+  const changed = pendingChanges(ctx, dealKind, current, fieldChanges(input, 'deal_id'));
+  const closes = (field: 'status' | 'stage') =>
+    field in changed && CLOSED.includes(String(changed[field]![1] ?? '').toLowerCase());
+  if (!closes('status') && !closes('stage')) return null;
+  const to = closes('status') ? String(changed.status![1]) : String(changed.stage![1]);
+  return {
+    decision: 'require_approval',
+    reason_code: 'deal.close_requires_approval',
+    summary: `move deal/${current.id} (${current.title}) to ${to}`,
+    target: `deal/${current.id}`,
+    targetVersion: current.version,
+    diff: changed,
+  };
 }

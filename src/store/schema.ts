@@ -353,7 +353,7 @@ export interface WorkspacePoliciesTable {
   updated_at: string;
 }
 
-export type ProposalStatus = 'pending' | 'approved' | 'applied' | 'rejected' | 'stale' | 'failed';
+export type ProposalStatus = 'pending' | 'approved' | 'applied' | 'rejected' | 'stale' | 'failed' | 'expired';
 
 export interface ProposalsTable {
   workspace_id: string;
@@ -379,6 +379,22 @@ export interface ProposalsTable {
   result: string | null;
   created_at: string;
   updated_at: string;
+  /** After this moment a pending proposal is expired and can no longer be approved. */
+  expires_at: string | null;
+  /** The deciding human's edits: field → [proposed, edited] (JSON). */
+  edits: string | null;
+}
+
+/** Who last changed each field of a record (kept by every audited change). */
+export interface FieldWritersTable {
+  workspace_id: string;
+  /** The record's handle, e.g. contact/c_… */
+  target: string;
+  field: string;
+  actor_type: 'agent' | 'user' | 'system';
+  actor_id: string;
+  audit_id: string;
+  at: string;
 }
 
 export interface EventCountersTable {
@@ -494,6 +510,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   workspace_policies: WorkspacePoliciesTable;
   proposals: ProposalsTable;
+  field_writers: FieldWritersTable;
   event_counters: EventCountersTable;
   events: EventsTable;
   jobs: JobsTable;

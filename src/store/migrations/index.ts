@@ -7,6 +7,7 @@ import * as search from './0005_search.js';
 import * as oauth from './0006_oauth.js';
 import * as webhooks from './0007_webhooks.js';
 import * as history from './0008_history.js';
+import * as approvals from './0009_approvals.js';
 
 /**
  * The migrations, in order. Both databases run the same files; a migration that needs a
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0006_oauth': oauth,
   '0007_webhooks': webhooks,
   '0008_history': history,
+  '0009_approvals': approvals,
 };
 
 export const migrationProvider: MigrationProvider = {
