@@ -41,6 +41,8 @@ export function createOperation<T extends RecordTable>(
     name: `${kind.table}.create`,
     view: recordView(kind.table),
     ...(options.policy ? { policy: options.policy } : {}),
+    // An upsert onto an existing record meets the field-level holds of an update.
+    ...(kind.unique ? { approval: 'sometimes' as const } : {}),
     summary: options.summary,
     description: options.description,
     http: { method: 'POST', path: kind.path },
@@ -97,6 +99,8 @@ export function updateOperation<T extends RecordTable>(
     name: `${kind.table}.update`,
     view: recordView(kind.table),
     ...(options.policy ? { policy: options.policy } : {}),
+    // Field-level holds (hold_human_edited_fields) and target rules (approve_deal_close) may hold it.
+    approval: 'sometimes',
     summary:
       options.summary ??
       `Change some fields of a ${kind.kind}; omitted fields are kept, null clears a field.`,

@@ -40,13 +40,19 @@ describe.each(DIALECTS)('discovery documents and tool calls on %s', (dialect) =>
     expect(create).toMatchObject({
       mutating: true,
       requires_idempotency_key: true,
-      requires_human_approval: 'never',
+      requires_human_approval: 'sometimes',
       http: { method: 'POST', path: '/contacts' },
     });
     expect(create.input_schema.properties).toHaveProperty('email');
     expect(create.input_schema.properties).toHaveProperty('reason');
     const search = catalog.tools.find((tool: { name: string }) => tool.name === 'contacts.search');
     expect(search).toMatchObject({ mutating: false, requires_idempotency_key: false });
+    // Updates may be held (field-level holds, deal close); plain creates never wait.
+    const approvalOf = (name: string) =>
+      catalog.tools.find((tool: { name: string }) => tool.name === name).requires_human_approval;
+    expect(approvalOf('deals.update')).toBe('sometimes');
+    expect(approvalOf('tasks.complete')).toBe('sometimes');
+    expect(approvalOf('activities.create')).toBe('never');
   });
 
   it('every reason code a tool declares is documented in the policy document', async () => {

@@ -15,6 +15,7 @@ import { listTasks } from './tasks.repository.js';
 export const completeTask = defineOperation({
   name: 'tasks.complete',
   view: recordView('tasks'),
+  approval: 'sometimes',
   summary: 'Mark a task done (completed_at is set); completing a done task changes nothing.',
   http: { method: 'POST', path: '/tasks/:task_id/complete' },
   scope: 'write',
