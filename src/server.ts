@@ -7,7 +7,19 @@ import { connectStore, migrateToLatest } from './store/connect.js';
 
 /** config → store → migrate → serve; resolves once the port is listening. */
 export async function startServer(config: Config) {
-  const logger = pino({ level: config.logLevel });
+  // Log lines go out through a buffer, written a few kilobytes at a time off the request path
+  // instead of one write(2) per line. The buffer is flushed at shutdown and at exit; a crash
+  // (SIGKILL, out of memory, power loss) loses at most the lines still in it, never data.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const logger = pino({ level: config.logLevel }, destination);
+  const flushLog = () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // Nothing buffered, or stdout already closed.
+    }
+  };
+  process.once('exit', flushLog);
   const store = connectStore(config);
   const applied = await migrateToLatest(store);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
@@ -44,6 +56,8 @@ export async function startServer(config: Config) {
       await app.services.meter.stop();
       await store.close();
       logger.info('stopped');
+      flushLog();
+      process.removeListener('exit', flushLog);
     })();
     return stopping;
   };

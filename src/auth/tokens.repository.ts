@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, TokensTable } from '../store/schema.js';
+import { authStateChanged } from './auth-cache.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -69,6 +70,7 @@ export async function findToken(db: Db, id: string): Promise<TokensTable | undef
 }
 
 export async function revokeToken(db: Db, id: string, now: string): Promise<boolean> {
+  authStateChanged();
   const result = await db
     .updateTable('tokens')
     .set({ revoked_at: now })
@@ -85,6 +87,7 @@ export async function revokeUserTokensIn(
   userId: string,
   now: string,
 ): Promise<void> {
+  authStateChanged();
   await db
     .updateTable('tokens')
     .set({ revoked_at: now })
