@@ -464,6 +464,25 @@ async function benchDialect(dialect) {
       const specs = {
         'get-text': { type: 'get', paths, headers: auth },
         'get-json': { type: 'get', paths, headers: json },
+        // The same reads through MCP: one stateless JSON-RPC tools/call per POST /mcp.
+        'mcp-get': {
+          type: 'post',
+          path: '/mcp',
+          bodies: ids.map((id, i) =>
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: i + 1,
+              method: 'tools/call',
+              params: { name: 'contacts_get', arguments: { id } },
+            }),
+          ),
+          headers: {
+            ...auth,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'mcp-protocol-version': '2025-06-18',
+          },
+        },
         list: { type: 'get', paths: ['/contacts?limit=50&sort=-updated_at'], headers: auth },
         search: { type: 'get', paths: searchPaths, headers: auth },
         post: { type: 'post-contact', headers: { ...auth, 'content-type': 'application/json' } },

@@ -5,6 +5,7 @@ import * as crm from './0003_crm.js';
 import * as governance from './0004_governance.js';
 import * as search from './0005_search.js';
 import * as oauth from './0006_oauth.js';
+import * as perf from './0010_perf.js';
 
 /**
  * The migrations, in order. Both databases run the same files; a migration that needs a
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0004_governance': governance,
   '0005_search': search,
   '0006_oauth': oauth,
+  '0010_perf': perf,
 };
 
 export const migrationProvider: MigrationProvider = {
