@@ -20,6 +20,15 @@ export async function startServer(config: Config) {
     }
   };
   process.once('exit', flushLog);
+  // No line waits in the buffer for more than a second, however quiet the server is.
+  const logTimer = setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      // Being closed.
+    }
+  }, 1000);
+  logTimer.unref();
   const store = connectStore(config);
   const applied = await migrateToLatest(store);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
@@ -41,6 +50,8 @@ export async function startServer(config: Config) {
     { port, host: config.host, database: config.databaseUrl ? 'postgres' : store.sqlitePath },
     `agentcrm listening on http://${config.host}:${port}`,
   );
+  // Supervisors and tests wait for this line: it goes out at once.
+  flushLog();
 
   let stopping: Promise<void> | undefined;
   /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the database. */
@@ -56,6 +67,7 @@ export async function startServer(config: Config) {
       await app.services.meter.stop();
       await store.close();
       logger.info('stopped');
+      clearInterval(logTimer);
       flushLog();
       process.removeListener('exit', flushLog);
     })();
