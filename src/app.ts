@@ -10,6 +10,7 @@ import { mountOAuth } from './oauth/routes.js';
 import { operations } from './operations/registry.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
+import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.js';
 
 export interface AppOptions {
   config: Config;
@@ -19,6 +20,8 @@ export interface AppOptions {
   logger?: Logger;
   /** How often the background job runner looks for work (ms). */
   jobIntervalMs?: number;
+  /** How often the webhook dispatcher looks for due deliveries (ms); local changes wake it at once. */
+  webhookIntervalMs?: number;
   /** Defaults to SMTP (SMTP_URL) or the DATA_DIR/outbox/ folder. */
   mailer?: Mailer;
 }
@@ -45,8 +48,17 @@ export function createApp(options: AppOptions): App {
   };
   // The runner needs the services it belongs to; it stays idle until start().
   const meter = createUsageMeter(options.store, clock, logger);
-  const services: Services = { ...partial, meter, jobs: undefined as unknown as JobRunner };
+  const services: Services = {
+    ...partial,
+    meter,
+    jobs: undefined as unknown as JobRunner,
+    webhooks: undefined as unknown as WebhookDispatcher,
+  };
   (services as { jobs: JobRunner }).jobs = createJobRunner(services, options.jobIntervalMs);
+  (services as { webhooks: WebhookDispatcher }).webhooks = createWebhookDispatcher(
+    services,
+    options.webhookIntervalMs,
+  );
   const http = buildHttpApp(services, operations);
   mountOAuth(http, services);
   mountMcp(http, services, operations);

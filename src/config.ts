@@ -34,6 +34,9 @@ const schema = z
     IDEMPOTENCY_LOCK_SECONDS: durationSeconds.default(30),
     /** Requests handled at once; more are answered 503 with Retry-After (load shedding). */
     MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(512),
+    /** Slow clients: a connection must send all its headers within this, and the whole request within the next. */
+    HTTP_HEADERS_TIMEOUT_SECONDS: durationSeconds.default(15),
+    HTTP_REQUEST_TIMEOUT_SECONDS: durationSeconds.default(60),
     /** A background job whose worker stops renewing its lock this long is taken over by another. */
     JOB_LOCK_SECONDS: durationSeconds.default(60),
     /** Sign-in codes: lifetime, wrong tries allowed per email within the failure window, and throttles. */
@@ -57,6 +60,13 @@ const schema = z
     MCP_TOOLS: z.enum(['both', 'request', 'typed']).default('both'),
     /** Life of an access token handed to an OAuth client (an MCP connector); refresh renews it. */
     OAUTH_ACCESS_TOKEN_TTL_SECONDS: durationSeconds.default(3600),
+    /** Lets webhooks point at loopback (127.0.0.1, ::1, localhost), over http too: for development and tests only. */
+    WEBHOOKS_ALLOW_LOOPBACK: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((value) => value === 'true' || value === '1'),
+    /** How long one webhook delivery may take before it counts as failed (and is retried). */
+    WEBHOOKS_TIMEOUT_SECONDS: durationSeconds.default(10),
     /** JSON: per-plan overrides of caps and request rate, e.g. {"sandbox":{"contacts":5000}}. */
     PLAN_OVERRIDES: planOverridesSchema.default(resolvePlans({})),
   })
@@ -76,6 +86,8 @@ const schema = z
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
     jobLockSeconds: env.JOB_LOCK_SECONDS,
     maxInFlight: env.MAX_IN_FLIGHT,
+    headersTimeoutSeconds: env.HTTP_HEADERS_TIMEOUT_SECONDS,
+    requestTimeoutSeconds: Math.max(env.HTTP_REQUEST_TIMEOUT_SECONDS, env.HTTP_HEADERS_TIMEOUT_SECONDS),
     idempotencyLockSeconds: env.IDEMPOTENCY_LOCK_SECONDS,
     loginCodeTtlSeconds: env.LOGIN_CODE_TTL_SECONDS,
     loginMaxFailures: env.LOGIN_MAX_FAILURES,
@@ -89,6 +101,8 @@ const schema = z
     rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
     trustProxy: env.TRUST_PROXY,
     plans: env.PLAN_OVERRIDES,
+    webhooksAllowLoopback: env.WEBHOOKS_ALLOW_LOOPBACK,
+    webhooksTimeoutSeconds: env.WEBHOOKS_TIMEOUT_SECONDS,
     mcpTools: env.MCP_TOOLS,
     oauthAccessTokenTtlSeconds: env.OAUTH_ACCESS_TOKEN_TTL_SECONDS,
   }));

@@ -40,6 +40,11 @@ export const ERROR_CODES = {
   not_found: { status: 404, meaning: 'No such record in this workspace, or no such route.' },
   method_not_allowed: { status: 405, meaning: 'The route exists but not with this HTTP method.' },
   conflict: { status: 409, meaning: 'The change conflicts with the current state of a record.' },
+  proposal_expired: {
+    status: 409,
+    meaning:
+      'The proposal passed its expiry (policy proposal_expiry_hours) before a person decided it; it can no longer be approved.',
+  },
   idempotency_key_required: {
     status: 400,
     meaning: 'Mutating tool calls must carry X-Idempotency-Key (or Idempotency-Key).',

@@ -41,7 +41,9 @@ export type IdPrefix =
   | 'inv'
   | 'evt'
   | 'esc'
-  | 'ocl';
+  | 'ocl'
+  | 'wh'
+  | 'whd';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 

@@ -34,16 +34,22 @@ export async function startServer(config: Config) {
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const app = createApp({ config, store, logger });
   app.services.jobs.start();
+  app.services.webhooks.start();
   app.services.meter.start();
+  // Slow clients (slowloris) must not hold connections open: headers within headersTimeout, the
+  // whole request within requestTimeout, checked every second (Node's default is every 30 s).
+  const timeouts = {
+    headersTimeout: config.headersTimeoutSeconds * 1000,
+    requestTimeout: config.requestTimeoutSeconds * 1000,
+    keepAliveTimeout: 5_000,
+    connectionsCheckingInterval: 1_000,
+  };
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () =>
-      resolve(s as Server),
+    const s = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: timeouts },
+      () => resolve(s as Server),
     );
   });
-  // Slow clients must not hold connections open forever.
-  server.headersTimeout = 15_000;
-  server.requestTimeout = 60_000;
-  server.keepAliveTimeout = 5_000;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(
@@ -64,6 +70,7 @@ export async function startServer(config: Config) {
       await closed;
       clearTimeout(grace);
       await app.services.jobs.stop();
+      await app.services.webhooks.stop();
       await app.services.meter.stop();
       await store.close();
       logger.info('stopped');

@@ -5,6 +5,7 @@ import type { Clock, IdSource } from './ids.js';
 import type { JobRunner } from './jobs/worker.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Store } from './store/connect.js';
+import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 
 /** Everything an operation may use from the outside world; built once in createApp. */
 export interface Services {
@@ -18,4 +19,6 @@ export interface Services {
   readonly jobs: JobRunner;
   /** Request metering per workspace and month (buffered; see billing/meter.ts). */
   readonly meter: UsageMeter;
+  /** Sends queued webhook deliveries; started by the server, woken when a change queues some. */
+  readonly webhooks: WebhookDispatcher;
 }

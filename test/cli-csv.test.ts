@@ -141,6 +141,38 @@ describe.each(DIALECTS)('agentcrm import and export on %s', (dialect) => {
     expect(search.json.data).toEqual([]);
   });
 
+  it('prints the operation id of an import, which operations.revert undoes (an agent through a proposal)', async () => {
+    const ws = await workspace();
+    const seeded = file('seeded.csv', 'Name,Email,Stage\nAda,ada@undo.org,lead\n');
+    expect((await cli(['import', 'contacts', seeded, '--token-file', ws.tokenFile])).code).toBe(0);
+    const changes = file(
+      'changes.csv',
+      'Name,Email,Stage\nAda King,ada@undo.org,customer\nCy,cy@undo.org,lead\n',
+    );
+    const run = await cli(['import', 'contacts', changes, '--token-file', ws.tokenFile]);
+    expect(run.stdout).toContain('2 rows — 1 created, 1 updated');
+    const operationId = run.stdout.match(/^# operation_id: (op_\w+) /m)?.[1];
+    expect(operationId, run.stdout).toBeTruthy();
+    const revert = (apply: boolean) =>
+      call(
+        app,
+        'POST',
+        '/operations/revert',
+        { operation_id: operationId, apply },
+        { token: ws.token, json: true },
+      );
+    const dry = await revert(false);
+    expect(dry.json.data, dry.text).toMatchObject({ dry_run: true, entries: 2, records: 2, conflicts: [] });
+    const fields = dry.json.data.changes.map(
+      (c: { field: string; restore: unknown }) => `${c.field}=${c.restore}`,
+    );
+    expect(fields.sort()).toEqual([expect.stringMatching(/^deleted_at=\d{4}-/), 'name=Ada', 'stage=lead']);
+    // The seeded token is an agent's: deleting the created contact waits for its human (agent_deletes).
+    const proposed = await revert(true);
+    expect(proposed.status).toBe(202);
+    expect(proposed.json.policy.reason_code).toBe('delete.requires_approval');
+  });
+
   it('updates existing records (upsert) and changes nothing on a second identical import', async () => {
     const ws = await workspace();
     const first = file(

@@ -71,8 +71,9 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
   const store = connectStore(config);
   await migrateToLatest(store);
   const clock = manualClock(new Date('2026-03-01T09:00:00.000Z'));
-  const app = createApp({ config, store, clock, jobIntervalMs: 50 });
+  const app = createApp({ config, store, clock, jobIntervalMs: 50, webhookIntervalMs: 50 });
   app.services.jobs.start();
+  app.services.webhooks.start();
   return {
     app,
     store,
@@ -81,6 +82,7 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
     database,
     close: async () => {
       await app.services.jobs.stop();
+      await app.services.webhooks.stop();
       await app.services.meter.stop();
       await store.close();
       await database.cleanup();

@@ -213,7 +213,19 @@ describe.each(DIALECTS)('HTTP transport on %s', (dialect) => {
       undefined,
       { token: agent.token, json: true },
     );
-    expect(unknown.json.warnings[0]).toMatchObject({ code: 'fields_unknown' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.json.error).toMatchObject({ code: 'invalid_input' });
+    expect(unknown.json.error.hint).toContain('email');
+    // Answers without a record view (the policy, proposals …) keep plain fields and warn.
+    const plain = await call(t.app, 'GET', '/policy?fields=agent_deletes,shoe_size', undefined, {
+      token: agent.token,
+      json: true,
+    });
+    expect(plain.json.data).toEqual({
+      handle: 'policy/workspace',
+      agent_deletes: expect.any(String),
+    });
+    expect(plain.json.warnings[0]).toMatchObject({ code: 'fields_unknown' });
     const bad = await call(t.app, 'GET', '/contacts?fields=na me', undefined, {
       token: agent.token,
       json: true,

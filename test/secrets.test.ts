@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAgent, call, createTestApp, DIALECTS, type TestApp } from './harness.js';
 import { latestCode, outboxMessages } from './mailbox.js';
 
-/** Every secret the flows below hand out: tokens, sign-in codes, step-up codes, invite links. */
+/** Every secret the flows below hand out: tokens, sign-in codes, step-up codes, invite links, webhook secrets. */
 describe.each(DIALECTS)('no secret is stored in plain text on %s', (dialect) => {
   let t: TestApp;
   const secrets: { kind: string; value: string }[] = [];
@@ -65,7 +65,22 @@ describe.each(DIALECTS)('no secret is stored in plain text on %s', (dialect) => 
       owner,
     );
     expect(done.status).toBe(201);
-    expect(secrets.length).toBeGreaterThanOrEqual(9);
+
+    // A webhook signing secret is stored sealed (it must stay usable for signing, so not hashed).
+    const hook = await json(
+      'POST',
+      '/webhooks',
+      { url: 'https://hooks.example.org/crm', events: ['nothing.matches'] },
+      owner,
+    );
+    expect(hook.status).toBe(201);
+    const webhookSecret = keep('webhook secret', hook.json.data.secret);
+    keep('webhook secret (base64 part)', webhookSecret.slice('whsec_'.length));
+    keep(
+      'webhook secret (raw key, hex)',
+      Buffer.from(webhookSecret.slice('whsec_'.length), 'base64').toString('hex'),
+    );
+    expect(secrets.length).toBeGreaterThanOrEqual(12);
   });
   afterAll(async () => t.close());
 

@@ -4,6 +4,7 @@ import { findContact } from '../contacts/contacts.repository.js';
 import { idRef } from '../crm/fields.js';
 import { columnsFor, diff, recordResult } from '../crm/records.js';
 import { checkReferences, withRefs } from '../crm/refs.js';
+import { recordView } from '../crm/views.js';
 import { missing } from '../crm/write.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
 import { listInput } from '../query/input.js';
@@ -19,6 +20,7 @@ async function liveContact(ctx: OperationContext, id: string) {
 
 export const createActivity = defineOperation({
   name: 'activities.create',
+  view: recordView('activities'),
   summary: 'Log an activity on a contact: {"kind":"call|email|meeting|note|task","body":...}.',
   description: 'occurred_at defaults to now; deal_id optionally ties it to a live deal.',
   http: { method: 'POST', path: '/contacts/:contact_id/activities' },
@@ -51,6 +53,7 @@ export const createActivity = defineOperation({
 
 export const listActivitiesOperation = defineOperation({
   name: 'activities.list',
+  view: recordView('activities'),
   summary:
     'Recent activities, newest first: ?contact=&deal=&limit=&cursor= (also GET /contacts/{id}/activities).',
   description:

@@ -56,3 +56,16 @@ export async function recentActivities(
     .limit(limit)
     .execute();
 }
+
+export async function findActivity(ws: WorkspaceDb, id: string): Promise<ActivitiesTable | undefined> {
+  return ws.selectFrom('activities').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Writes fields of an activity back (a revert of a merge moves its contact_id back). */
+export async function writeActivityFields(
+  ws: WorkspaceDb,
+  id: string,
+  set: Partial<Pick<ActivitiesTable, 'contact_id' | 'deal_id'>>,
+): Promise<void> {
+  await ws.updateTable('activities').set(set).where('id', '=', id).execute();
+}

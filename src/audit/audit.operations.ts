@@ -68,6 +68,8 @@ export function toAuditRecord(row: AuditLogTable) {
     idempotency_key: row.idempotency_key,
     policy_decision: row.policy_decision,
     reason_code: row.reason_code,
+    operation_id: row.operation_id,
+    reverts: row.reverts ? (JSON.parse(row.reverts) as string[]) : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, TokensTable } from '../store/schema.js';
+import type { WorkspaceDb } from '../store/scoped.js';
 import { authStateChanged } from './auth-cache.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -67,6 +68,11 @@ export async function listWorkspaceTokens(db: Db, workspaceId: string, now: stri
 
 export async function findToken(db: Db, id: string): Promise<TokensTable | undefined> {
   return db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A token of this workspace (revoked and expired ones too: their audited work can still be undone). */
+export async function findWorkspaceToken(ws: WorkspaceDb, id: string): Promise<TokensTable | undefined> {
+  return ws.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export async function revokeToken(db: Db, id: string, now: string): Promise<boolean> {

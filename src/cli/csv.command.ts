@@ -100,6 +100,9 @@ export function importCommand(): Command {
             '\n',
         );
         if (rejects && counts.rejected > 0) process.stdout.write(`# rejected rows: ${flags.rejects}\n`);
+        process.stdout.write(
+          `# operation_id: ${report.operationId} (undo: POST /operations/revert {"operation_id":"${report.operationId}"})\n`,
+        );
         if (counts.rejected > 0) process.exitCode = EXIT.rejected;
       } catch (error) {
         if (error instanceof CsvFileError || error instanceof HeaderError) throw usage(error.message);

@@ -4,15 +4,6 @@ import type { CompaniesTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import { companySpec } from './company.js';
 
-export async function findCompany(ws: WorkspaceDb, id: string): Promise<CompaniesTable | undefined> {
-  return ws
-    .selectFrom('companies')
-    .selectAll()
-    .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-}
-
 export async function listCompanies(ws: WorkspaceDb, params: ListParams): Promise<ListPage<CompaniesTable>> {
   const query = ws.selectFrom('companies').selectAll('companies').where('companies.deleted_at', 'is', null);
   const search = likeAny('companies', ['name', 'domain', 'industry']);

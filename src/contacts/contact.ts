@@ -23,10 +23,6 @@ export const contactFields = {
   owner: principalRef.nullable(),
 };
 
-export type ContactChanges = {
-  [K in keyof typeof contactFields]?: z.output<(typeof contactFields)[K]>;
-};
-
 export const contactWrite = z.strictObject(
   Object.fromEntries(Object.entries(contactFields).map(([key, schema]) => [key, schema.optional()])) as {
     [K in keyof typeof contactFields]: z.ZodOptional<(typeof contactFields)[K]>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { idRef } from '../crm/fields.js';
 import { findRecord, updateVersioned } from '../crm/records.repository.js';
+import { recordView } from '../crm/views.js';
 import { AppError, notFound } from '../errors.js';
 import { textValue } from '../http/text.js';
 import { defineOperation, type Warning } from '../operations/define.js';
@@ -20,6 +21,8 @@ import {
 } from './merge.repository.js';
 
 const contactId = idRef('c');
+/** The handle kind of each table a merge moves references in. */
+const REFERENCE_KINDS: Record<string, string> = { deals: 'deal', tasks: 'task', activities: 'activity' };
 const MAX_IDS_SHOWN = 50;
 
 const badCursor = () =>
@@ -132,6 +135,7 @@ const MAX_CUSTOM_JSON = 32_768;
 
 export const mergeContacts = defineOperation({
   name: 'contacts.merge',
+  view: recordView('contacts'),
   summary: 'Merge contacts into this one: references move here, the others are soft-deleted.',
   description:
     'The survivor (this contact) keeps its own values; each of its empty fields takes the first non-empty value ' +
@@ -165,10 +169,17 @@ export const mergeContacts = defineOperation({
     const set = await survivorChanges(ctx.ws, survivor, merged, warnings);
 
     // The merged contacts go first: the survivor may take an email that only they held.
-    if ((await softDeleteContacts(ctx.ws, from, ctx.now)) !== from.length) {
+    const deleted = await softDeleteContacts(ctx.ws, from, ctx.now);
+    if (deleted.length !== from.length) {
       throw new AppError('conflict', 'a contact changed during the merge', 'retry the merge');
     }
-    const moved = await moveContactReferences(ctx.ws, CONTACT_REFERENCES, from, survivor.id, ctx.now);
+    const { counts: moved, rows: movedRows } = await moveContactReferences(
+      ctx.ws,
+      CONTACT_REFERENCES,
+      from,
+      survivor.id,
+      ctx.now,
+    );
     const changes: Record<string, [unknown, unknown]> = {};
     for (const [key, value] of Object.entries(set)) {
       changes[key] = [(survivor as unknown as Record<string, unknown>)[key] ?? null, value];
@@ -193,10 +204,19 @@ export const mergeContacts = defineOperation({
       changes: { ...changes, merged_from: [null, from.map((id) => `contact/${id}`)] },
       version: row.version,
     });
-    for (const id of from) {
+    for (const { id, version } of deleted) {
       ctx.audit({
         target: `contact/${id}`,
         changes: { deleted_at: [null, ctx.now], merged_into: [null, handle] },
+        version,
+      });
+    }
+    // Each moved reference is a change of its own record, so history shows it and undo can move it back.
+    for (const moved of movedRows) {
+      ctx.audit({
+        target: `${REFERENCE_KINDS[moved.table]}/${moved.id}`,
+        changes: { contact_id: [moved.before, survivor.id] },
+        ...(moved.version === null ? {} : { version: moved.version }),
       });
     }
     const movedTotal = Object.values(moved).reduce((sum, n) => sum + n, 0);

@@ -97,38 +97,67 @@ export async function findLiveContacts(ws: WorkspaceDb, ids: readonly string[]):
     .execute();
 }
 
-/** Soft-deletes the live contacts among `ids`; returns how many it deleted. */
+/** Soft-deletes the live contacts among `ids`; returns the ones it deleted, with their new version. */
 export async function softDeleteContacts(
   ws: WorkspaceDb,
   ids: readonly string[],
   now: string,
-): Promise<number> {
-  const result = await ws
+): Promise<{ id: string; version: number }[]> {
+  return ws
     .updateTable('contacts')
     .set({ deleted_at: now, updated_at: now, version: sql<number>`version + 1` })
     .where('id', 'in', ids)
     .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .returning(['id', 'version'])
+    .execute();
 }
 
-/** Points every reference to one of `from` at `to`; returns the number of rows moved per `table.column`. */
+/** One row whose contact reference a merge moved: what it pointed at before, its version after. */
+export interface MovedReference {
+  table: string;
+  id: string;
+  before: string;
+  version: number | null;
+}
+
+/**
+ * Points every reference to one of `from` at `to`; returns each moved row (for the audit, so a
+ * merge can be reverted row by row) and the number moved per `table.column`.
+ */
 export async function moveContactReferences(
   ws: WorkspaceDb,
   references: readonly ContactReference[],
   from: readonly string[],
   to: string,
   now: string,
-): Promise<Record<string, number>> {
-  const moved: Record<string, number> = {};
+): Promise<{ counts: Record<string, number>; rows: MovedReference[] }> {
+  const counts: Record<string, number> = {};
+  const rows: MovedReference[] = [];
   for (const ref of references) {
     // The table is a parameter, which defeats Kysely's column inference; the scoping still holds.
     // biome-ignore lint/suspicious/noExplicitAny: see above
-    const update = ws.updateTable(ref.table as any) as any;
+    const table = ref.table as any;
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    const pointing: Record<string, string>[] = await (ws.selectFrom(table) as any)
+      .select(['id', ref.column])
+      .where(ref.column, 'in', from)
+      .execute();
+    const before = new Map(pointing.map((row) => [row.id!, row[ref.column]!]));
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    const update = ws.updateTable(table) as any;
     const set: Record<string, unknown> = { [ref.column]: to };
     if (ref.versioned) Object.assign(set, { version: sql`version + 1`, updated_at: now });
-    const result = await update.set(set).where(ref.column, 'in', from).executeTakeFirst();
-    moved[`${ref.table}.${ref.column}`] = Number(result.numUpdatedRows);
+    const moved: { id: string; version?: number }[] = await update
+      .set(set)
+      .where(ref.column, 'in', from)
+      .returning(ref.versioned ? ['id', 'version'] : ['id'])
+      .execute();
+    counts[`${ref.table}.${ref.column}`] = moved.length;
+    for (const row of moved) {
+      const previous = before.get(row.id);
+      if (previous !== undefined)
+        rows.push({ table: ref.table, id: row.id, before: previous, version: row.version ?? null });
+    }
   }
-  return moved;
+  return { counts, rows };
 }

@@ -240,7 +240,12 @@ describe.each(DIALECTS)('duplicates and merge on %s', (dialect) => {
       'c_survivor',
       now,
     );
-    expect(moved).toEqual({ 'merge_refs.contact_id': 2 });
+    expect(moved.counts).toEqual({ 'merge_refs.contact_id': 2 });
+    // Each moved row comes back with what it pointed at, for its audit row.
+    expect([...moved.rows].sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual([
+      { table: 'merge_refs', id: 'r1', before: 'c_from1', version: 2 },
+      { table: 'merge_refs', id: 'r2', before: 'c_from2', version: 2 },
+    ]);
     const { rows } = await sql<{
       id: string;
       contact_id: string;

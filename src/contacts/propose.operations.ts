@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { idRef } from '../crm/fields.js';
-import { recordResult } from '../crm/records.js';
 import { withRefs } from '../crm/refs.js';
-import { updateRecord } from '../crm/write.js';
+import { recordView } from '../crm/views.js';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
+import { heldResult, updateWithHolds } from '../policy/holds.js';
 import { proposedContactChange } from '../policy/rules.js';
 import { contactKind, contactWrite } from './contact.js';
 
 export const proposeContactUpdate = defineOperation({
   name: 'contacts.propose_update',
+  view: recordView('contacts'),
   summary:
     'Propose a change to a contact: changes to sensitive fields wait for a human (outcome "proposed", 202); others apply at once.',
   description:
@@ -32,8 +33,8 @@ export const proposeContactUpdate = defineOperation({
         `send changes with one or more of: ${contactKind.writable.join(', ')}`,
       );
     }
-    const { row, changed } = await updateRecord(ctx, contactKind, input.contact_id, input.changes);
-    const [record] = await withRefs(ctx.ws, 'contacts', [row], contactKind.toRecord);
-    return recordResult(record!, { meta: [changed ? '# updated' : '# unchanged'] });
+    const update = await updateWithHolds(ctx, contactKind, input.contact_id, input.changes);
+    const [record] = await withRefs(ctx.ws, 'contacts', [update.row], contactKind.toRecord);
+    return heldResult(update, record!, [update.changed ? '# updated' : '# unchanged']);
   },
 });

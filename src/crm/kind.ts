@@ -5,17 +5,6 @@ import type { WorkspaceDb } from '../store/scoped.js';
 /** The tables of versioned, soft-deletable CRM records. */
 export type RecordTable = 'contacts' | 'companies' | 'deals' | 'tasks';
 
-/** The columns every versioned record has. */
-export interface VersionedRow {
-  id: string;
-  tags: string;
-  custom: string;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  deleted_at: string | null;
-}
-
 type Generated = 'workspace_id' | 'id' | 'version' | 'created_at' | 'updated_at' | 'deleted_at';
 
 /**

@@ -9,6 +9,7 @@ import type { RecordPolicy } from './record.operations.js';
 import { expectedVersion, recordResult, versionInput } from './records.js';
 import { findLiveBy, findRecord, setDeleted } from './records.repository.js';
 import { referencesTo, withRefs } from './refs.js';
+import { recordView } from './views.js';
 import { missing, RETENTION_DAYS, restorableUntil, versionConflict } from './write.js';
 
 interface LifecycleInput {
@@ -116,6 +117,7 @@ export function lifecycleOperations<T extends RecordTable, R extends { version: 
 
   const restore = defineOperation({
     name: `${kind.table}.restore`,
+    view: recordView(kind.table),
     summary: `Restore a deleted ${kind.kind} (within ${RETENTION_DAYS} days of its deletion).`,
     http: { method: 'POST', path: `${kind.path}/:${kind.idField}/restore` },
     scope: 'write',

@@ -6,6 +6,7 @@ import {
   type OperationContext,
   type Verdict,
 } from '../operations/define.js';
+import { heldResult, updateWithHolds } from '../policy/holds.js';
 import type { ListPage, ListParams } from '../query/apply.js';
 import { listInput } from '../query/input.js';
 import type { ResourceSpec } from '../query/parse.js';
@@ -15,9 +16,10 @@ import type { WorkspaceDb } from '../store/scoped.js';
 import { idRef } from './fields.js';
 import type { RecordKind, RecordTable } from './kind.js';
 import { expectedVersion, fieldChanges, recordResult, versionInput } from './records.js';
-import { findRecord } from './records.repository.js';
+import { findLiveBy, findRecord } from './records.repository.js';
 import { withRefs } from './refs.js';
-import { createRecord, missing, updateRecord, upsertRecord } from './write.js';
+import { recordView } from './views.js';
+import { createRecord, missing, upsertRecord } from './write.js';
 
 /**
  * The four operations every record kind has — create, get, update, search — built from its
@@ -37,6 +39,7 @@ export function createOperation<T extends RecordTable>(
 ): AnyOperation {
   return defineOperation({
     name: `${kind.table}.create`,
+    view: recordView(kind.table),
     ...(options.policy ? { policy: options.policy } : {}),
     summary: options.summary,
     description: options.description,
@@ -47,6 +50,17 @@ export function createOperation<T extends RecordTable>(
     async handler(ctx, input: Record<string, unknown>) {
       let row: Database[T] | undefined;
       let created = true;
+      const key = kind.unique ? input[kind.unique] : undefined;
+      const holder =
+        key === undefined || key === null
+          ? undefined
+          : await findLiveBy(ctx.ws, kind.table, kind.unique!, key);
+      if (holder) {
+        // An upsert onto an existing record is an update: the same field-level holds apply.
+        const update = await updateWithHolds(ctx, kind, holder.id, input);
+        const [record] = await present(ctx.ws, kind, [update.row]);
+        return heldResult(update, record!, ['# updated']);
+      }
       if (kind.unique) ({ row, created } = await upsertRecord(ctx, kind, input));
       else row = await createRecord(ctx, kind, input);
       const [record] = await present(ctx.ws, kind, [row!]);
@@ -58,6 +72,7 @@ export function createOperation<T extends RecordTable>(
 export function getOperation<T extends RecordTable>(kind: Kind<T>): AnyOperation {
   return defineOperation({
     name: `${kind.table}.get`,
+    view: recordView(kind.table),
     summary: `Fetch one ${kind.kind} by id or handle.`,
     http: { method: 'GET', path: `${kind.path}/:${kind.idField}` },
     scope: 'read',
@@ -80,6 +95,7 @@ export function updateOperation<T extends RecordTable>(
 ): AnyOperation {
   return defineOperation({
     name: `${kind.table}.update`,
+    view: recordView(kind.table),
     ...(options.policy ? { policy: options.policy } : {}),
     summary:
       options.summary ??
@@ -102,9 +118,9 @@ export function updateOperation<T extends RecordTable>(
         );
       }
       const id = input[kind.idField] as string;
-      const { row, changed } = await updateRecord(ctx, kind, id, changes, expectedVersion(input));
-      const [record] = await present(ctx.ws, kind, [row]);
-      return recordResult(record!, { meta: [changed ? '# updated' : '# unchanged'] });
+      const update = await updateWithHolds(ctx, kind, id, changes, expectedVersion(input));
+      const [record] = await present(ctx.ws, kind, [update.row]);
+      return heldResult(update, record!, [update.changed ? '# updated' : '# unchanged']);
     },
   });
 }
@@ -118,6 +134,7 @@ export function searchOperation<T extends RecordTable>(
 ): AnyOperation {
   return defineOperation({
     name,
+    view: recordView(kind.table),
     summary: `List or query ${kind.table}: filters field=[op:]value, search=, sort=, limit=, cursor=.`,
     description:
       `Filters: ${filterableFields(spec).join(' ')}. Operators: eq ne gt gte lt lte like in is not. ` +

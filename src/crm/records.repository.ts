@@ -138,3 +138,22 @@ export function likeAny(table: string, columns: readonly string[]): SearchHook {
     return { where: sql<boolean>`(${sql.join(tests, sql` or `)})` };
   };
 }
+
+/**
+ * Writes a revert's values to a record in any state (deleted_at may be among them) if it is still
+ * at `version`, bumping the version; undefined when another writer got there first.
+ */
+export async function writeReverted<T extends RecordTable>(
+  ws: WorkspaceDb,
+  table: T,
+  id: string,
+  set: Record<string, unknown>,
+  version: number,
+): Promise<Row<T> | undefined> {
+  return loose(ws.updateTable(table))
+    .set({ ...set, version: sql<number>`version + 1` })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst();
+}

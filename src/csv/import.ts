@@ -29,6 +29,8 @@ interface ImportReport {
   mapping: HeaderMapping;
   rows: number;
   counts: Record<RowOutcome, number>;
+  /** Stamped on every row's audit entries: `operations.revert {"operation_id"}` undoes the import. */
+  operationId: string;
 }
 
 export class CsvFileError extends Error {}
@@ -97,6 +99,7 @@ export async function importCsv(
     caller,
     spec,
     refCache: new Map(),
+    operationId: services.ids.next('op'),
   };
   const counts: Record<RowOutcome, number> = {
     created: 0,
@@ -148,7 +151,13 @@ export async function importCsv(
     progress.advance(1);
   }
   progress.finish();
-  return { header: header ?? [], mapping: mapping ?? { targets: [], unknown: [] }, rows: row - 1, counts };
+  return {
+    header: header ?? [],
+    mapping: mapping ?? { targets: [], unknown: [] },
+    rows: row - 1,
+    counts,
+    operationId: run.operationId,
+  };
 }
 
 interface ImportRun {
@@ -159,6 +168,7 @@ interface ImportRun {
   spec: CsvKindSpec;
   /** natural key → id of the referenced records, for the length of one import. */
   refCache: Map<string, string | undefined>;
+  operationId: string;
 }
 
 async function applyRow(run: ImportRun, input: RowInput, reason: string): Promise<RowOutcome> {
@@ -191,6 +201,7 @@ async function applyRow(run: ImportRun, input: RowInput, reason: string): Promis
       {
         caller: run.caller,
         requestId: services.ids.next('req'),
+        operationId: run.operationId,
         idempotencyKey: null,
         toolName: null,
         reason,

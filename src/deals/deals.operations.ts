@@ -1,6 +1,6 @@
 import { lifecycleOperations } from '../crm/lifecycle.operations.js';
 import { createOperation, getOperation, searchOperation, updateOperation } from '../crm/record.operations.js';
-import { agentDeletePolicy } from '../policy/rules.js';
+import { agentDeletePolicy, dealCloseRule } from '../policy/rules.js';
 import { dealCreate, dealKind, dealSpec, dealWrite } from './deal.js';
 import { listDeals } from './deals.repository.js';
 
@@ -15,7 +15,11 @@ export const dealOperations = [
   }),
   getOperation(dealKind),
   updateOperation(dealKind, dealWrite, {
-    description: 'E.g. {"stage":"won","status":"won"}; setting status back to open clears closed_at.',
+    description:
+      'E.g. {"stage":"won","status":"won"}; setting status back to open clears closed_at. Under the policy ' +
+      "approve_deal_close an agent's move to won or lost becomes a proposal (deal.close_requires_approval); other stage " +
+      'moves apply at once.',
+    policy: dealCloseRule,
   }),
   searchOperation(dealKind, dealSpec, listDeals, 'title and follow_up_note'),
   ...lifecycleOperations(dealKind, { deletePolicy: agentDeletePolicy(dealKind) }),

@@ -1,4 +1,4 @@
-import { inputJsonSchema } from '../http/openapi.js';
+import { inputJsonSchema, projectionProperties } from '../http/openapi.js';
 import type { AnyOperation } from '../operations/define.js';
 import { allReasonCodes } from '../policy/reason-codes.js';
 
@@ -6,20 +6,28 @@ import { allReasonCodes } from '../policy/reason-codes.js';
 const GENERIC_CODES = ['policy.allowed', 'invalid_input', 'invalid_json', 'rate_limited', 'internal'];
 const AUTH_CODES = ['auth_required', 'invalid_token', 'token_expired', 'forbidden'];
 
-/** Tool input schemas carry the optional `reason` every mutation accepts. */
+/**
+ * Tool input schemas carry the optional `reason` every mutation accepts, and `fields`/`expand`
+ * where the operation answers with CRM records.
+ */
 function toolSchema(operation: AnyOperation): Record<string, unknown> {
   const schema = inputJsonSchema(operation);
-  if (!operation.mutating || schema.type !== 'object') return schema;
+  if (schema.type !== 'object' || (!operation.mutating && !operation.view)) return schema;
   const properties = (schema.properties ?? {}) as Record<string, unknown>;
   return {
     ...schema,
     properties: {
       ...properties,
-      reason: {
-        type: 'string',
-        maxLength: 1000,
-        description: 'Why you make this change; kept in the audit log.',
-      },
+      ...(operation.view ? projectionProperties(operation.view) : {}),
+      ...(operation.mutating
+        ? {
+            reason: {
+              type: 'string',
+              maxLength: 1000,
+              description: 'Why you make this change; kept in the audit log.',
+            },
+          }
+        : {}),
     },
   };
 }
@@ -71,6 +79,10 @@ export function toolCatalog(operations: readonly AnyOperation[]) {
       'operation_id',
     ],
     call: 'POST /tools/{name} with the input as the JSON body; mutating tools need X-Idempotency-Key',
+    save_tokens:
+      'Tools that answer with contacts, companies, deals, tasks or activities take "fields" (only these fields, ' +
+      'e.g. "name,email,company.name") and "expand" (related records in the same answer, e.g. "company,open_deals"); ' +
+      'their input schemas list the valid names. A page of 50 contacts is about a fifth of the bytes with fields=name,email.',
     tools,
   };
 }

@@ -1,4 +1,5 @@
 import type { AnyOperation } from '../operations/define.js';
+import { DEFAULT_POLICY, policySettings } from '../policy/policy.js';
 import { allReasonCodes } from '../policy/reason-codes.js';
 import type { Services } from '../services.js';
 
@@ -70,6 +71,19 @@ export function policyDocument() {
     },
     on_error:
       'failed requests carry outcome "error" and policy {decision: "deny", reason_code: <error code>}',
+    settings: {
+      ...Object.fromEntries(
+        Object.entries(policySettings.shape).map(([key, schema]) => [
+          key,
+          { default: DEFAULT_POLICY[key as keyof typeof DEFAULT_POLICY], meaning: schema.description },
+        ]),
+      ),
+      auto_approve: {
+        default: {},
+        meaning:
+          'operation → {enabled_by, enabled_at}: proposals of that operation are applied at once (policy.auto_approved); switched by admins with policy.set_auto_approve (PUT /policy/auto-approve/{operation})',
+      },
+    },
     reason_codes: allReasonCodes(),
   };
 }

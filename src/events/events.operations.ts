@@ -15,7 +15,7 @@ export const listEventsOperation = defineOperation({
   summary: 'The change feed: every change in the workspace in order, after a resumable cursor (since=).',
   description:
     'Types: <kind>.created|updated|deleted|restored (contact, company, deal, task, activity), proposal.created|applied|' +
-    'rejected|stale|failed, policy.updated, and other operations by name. Start with since=0 (or omit it), then pass ' +
+    'rejected (changes.decision_note is the reason)|stale|failed|edited|expired, policy.updated, and other operations by name. Start with since=0 (or omit it), then pass ' +
     'next_cursor back as since=; the answer always carries a cursor, even when empty, so you can poll with it.',
   http: { method: 'GET', path: '/events' },
   scope: 'read',

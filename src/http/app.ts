@@ -11,7 +11,6 @@ import type { AnyOperation } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
 import { clientIp, refuseTokenInQuery } from './client.js';
-import { parseFields, project } from './fields.js';
 import { helpText } from './help.js';
 import { openApiDocument } from './openapi.js';
 import { allPaths, methodsForPath } from './paths.js';
@@ -101,17 +100,39 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
   );
 
   // Past capacity, answer at once with 503 and Retry-After instead of queueing until timeouts.
+  // A body is read in full (through the cap above) before its request counts as in flight, in a
+  // pool of its own (4 × MAX_IN_FLIGHT): clients that send bodies slowly hold a socket and a
+  // reading place until HTTP_REQUEST_TIMEOUT_SECONDS, never a handler's slot; memory stays bounded
+  // by the two pools times MAX_BODY_BYTES.
   let inFlight = 0;
+  let reading = 0;
+  const busy = (c: Context<HttpEnv>, what: string) =>
+    respond(
+      c,
+      renderError(
+        new AppError(
+          'unavailable',
+          `the server is at capacity (${what})`,
+          'retry after the number of seconds in Retry-After; back off if it repeats',
+          { headers: { 'retry-after': '1' } },
+        ),
+        meta(c),
+      ),
+    );
   app.use('*', async (c, next) => {
     if (c.req.path === '/healthz') return next();
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.raw.body) {
+      if (reading >= services.config.maxInFlight * 4) return busy(c, 'too many request bodies arriving');
+      reading++;
+      try {
+        const body = await c.req.raw.arrayBuffer();
+        c.req.raw = new Request(c.req.raw, { body });
+      } finally {
+        reading--;
+      }
+    }
     if (inFlight >= services.config.maxInFlight) {
-      const busy = new AppError(
-        'unavailable',
-        `the server is at capacity (${services.config.maxInFlight} requests in flight)`,
-        'retry after the number of seconds in Retry-After; back off if it repeats',
-        { headers: { 'retry-after': '1' } },
-      );
-      return respond(c, renderError(busy, meta(c)));
+      return busy(c, `${services.config.maxInFlight} requests in flight`);
     }
     inFlight++;
     try {
@@ -187,7 +208,6 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
         'send X-Idempotency-Key: idem_<random>; reuse the same key when you retry this same call',
       );
     }
-    const fields = parseFields(c.req.query('fields') ?? c.req.header('x-fields'));
     const result = await runOperation(services, operation, input, {
       caller,
       requestId: c.get('requestId'),
@@ -197,16 +217,12 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       clientIpOf: ipOf,
       escalationCode: c.req.header('x-escalation-code') ?? null,
       dryRun: c.req.query('dry_run') === 'true' || c.req.header('x-dry-run') === 'true',
+      projection: {
+        fields: c.req.query('fields') ?? c.req.header('x-fields'),
+        expand: c.req.query('expand') ?? c.req.header('x-expand'),
+      },
     });
-    const projection = fields && !result.text ? project(result.data, fields) : undefined;
-    const shown = projection
-      ? {
-          ...result,
-          data: projection.data,
-          warnings: [...(result.warnings ?? []), ...(projection.warning ? [projection.warning] : [])],
-        }
-      : result;
-    return respond(c, renderSuccess(shown, { ...meta(c), idempotencyKey }));
+    return respond(c, renderSuccess(result, { ...meta(c), idempotencyKey }));
   };
 
   for (const operation of operations) {

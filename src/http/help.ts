@@ -14,6 +14,20 @@ export function endpointLines(operations: readonly AnyOperation[]): string[] {
   });
 }
 
+/** The relations and expansions of each kind of record, from the operations' views. */
+function expansionLines(operations: readonly AnyOperation[]): string[] {
+  const views = [...new Map(operations.flatMap((op) => (op.view ? [[op.view.kind, op.view]] : []))).values()];
+  return views.map((view) => {
+    const relations = view.fields
+      .filter((name) => name.endsWith('.<field>'))
+      .map((name) => name.split('.')[0]);
+    return `  ${`${view.kind}:`.padEnd(10)} fields ${relations.length ? relations.map((r) => `${r}.*`).join(' ') : '(own fields only)'}; expand=${view.expansions.join(',') || '(none)'}`;
+  });
+}
+
+const listLimit = (operations: readonly AnyOperation[]) =>
+  operations.find((operation) => operation.view)?.view?.listLimit ?? 0;
+
 /** GET /help: the manual an agent reads first. */
 export function helpText(services: Services, operations: readonly AnyOperation[]): string {
   const base = services.config.publicUrl;
@@ -89,12 +103,22 @@ QUERY (list endpoints)
   ?custom.tier=gold  ?tags=vip      custom fields and tags
   ?company.domain=acme.com          one hop to the linked company
   ?search=acme  ?sort=-updated_at  ?limit=N (default 50, max 200)
-  ?fields=name,email                only these fields (plus handle and id), on any read
 Repeated parameters are AND-ed. search= matches every word (at least one of 3+ letters) in
 names, emails, titles, phones and notes, forgives one typo in words of 5+ letters, and lists
 the best matches first unless sort= is given. A value containing ":" is written eq:<value>.
 When more rows remain, the answer ends with "# next: <cursor>"; repeat the request with
 ?cursor=<cursor> and the other parameters unchanged. Unknown fields or operators -> 400.
+
+FIELDS AND EXPANSIONS (save tokens and calls)
+---------------------------------------------
+  ?fields=name,email                only these fields (plus handle and id), on any answer
+  ?fields=name,company.name         a related record's field: <relation>.<field>
+  ?expand=company,open_deals        related records in the same answer (lists: first ${listLimit(operations)})
+Tool calls (POST /tools/{name}, MCP) send "fields" and "expand" in the input, as text or a list.
+${expansionLines(operations).join('\n')}
+Unknown names -> 400 invalid_input whose hint lists the valid ones. In text, a related record's
+fields are relation.field=value on the record's line; expanded lists follow it as indented lines
+"  open_deals deal/d_... title=...". A deleted related record shows as null (absent in text).
 
 MCP CONNECTOR (chat clients)
 ----------------------------

@@ -1,11 +1,44 @@
 import { z } from 'zod';
 import type { AnyOperation } from '../operations/define.js';
+import type { RecordView } from '../operations/projection.js';
 import { allowedFields } from '../operations/validation.js';
 import type { Services } from '../services.js';
 
 /** The JSON Schema of an operation's input, as a client sends it. */
 export function inputJsonSchema(operation: AnyOperation): Record<string, unknown> {
   return z.toJSONSchema(operation.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+/** What `fields` and `expand` do, for the tool catalog, MCP tool schemas and /openapi.json. */
+export function projectionDescriptions(view: RecordView) {
+  return {
+    fields:
+      `Only these fields of each ${view.kind} (plus handle and id), comma-separated, to save tokens: ` +
+      `${view.fields.join(', ')}. A related record's field is <relation>.<field>, e.g. ` +
+      `${view.fields.find((name) => name.endsWith('.<field>'))?.replace('<field>', 'name') ?? 'company.name'}` +
+      ' (null when there is none or it was deleted).',
+    expand: view.expansions.length
+      ? `Related records to include, comma-separated: ${view.expansions.join(', ')}. A single related record ` +
+        `comes whole; lists hold the first ${view.listLimit} (with more.<name> saying where to read the rest). ` +
+        'Related records are compact (no empty fields, version or timestamps). Saves a second call.'
+      : `Nothing to expand on ${view.kind} records.`,
+  };
+}
+
+/** JSON Schema properties for `fields` and `expand` (tool input, a list or comma-separated text). */
+export function projectionProperties(view: RecordView): Record<string, unknown> {
+  const text = projectionDescriptions(view);
+  const names = (description: string, items: Record<string, unknown>) => ({
+    anyOf: [
+      { type: 'array', items: { type: 'string', ...items }, maxItems: 50 },
+      { type: 'string', maxLength: 2000 },
+    ],
+    description,
+  });
+  return {
+    fields: names(text.fields, {}),
+    ...(view.expansions.length ? { expand: names(text.expand, { enum: [...view.expansions] }) } : {}),
+  };
 }
 
 const pathParams = (path: string) => [...path.matchAll(/:([a-z_]+)/g)].map((match) => match[1]!);
@@ -23,6 +56,17 @@ export function openApiDocument(services: Services, operations: readonly AnyOper
         ? allowedFields(operation.input)
             .filter((name) => !params.includes(name) && name !== 'where')
             .map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }))
+        : []),
+      ...(operation.view
+        ? Object.entries(projectionDescriptions(operation.view))
+            .filter(([name]) => name === 'fields' || operation.view!.expansions.length > 0)
+            .map(([name, description]) => ({
+              name,
+              in: 'query',
+              required: false,
+              description,
+              schema: { type: 'string' },
+            }))
         : []),
     ];
     paths[path] ??= {};

@@ -6,7 +6,7 @@ import { allowedFields } from '../operations/validation.js';
 import type { Format } from './render.js';
 
 /** Query parameters that steer the transport and never reach an operation. */
-const TRANSPORT_PARAMS = new Set(['format', 'dry_run', 'fields']);
+const TRANSPORT_PARAMS = new Set(['format', 'dry_run', 'fields', 'expand']);
 
 export function negotiateFormat(c: Context): Format {
   const format = c.req.query('format');

@@ -35,19 +35,40 @@ function pairs(key: string, value: unknown, out: string[], top = false): void {
 
 /** `contact/c_… name="Jane Doe" email=jane@acme.com tags=vip,renewal custom.tier=gold` */
 export function recordLine(record: Record<string, unknown>): string {
+  return recordLines(record)[0]!;
+}
+
+const isRecordList = (value: unknown): value is Record<string, unknown>[] =>
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.every((item) => item && typeof item === 'object' && typeof item.handle === 'string');
+
+/**
+ * The record's line, then one indented line per related record it carries in a list
+ * (`expand=open_deals`): `  open_deals deal/d_… title=Renewal status=open`.
+ */
+function recordLines(record: Record<string, unknown>): string[] {
   const out: string[] = [];
+  const related: string[] = [];
   if (typeof record.handle === 'string') out.push(record.handle);
   for (const [key, value] of Object.entries(record)) {
     if (key === 'handle' || (key === 'id' && typeof record.handle === 'string')) continue;
-    pairs(key, value, out, true);
+    if (isRecordList(value)) related.push(...value.map((item) => `  ${key} ${recordLine(item)}`));
+    else pairs(key, value, out, true);
   }
-  return out.join(' ');
+  return [out.join(' '), ...related];
 }
 
 /** Record lines for whatever an operation returned: one record, a list, or a plain object. */
 export function dataLines(data: unknown): string[] {
   if (data === null || data === undefined) return [];
-  if (Array.isArray(data)) return data.map((item) => dataLines(item).join(' '));
-  if (typeof data === 'object') return [recordLine(data as Record<string, unknown>)];
+  if (Array.isArray(data)) {
+    return data.flatMap((item) =>
+      item && typeof item === 'object' && !Array.isArray(item)
+        ? recordLines(item as Record<string, unknown>)
+        : [dataLines(item).join(' ')],
+    );
+  }
+  if (typeof data === 'object') return recordLines(data as Record<string, unknown>);
   return [scalar(data)];
 }

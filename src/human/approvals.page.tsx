@@ -60,7 +60,23 @@ export async function approvalsPage(
   );
 }
 
-/** POST /human/approvals/:id — approve or reject, with an optional note; step-up when asked. */
+/** Proposed text values a person may replace before approving (record updates). */
+const editableChanges = (p: ProposalView) =>
+  p.kind && /\.(update|propose_update)$/.test(p.kind)
+    ? p.changes.filter((change) => typeof change.after === 'string')
+    : [];
+
+/** The edits a decision form carries: `edit.<field>` inputs that were filled in. */
+function editsOf(fields: Record<string, string>): Record<string, string> | null {
+  const edits = Object.fromEntries(
+    Object.entries(fields)
+      .filter(([key, value]) => key.startsWith('edit.') && value.trim() !== '')
+      .map(([key, value]) => [key.slice('edit.'.length), value.trim()]),
+  );
+  return Object.keys(edits).length ? edits : null;
+}
+
+/** POST /human/approvals/:id — approve (optionally with edits) or reject, with a note; step-up when asked. */
 export async function decideProposal(c: HumanContext, services: Services, session: Session) {
   const fields = form(c);
   const proposalId = c.req.param('id') ?? '';
@@ -69,11 +85,12 @@ export async function decideProposal(c: HumanContext, services: Services, sessio
     return approvalsPage(c, services, session, { status: 400, error: null, notice: null });
   }
   const note = (fields.note ?? '').trim();
+  const edits = decision === 'approve' ? editsOf(fields) : null;
   const done = await perform(
     services,
     session,
     GOVERNANCE.decideProposal,
-    { proposal_id: proposalId, decision, ...(note ? { note } : {}) },
+    { proposal_id: proposalId, decision, ...(note ? { note } : {}), ...(edits ? { edits } : {}) },
     performOptions(c, services, fields.stepup_code || null),
   );
   if (done.ok) return seeOther(c, '/human/approvals', decision === 'approve' ? 'approved' : 'rejected');
@@ -196,9 +213,24 @@ function PendingProposal(props: { proposal: ProposalView; names: Names; csrf: st
       {props.canDecide ? (
         <form method="post" action={`/human/approvals/${encodeURIComponent(p.id)}`}>
           <CsrfField token={props.csrf} />
+          {editableChanges(p).map((change) => (
+            <div class="field">
+              <label for={`edit-${p.id}-${change.field}`}>
+                Approve with <span class="mono">{change.field}</span> ={' '}
+                <span class="help">(optional: replaces the proposed value)</span>
+              </label>
+              <input
+                id={`edit-${p.id}-${change.field}`}
+                name={`edit.${change.field}`}
+                type="text"
+                maxlength={1000}
+                placeholder={String(change.after)}
+              />
+            </div>
+          ))}
           <div class="field">
             <label for={`note-${p.id}`}>
-              Note to the agent <span class="help">(optional)</span>
+              Note to the agent <span class="help">(optional; for a rejection, the reason it reads)</span>
             </label>
             <textarea id={`note-${p.id}`} name="note" maxlength={1000} />
           </div>

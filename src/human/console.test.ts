@@ -429,4 +429,44 @@ describe.each(DIALECTS)('human console on %s', (dialect) => {
       }
     });
   });
+  describe('approvals', () => {
+    it('approves with an edited value and rejects with a reason the agent reads', async () => {
+      const { owner, agent } = await ownedWorkspace('edits-owner@example.com', 'edits_agent');
+      const api = (method: string, path: string, body?: unknown) =>
+        call(t.app, method, path, body, { token: agent.token, json: true });
+      const person = (await api('POST', '/contacts', { name: 'Edna', email: 'edna@old.example' })).json.data;
+      const first = await api('POST', `/contacts/${person.id}/proposals`, {
+        changes: { email: 'edna@new.example' },
+      });
+      expect(first.json.outcome).toBe('proposed');
+      const page = await owner.get('/human/approvals');
+      expect(page.html).toContain('name="edit.email"');
+      const approved = await owner.post(`/human/approvals/${first.json.data.id}`, {
+        decision: 'approve',
+        'edit.email': 'edna@edited.example',
+      });
+      expect(approved.status).toBe(303);
+      expect((await api('GET', `/contacts/${person.id}`)).json.data.email).toBe('edna@edited.example');
+      expect((await api('GET', `/proposals/${first.json.data.id}`)).json.data.edits).toEqual({
+        email: ['edna@new.example', 'edna@edited.example'],
+      });
+
+      const unfilled = await api('POST', `/contacts/${person.id}/proposals`, {
+        changes: { email: 'e@x.example' },
+      });
+      await owner.get('/human/approvals');
+      const rejected = await owner.post(`/human/approvals/${unfilled.json.data.id}`, {
+        decision: 'reject',
+        note: 'keep the edited address',
+        'edit.email': 'ignored@x.example',
+      });
+      expect(rejected.status).toBe(303);
+      const seen = (await api('GET', `/proposals/${unfilled.json.data.id}`)).json.data;
+      expect(seen).toMatchObject({
+        status: 'rejected',
+        decision_note: 'keep the edited address',
+        edits: null,
+      });
+    });
+  });
 });

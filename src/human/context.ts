@@ -20,11 +20,6 @@ export type HumanEnv = {
 
 export type HumanContext = Context<HumanEnv>;
 
-/** What a page handler needs besides the request: built once per console. */
-export interface Console {
-  services: Services;
-}
-
 export async function html(c: HumanContext, element: JSX.Element, status = 200): Promise<Response> {
   const body = `<!doctype html>\n${String(await element)}`;
   return c.html(body, status as 200);

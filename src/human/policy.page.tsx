@@ -33,6 +33,8 @@ const RECORD_KEYS = new Set([
   'created_at',
   'updated_at',
   'updated_by',
+  // Switched one operation at a time (policy.set_auto_approve), recording who: shown, not edited here.
+  'auto_approve',
 ]);
 
 function specsOf(value: Record<string, unknown>, prefix: string[] = []): FieldSpec[] {

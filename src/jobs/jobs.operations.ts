@@ -119,7 +119,13 @@ export async function enqueue(
   const row: Omit<JobsTable, 'workspace_id'> = {
     id,
     operation,
-    input: JSON.stringify({ item_operation: itemOperation, items, ...(confirmed ? { confirmed } : {}) }),
+    input: JSON.stringify({
+      item_operation: itemOperation,
+      items,
+      ...(confirmed ? { confirmed } : {}),
+      // The request's motive goes to every item's audit row, as it would for a single call.
+      ...(ctx.reason ? { reason: ctx.reason } : {}),
+    }),
     status: 'queued',
     total: items.length,
     done: 0,
@@ -140,6 +146,7 @@ export async function enqueue(
   ctx.audit({
     target: `operation/${id}`,
     event: 'operation.queued',
+    operationId: id,
     changes: { items: [null, items.length] },
   });
   ctx.afterCommit(async () => ctx.services.jobs.wake());

@@ -4,6 +4,7 @@ import type { AnyOperation, Caller } from '../operations/define.js';
 import { ALLOWED } from '../operations/pipeline.js';
 import { findOperation } from '../operations/registry.js';
 import { invalidInput } from '../operations/validation.js';
+import { AUTO_APPROVED, autoApproved } from '../operations/verdicts.js';
 import type { Services } from '../services.js';
 import type { JobsTable } from '../store/schema.js';
 import { saveProgress } from './jobs.repository.js';
@@ -23,6 +24,8 @@ export interface ItemError {
 interface Tally {
   created: number;
   updated: number;
+  /** Fields held for a human (policy hold_human_edited_fields), each in a proposal. */
+  held?: number;
 }
 
 /** One item through the per-record operation, exactly as a single call would run it. */
@@ -34,7 +37,7 @@ async function runItem(
   caller: Caller,
   item: unknown,
   tally: Tally,
-  confirmed: boolean,
+  { confirmed, reason }: { confirmed: boolean; reason: string | null },
 ): Promise<ItemError | null> {
   const parsed = operation.input.safeParse(item);
   if (!parsed.success) {
@@ -44,18 +47,21 @@ async function runItem(
   const run = newRun(services, db, {
     caller,
     requestId: job.request_id,
+    operationId: job.id,
     idempotencyKey: null,
-    reason: null,
+    reason,
     // A confirmed bulk delete stands behind each of its items, as an approval does.
     approval: confirmed ? { proposalId: job.id, decidedBy: caller.principalId } : null,
   });
   const verdict = operation.policy ? await operation.policy(run.ctx, parsed.data) : null;
-  if (verdict) return { index: -1, code: verdict.reason_code, message: verdict.summary };
+  const auto = await autoApproved(run.ctx, operation.name, verdict);
+  if (verdict && !auto) return { index: -1, code: verdict.reason_code, message: verdict.summary };
   const result = await operation.handler(run.ctx, parsed.data);
   if (result.error) throw result.error;
-  await flushAudits(run, job.operation, null, ALLOWED);
+  await flushAudits(run, job.operation, null, auto ? AUTO_APPROVED : (result.policy ?? ALLOWED));
+  if (result.held) tally.held = (tally.held ?? 0) + result.held.length;
   if (result.status === 201) tally.created++;
-  else tally.updated++;
+  else if (result.outcome !== 'proposed') tally.updated++;
   return null;
 }
 
@@ -70,7 +76,13 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
     item_operation: itemName,
     items,
     confirmed,
-  } = JSON.parse(job.input) as { item_operation: string; items: unknown[]; confirmed?: boolean };
+    reason = null,
+  } = JSON.parse(job.input) as {
+    item_operation: string;
+    items: unknown[];
+    confirmed?: boolean;
+    reason?: string | null;
+  };
   const itemOperation = findOperation(itemName);
   const caller = JSON.parse(job.caller) as Caller;
   const errors = JSON.parse(job.errors) as ItemError[];
@@ -118,16 +130,10 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
           try {
             record(
               index,
-              await runItem(
-                services,
-                trx,
-                job,
-                itemOperation,
-                caller,
-                items[index],
-                tally,
-                Boolean(confirmed),
-              ),
+              await runItem(services, trx, job, itemOperation, caller, items[index], tally, {
+                confirmed: Boolean(confirmed),
+                reason,
+              }),
             );
           } catch (error) {
             if (!isAppError(error)) throw error;
@@ -143,21 +149,17 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
       errors.length = snapshot.errors;
       tally.created = snapshot.created;
       tally.updated = snapshot.updated;
+      if (snapshot.held === undefined) delete tally.held;
+      else tally.held = snapshot.held;
       for (let index = position; index < end; index++) {
         try {
           await services.store.db.transaction().execute(async (trx) => {
             record(
               index,
-              await runItem(
-                services,
-                trx,
-                job,
-                itemOperation,
-                caller,
-                items[index],
-                tally,
-                Boolean(confirmed),
-              ),
+              await runItem(services, trx, job, itemOperation, caller, items[index], tally, {
+                confirmed: Boolean(confirmed),
+                reason,
+              }),
             );
             if (!(await save(trx))) throw new Error('lost the job lock');
           });

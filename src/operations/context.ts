@@ -5,11 +5,13 @@ import { appendEvent } from '../events/events.repository.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import { scopeTo } from '../store/scoped.js';
+import { createOutbox } from '../webhooks/outbox.js';
 import type { AuditEntry, Caller, Decision, OperationContext } from './define.js';
 
 export interface ContextMeta {
   caller: Caller | null;
   requestId: string;
+  operationId?: string | null;
   idempotencyKey: string | null;
   reason: string | null;
   clientIp?: string | null;
@@ -40,6 +42,7 @@ export function newRun(
     db,
     ws: scopeTo(db, services.store.dialect, meta.caller?.workspaceId ?? ''),
     requestId: meta.requestId,
+    operationId: meta.operationId ?? null,
     idempotencyKey: meta.idempotencyKey,
     reason: meta.reason,
     now: services.clock.now().toISOString(),
@@ -57,7 +60,8 @@ export function newRun(
 
 /**
  * Writes the queued audit rows, and for each change that happened (not a refusal) its event in
- * the workspace's change feed — in the operation's transaction, so the three agree.
+ * the workspace's change feed and its webhook deliveries (the outbox) — in the operation's
+ * transaction, so all of them agree.
  */
 export async function flushAudits(
   run: Run,
@@ -65,21 +69,26 @@ export async function flushAudits(
   toolName: string | null,
   policy: { decision: Decision; reason_code: string },
 ): Promise<void> {
+  const outbox = createOutbox(run.ctx);
   for (const entry of run.audits) {
     const operation = entry.operation ?? operationName;
     await writeAudit(run.ctx, { ...entry, operation, toolName, policy });
     if (policy.decision === 'deny' || !run.ctx.caller) continue;
     const actor = run.ctx.caller;
-    await appendEvent(run.ctx.ws, {
-      id: run.ctx.services.ids.next('evt'),
+    const id = run.ctx.services.ids.next('evt');
+    const type = eventType(operation, entry);
+    const seq = await appendEvent(run.ctx.ws, {
+      id,
       at: run.ctx.now,
-      type: eventType(operation, entry),
+      type,
       target: entry.target,
       operation,
       actor: `${actor.principalType === 'agent' ? 'agent' : 'user'}/${actor.principalId}`,
       changes: entry.changes ? JSON.stringify(entry.changes) : null,
       request_id: run.ctx.requestId,
     });
+    await outbox.add({ id, seq, type });
   }
   run.audits.length = 0;
+  if (outbox.queued) run.afterCommit.push(async () => run.ctx.services.webhooks.wake());
 }

@@ -5,6 +5,7 @@ import type { ReasonCode } from '../policy/reason-codes.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
+import type { RecordView } from './projection.js';
 
 export type Scope = 'read' | 'write' | 'admin';
 /** A person's role in a workspace; agents act with the member role. */
@@ -31,6 +32,22 @@ export interface Caller {
 export interface Warning {
   code: string;
   message: string;
+  /** For a field-level hold: the field held, and the proposal it waits in. */
+  field?: string;
+  proposal_id?: string;
+}
+
+/** A field of an update held for a human (policy hold_human_edited_fields). */
+export interface HeldField {
+  field: string;
+  reason_code: ReasonCode;
+  proposal_id: string;
+  /** The value now, and the value the update asked for. */
+  current: unknown;
+  proposed: unknown;
+  /** Who wrote the current value (user/usr_…), and when. */
+  last_written_by: string;
+  last_written_at: string;
 }
 
 export interface NextAction {
@@ -50,6 +67,10 @@ export interface AuditEntry {
   event?: string;
   /** For operations without a caller (bootstrap): who acted, and in which workspace. */
   actor?: { type: 'agent' | 'user' | 'system'; id: string; workspaceId: string };
+  /** The background operation (op_…) this change belongs to, when not the context's own. */
+  operationId?: string;
+  /** For a revert: the audit ids of the changes this entry undoes. */
+  reverts?: string[];
 }
 
 /** What one call of an operation knows about its request. */
@@ -62,6 +83,8 @@ export interface OperationContext {
   /** The unscoped handle (same transaction), for the few operations that create workspaces. */
   readonly db: Kysely<Database> | Transaction<Database>;
   readonly requestId: string;
+  /** Set while a background operation (op_…) runs an item: its audit rows carry it, so undo finds them. */
+  readonly operationId: string | null;
   readonly idempotencyKey: string | null;
   /** The agent's stated motive for a mutation; recorded in the audit. */
   readonly reason: string | null;
@@ -115,6 +138,8 @@ export interface OperationResult {
   policy?: { decision: Decision; reason_code: ReasonCode | ErrorCode };
   summary?: string;
   headers?: Record<string, string>;
+  /** Fields of an update held for a human, each also reported as a warning. */
+  held?: HeldField[];
   /** Replaces the record lines of the text rendering (for non-record answers such as /whoami). */
   text?: string[];
   /**
@@ -140,6 +165,11 @@ export interface OperationDefinition<Input extends z.ZodType = z.ZodType> {
     /** For list routes: unknown query parameters become `where` filters. */
     queryFilters?: boolean;
   };
+  /**
+   * For operations that answer with CRM records: the relation fields (`fields=company.name`) and
+   * expansions (`expand=open_deals`) their answers offer. Without it `fields=` keeps plain fields.
+   */
+  view?: RecordView;
   /** `none` for the few unauthenticated operations (agent bootstrap). */
   auth?: 'token' | 'none';
   scope: Scope;

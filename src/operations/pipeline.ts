@@ -13,16 +13,20 @@ import {
 } from '../idempotency/idempotency.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
+import { scopeTo } from '../store/scoped.js';
 import { type ContextMeta, flushAudits, newRun } from './context.js';
-import type { AnyOperation, OperationResult } from './define.js';
+import type { AnyOperation, Caller, OperationResult } from './define.js';
 import { inputProblem, MAX_JSON_DEPTH } from './json-depth.js';
+import { type Projection, projectPlain, type RawProjection, takeProjection } from './projection.js';
 import { invalidInput } from './validation.js';
-import { applyVerdict, dryRunResult } from './verdicts.js';
+import { AUTO_APPROVED, applyVerdict, autoApproved, dryRunResult } from './verdicts.js';
 
 export interface CallMeta extends ContextMeta {
   toolName: string | null;
   /** Decide and compute the change, then roll it back (`?dry_run=true`, `X-Dry-Run: true`). */
   dryRun?: boolean;
+  /** `?fields=` and `?expand=` as the transport received them; a tool input's own win. */
+  projection?: RawProjection;
 }
 
 export const ALLOWED = { decision: 'allow', reason_code: 'policy.allowed' } as const;
@@ -51,7 +55,55 @@ export async function runOperation(
     if (!caller) throw new AppError('auth_required', 'this operation needs a bearer token', loginHint);
     assertScope(operation, caller);
   }
+  // Checked before anything runs: a write is never applied for an answer that cannot be given.
+  const { input, projection } = takeProjection(rawInput, meta.projection);
+  if (projection) checkProjection(operation, projection);
+  const result = await runChecked(services, operation, input, meta);
+  if (!projection || (meta.dryRun && operation.mutating)) return result;
+  return shapeAnswer(services, operation, result, projection, caller);
+}
 
+function checkProjection(operation: AnyOperation, projection: Projection) {
+  if (operation.view) return operation.view.check(projection);
+  if (projection.expand) {
+    throw new AppError(
+      'invalid_input',
+      `expand: ${operation.name} has nothing to expand`,
+      'expand= works on the reads and lists of contacts, companies, deals, tasks and activities',
+    );
+  }
+}
+
+/**
+ * The answer with only the asked-for fields and the asked-for related records. Related records
+ * are read after the operation (after its commit, for a write), in the caller's workspace.
+ */
+async function shapeAnswer(
+  services: Services,
+  operation: AnyOperation,
+  result: OperationResult,
+  projection: Projection,
+  caller: Caller | null,
+): Promise<OperationResult> {
+  if (result.text) return result;
+  // A proposal (or a refusal) is not the record the projection names: answered whole.
+  if (result.outcome === 'proposed' || result.outcome === 'denied') return result;
+  if (operation.view && caller) {
+    const ws = scopeTo(services.store.db, services.store.dialect, caller.workspaceId);
+    return { ...result, data: await operation.view.shape(ws, result.data, projection) };
+  }
+  if (!projection.fields) return result;
+  const { data, warning } = projectPlain(result.data, projection.fields);
+  return { ...result, data, ...(warning ? { warnings: [...(result.warnings ?? []), warning] } : {}) };
+}
+
+async function runChecked(
+  services: Services,
+  operation: AnyOperation,
+  rawInput: unknown,
+  meta: CallMeta,
+): Promise<OperationResult> {
+  const { caller } = meta;
   const problem = inputProblem(rawInput);
   if (problem === 'too_deep') {
     throw new AppError(
@@ -76,18 +128,24 @@ export async function runOperation(
   const afterCommit: (() => Promise<void>)[] = [];
   const execute = async (db: Kysely<Database> | Transaction<Database>) => {
     const run = newRun(services, db, { ...meta, reason });
-    const verdict = run.ctx.approval
+    let verdict = run.ctx.approval
       ? null
       : ((operation.mutating ? await budgetVerdict(run.ctx, operation.name) : null) ??
         (operation.policy ? await operation.policy(run.ctx, parsed.data) : null));
+    const auto = await autoApproved(run.ctx, operation.name, verdict);
+    if (auto) verdict = null;
+    const handle = async () => {
+      const result = await operation.handler(run.ctx, parsed.data);
+      return auto ? { ...result, policy: AUTO_APPROVED } : result;
+    };
     if (dryRun) {
-      const result = verdict ? null : await operation.handler(run.ctx, parsed.data);
+      const result = verdict ? null : await handle();
       if (result?.error) throw result.error;
       throw new DryRunRollback(dryRunResult(verdict, run.audits, result));
     }
     const result = verdict
       ? await applyVerdict(run, operation, parsed.data, verdict, meta.toolName)
-      : await operation.handler(run.ctx, parsed.data);
+      : await handle();
     await flushAudits(run, operation.name, meta.toolName, result.policy ?? ALLOWED);
     afterCommit.push(...run.afterCommit);
     return result;

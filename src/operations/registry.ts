@@ -1,12 +1,14 @@
 import { activityOperations } from '../activities/activities.operations.js';
 import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { listAuditOperation } from '../audit/audit.operations.js';
+import { revertOperation } from '../audit/revert.operations.js';
 import { authOperations } from '../auth/auth.operations.js';
 import { tokenOperations } from '../auth/tokens.operations.js';
 import { billingOperations } from '../billing/billing.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
 import { contactOperations } from '../contacts/contacts.operations.js';
 import { contactMergeOperations } from '../contacts/merge.operations.js';
+import { historyOperations } from '../crm/history.operations.js';
 import { dealOperations } from '../deals/deals.operations.js';
 import { listEventsOperation } from '../events/events.operations.js';
 import { bulkOperations } from '../jobs/bulk.operations.js';
@@ -15,10 +17,11 @@ import { jobOperations } from '../jobs/jobs.operations.js';
 import { humanOperations } from '../people/humans.operations.js';
 import { whoami } from '../people/whoami.operations.js';
 import { explainCapabilities } from '../policy/capabilities.operations.js';
-import { getPolicy, updatePolicy } from '../policy/policy.operations.js';
+import { getPolicy, setAutoApprove, updatePolicy } from '../policy/policy.operations.js';
 import { proposalOperations } from '../proposals/proposals.operations.js';
 import { listReminders } from '../reminders/reminders.operations.js';
 import { taskOperations } from '../tasks/tasks.operations.js';
+import { webhookOperations } from '../webhooks/webhooks.operations.js';
 import { memberOperations } from '../workspaces/members.operations.js';
 import { workspaceOperations } from '../workspaces/workspaces.operations.js';
 import type { AnyOperation } from './define.js';
@@ -40,13 +43,17 @@ export const operations: readonly AnyOperation[] = [
   ...dealOperations,
   ...activityOperations,
   ...taskOperations,
+  ...historyOperations,
   listReminders,
   listAuditOperation,
+  revertOperation,
   ...proposalOperations,
   getPolicy,
   updatePolicy,
+  setAutoApprove,
   explainCapabilities,
   listEventsOperation,
+  ...webhookOperations,
   ...jobOperations,
   ...bulkOperations,
   ...importOperations,

@@ -1,11 +1,12 @@
+import { autoApprovalOf } from '../policy/policy.js';
+import { storeProposal } from '../proposals/create.js';
 import { toProposalRecord } from '../proposals/proposal.js';
-import { findProposal, insertProposal } from '../proposals/proposals.repository.js';
 import { flushAudits, type Run } from './context.js';
-import type { AnyOperation, AuditEntry, OperationResult, Verdict } from './define.js';
+import type { AnyOperation, AuditEntry, OperationContext, OperationResult, Verdict } from './define.js';
 
 export const POLL_PROPOSAL = {
   tool_name: 'proposals.get_status',
-  when: 'poll with the proposal_id until its status is applied, rejected, stale or failed',
+  when: 'poll with the proposal_id until its status is applied, rejected, stale, failed or expired',
 };
 
 /**
@@ -33,41 +34,21 @@ export async function applyVerdict(
       nextActions: verdict.nextActions ?? [],
     };
   }
-  const caller = ctx.caller!;
-  const id = ctx.services.ids.next('p');
-  await insertProposal(ctx.ws, {
-    id,
+  const row = await storeProposal(ctx, {
     operation: operation.name,
-    input: JSON.stringify(input),
+    input,
     target: verdict.target ?? null,
-    target_version: verdict.targetVersion ?? null,
-    diff: JSON.stringify(verdict.diff ?? {}),
-    status: 'pending',
-    reason_code: verdict.reason_code,
+    targetVersion: verdict.targetVersion ?? null,
+    diff: verdict.diff ?? {},
+    reasonCode: verdict.reason_code,
     summary: verdict.summary,
-    reason: ctx.reason,
-    proposer_type: caller.principalType,
-    proposer_id: caller.principalId,
-    proposer_token_id: caller.tokenId,
-    decided_by: null,
-    decided_at: null,
-    decision_note: null,
-    result: null,
-    created_at: ctx.now,
-    updated_at: ctx.now,
   });
-  const entry: AuditEntry = {
-    target: `proposal/${id}`,
-    event: 'proposal.created',
-    changes: verdict.diff ?? null,
-  };
-  run.audits.push(entry);
+  const id = row.id;
   await flushAudits(run, operation.name, toolName, policy);
-  const row = await findProposal(ctx.ws, id);
   return {
     status: 202,
     outcome: 'proposed',
-    data: toProposalRecord(row!),
+    data: toProposalRecord(row),
     policy,
     summary: `${verdict.summary}: waiting for a human's approval`,
     meta: [`# poll: GET /proposals/${id}`],
@@ -101,4 +82,20 @@ export function dryRunResult(
     nextActions: verdict?.nextActions ?? [],
     meta: ['# dry_run: nothing was changed'],
   };
+}
+
+export const AUTO_APPROVED = { decision: 'allow', reason_code: 'policy.auto_approved' } as const;
+
+/**
+ * A verdict that would store a proposal, when an admin switched auto-approve on for the
+ * operation (policy.set_auto_approve): the operation runs at once instead, answered and audited
+ * with policy.auto_approved. Denials stay denials; billing operations are never auto-approved.
+ */
+export async function autoApproved(
+  ctx: OperationContext,
+  operationName: string,
+  verdict: Verdict | null,
+): Promise<boolean> {
+  if (verdict?.decision !== 'require_approval' || operationName.startsWith('billing.')) return false;
+  return (await autoApprovalOf(ctx.ws, operationName)) !== null;
 }

@@ -49,6 +49,25 @@ describe.each(DIALECTS)('plan caps on %s', (dialect) => {
     expect(update.status).toBe(200);
   });
 
+  it('never refuses the first concurrent creates of a fresh workspace below the cap', async () => {
+    // The first creates race to make the usage counter; none may take a just-made counter for a full one.
+    const agent = await bootstrapAgent(t.app, 'first-burst');
+    const other = dialect === 'postgres' ? secondApp(t) : null;
+    try {
+      const apps = other ? [t.app, other.app] : [t.app];
+      const replies = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          call(apps[i % apps.length]!, 'POST', '/companies', { name: `Burst ${i}` }, { token: agent.token }),
+        ),
+      );
+      expect(replies.map((r) => r.status)).toEqual(replies.map(() => 201));
+    } finally {
+      await other?.close();
+    }
+    const who = await call(t.app, 'GET', '/whoami', undefined, { token: agent.token });
+    expect(who.text).toContain('\ncompanies: 30 / 250\n');
+  });
+
   it('counts contacts that existed before the counter did', async () => {
     const agent = await bootstrapAgent(t.app, 'legacy');
     for (let i = 0; i < 3; i++) {

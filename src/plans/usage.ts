@@ -52,6 +52,8 @@ export async function chargePlanUsage(
   const plan = planNamed(ctx.services.config.plans, planName);
   const cap = plan.caps[resource];
   if (await incrementWithinCap(ctx.ws, resource, amount, cap, ctx.now)) return;
+  // The counter may be missing, or may have been created by a concurrent request that committed
+  // after the update above looked: create it unless it exists, then try once more either way.
   const counters = await readCounters(ctx.ws);
   if (!counters.has(resource)) {
     await createCounter(
@@ -60,8 +62,8 @@ export async function chargePlanUsage(
       await liveRecordCount(ctx.db, ctx.services, ctx.ws.workspaceId, resource),
       ctx.now,
     );
-    if (await incrementWithinCap(ctx.ws, resource, amount, cap, ctx.now)) return;
   }
+  if (await incrementWithinCap(ctx.ws, resource, amount, cap, ctx.now)) return;
   throw planLimitReached(resource, cap, plan.name);
 }
 

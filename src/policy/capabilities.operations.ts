@@ -7,6 +7,21 @@ import { loadPolicy, type Policy } from './policy.js';
 
 type Can = 'yes' | 'with_approval' | 'sometimes_approval' | 'no';
 
+/** Operations whose changes field-level holds apply to (policy hold_human_edited_fields). */
+const HOLDING = [
+  'contacts.update',
+  'contacts.create',
+  'contacts.propose_update',
+  'contacts.bulk_update',
+  'companies.update',
+  'companies.create',
+  'companies.bulk_update',
+  'deals.update',
+  'deals.bulk_update',
+  'tasks.update',
+  'tasks.complete',
+];
+
 /** What the policy makes of one operation for this caller, in words an agent can act on. */
 function judge(
   operation: AnyOperation,
@@ -24,7 +39,7 @@ function judge(
     };
   }
   const agent = caller.principalType === 'agent';
-  if (operation.name === 'proposals.decide' && agent) {
+  if ((operation.name === 'proposals.decide' || operation.name === 'proposals.decide_many') && agent) {
     return { can: 'no', reason_code: 'approval_requires_human', why: 'only a person decides proposals' };
   }
   if (agent && operation.name.endsWith('.delete') && policy.agent_deletes !== 'allow') {
@@ -35,6 +50,31 @@ function judge(
           reason_code: 'delete.requires_approval',
           why: 'a human approves each confirmed delete',
         };
+  }
+  if (agent && policy.auto_approve[operation.name]) {
+    return {
+      can: 'yes',
+      reason_code: 'policy.auto_approved',
+      why: `auto-approve is on (${policy.auto_approve[operation.name]!.enabled_by}): what would wait for a human applies at once`,
+    };
+  }
+  if (agent && operation.name === 'deals.update' && policy.approve_deal_close) {
+    return {
+      can: 'sometimes_approval',
+      reason_code: 'deal.close_requires_approval',
+      why: 'moving a deal to won or lost waits for a human; other changes apply at once',
+    };
+  }
+  if (agent && policy.hold_human_edited_fields && HOLDING.includes(operation.name)) {
+    return {
+      can: 'sometimes_approval',
+      reason_code: 'policy.field_held_human_edit',
+      why:
+        'fields a person wrote last are held for a human (per-field warnings name them); the rest applies at once' +
+        (operation.name === 'contacts.update' || operation.name === 'contacts.create'
+          ? `; changing ${policy.sensitive_contact_fields.join(', ')} of an existing contact is denied here: use contacts.propose_update`
+          : ''),
+    };
   }
   if (agent && (operation.name === 'contacts.update' || operation.name === 'contacts.create')) {
     return {

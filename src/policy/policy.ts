@@ -51,9 +51,39 @@ export const policySettings = z.strictObject({
     .min(1)
     .max(10_000_000)
     .describe('Records an agent may batch-write within the window before further batches need approval.'),
+  hold_human_edited_fields: z
+    .boolean()
+    .describe(
+      "An agent's change to a contact, company, deal or task field a person wrote last is held as a proposal (policy.field_held_human_edit); the rest of the update applies at once.",
+    ),
+  approve_deal_close: z
+    .boolean()
+    .describe(
+      "An agent's deal update that moves the deal to won or lost (status, or stage won/lost) needs a human's approval (deal.close_requires_approval); other stage moves apply at once.",
+    ),
+  proposal_expiry_hours: z
+    .number()
+    .int()
+    .min(1)
+    .max(8760)
+    .describe(
+      'A pending proposal expires after this many hours and can no longer be approved (proposal.expired).',
+    ),
 });
 
-export type Policy = z.output<typeof policySettings>;
+/** Who switched auto-approve on for an operation's proposals, and when. */
+export interface AutoApproval {
+  enabled_by: string;
+  enabled_at: string;
+}
+
+export type Policy = z.output<typeof policySettings> & {
+  /**
+   * Operation name → who turned auto-approve on: that operation's proposals are applied at once
+   * (policy.auto_approved). Changed only through policy.set_auto_approve.
+   */
+  auto_approve: Record<string, AutoApproval>;
+};
 
 const defaults: Policy = {
   sensitive_contact_fields: ['email', 'phone', 'do_not_contact', 'owner'],
@@ -62,6 +92,10 @@ const defaults: Policy = {
   bulk_deny_above: 1000,
   bulk_window_seconds: 3600,
   bulk_window_max_records: 5000,
+  hold_human_edited_fields: false,
+  approve_deal_close: false,
+  proposal_expiry_hours: 168,
+  auto_approve: {},
 };
 export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze(defaults);
 
@@ -69,4 +103,15 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze(defaults);
 export async function loadPolicy(ws: WorkspaceDb): Promise<Policy> {
   const overrides = await findPolicyOverrides(ws);
   return { ...DEFAULT_POLICY, ...(overrides ?? {}) } as Policy;
+}
+
+/** Whether this workspace applies an operation's proposals at once, and who said so. */
+export async function autoApprovalOf(ws: WorkspaceDb, operation: string): Promise<AutoApproval | null> {
+  const policy = await loadPolicy(ws);
+  return policy.auto_approve[operation] ?? null;
+}
+
+/** When a proposal made now expires, under the workspace's policy. */
+export function proposalExpiry(policy: Policy, now: string): string {
+  return new Date(Date.parse(now) + policy.proposal_expiry_hours * 3600_000).toISOString();
 }

@@ -14,7 +14,16 @@ export const REASON_CODES = {
   'bulk.requires_approval':
     'The batch is larger than bulk_approval_above, or the rolling batch volume passed bulk_window_max_records: a human approves it.',
   'bulk.too_large': 'The batch is larger than bulk_deny_above; split it into smaller batches.',
-  'proposal.approved': 'A human approved the proposal and its operation ran.',
+  'proposal.approved':
+    'A human approved the proposal and its operation ran (with their edits, if any: the proposal shows them).',
+  'proposal.expired':
+    'The proposal expired (policy proposal_expiry_hours) before a person decided it; it will not be applied. Propose it again if it still applies.',
+  'policy.field_held_human_edit':
+    'A field your update would change was last written by a person (policy hold_human_edited_fields): that field waits in a proposal for a human; the rest of the update applied.',
+  'policy.auto_approved':
+    'The change needed approval, but an admin switched auto-approve on for this operation (policy.set_auto_approve): it was applied at once.',
+  'deal.close_requires_approval':
+    "Moving a deal to won or lost waits for a human's approval (policy approve_deal_close); other stage moves apply at once.",
   'proposal.rejected': 'A human rejected the proposal; nothing changed. decision_note says why.',
   'proposal.target_changed':
     'The record changed in a proposed field after the proposal was made, so the approval did not overwrite it (status stale).',

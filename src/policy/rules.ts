@@ -4,6 +4,8 @@ import type { RecordKind, RecordTable } from '../crm/kind.js';
 import { handleOf } from '../crm/kind.js';
 import { columnsFor, diff, type FieldChanges, fieldChanges } from '../crm/records.js';
 import { findLiveBy, findRecord } from '../crm/records.repository.js';
+import { dealKind } from '../deals/deal.js';
+import { bulkPolicy } from '../jobs/jobs.operations.js';
 import type { OperationContext, Verdict } from '../operations/define.js';
 import { loadPolicy } from './policy.js';
 
@@ -130,5 +132,103 @@ export function agentDeletePolicy(kind: RecordKind<RecordTable>) {
       targetVersion: current.version,
       diff: { deleted_at: [null, 'on approval'] },
     };
+  };
+}
+
+/** What the revert policy needs to know of a planned revert, record by record. */
+export interface RevertImpact {
+  target: string;
+  action: 'update' | 'delete' | 'restore' | 'none';
+  fields: { field: string; now: unknown; restore: unknown }[];
+}
+
+/**
+ * An agent's revert meets the rules its writes would meet one by one: deleting records (undoing a
+ * create or a restore) follows agent_deletes; overwriting or clearing a sensitive contact field
+ * needs a human's approval (as contacts.propose_update does); a revert touching more records than
+ * the bulk thresholds is approved or denied as a batch of that size would be.
+ */
+export async function agentRevertPolicy(
+  ctx: OperationContext,
+  records: readonly RevertImpact[],
+): Promise<Verdict | null> {
+  if (!isAgent(ctx)) return null;
+  const touched = records.filter((record) => record.fields.length > 0);
+  if (touched.length === 0) return null;
+  const policy = await loadPolicy(ctx.ws);
+  const single = touched.length === 1 ? touched[0]!.target : null;
+  const diff = Object.fromEntries(
+    touched
+      .flatMap((record) =>
+        record.fields.map(
+          ({ field, now, restore }) =>
+            [single ? field : `${record.target}.${field}`, [now, restore]] as [string, [unknown, unknown]],
+        ),
+      )
+      .slice(0, 200),
+  );
+  const deletes = touched.filter((record) => record.action === 'delete');
+  if (deletes.length && policy.agent_deletes === 'deny') {
+    return {
+      decision: 'deny',
+      reason_code: 'delete.agent_denied',
+      summary: `this revert deletes ${deletes.map((record) => record.target).join(', ')}, and this workspace's policy does not let agents delete`,
+      target: single,
+    };
+  }
+  const bulk = await bulkPolicy(ctx, { items: touched });
+  if (bulk) return { ...bulk, target: single, diff };
+  const approval = (reason_code: Verdict['reason_code'], summary: string): Verdict => ({
+    decision: 'require_approval',
+    reason_code,
+    summary,
+    target: single,
+    diff,
+  });
+  if (deletes.length && policy.agent_deletes === 'require_approval') {
+    return approval(
+      'delete.requires_approval',
+      `revert, deleting ${deletes.map((r) => r.target).join(', ')}`,
+    );
+  }
+  const sensitive = touched.flatMap((record) =>
+    record.target.startsWith('contact/')
+      ? record.fields
+          .filter(({ field, now }) => policy.sensitive_contact_fields.includes(field as never) && isSet(now))
+          .map(({ field }) => `${record.target}.${field}`)
+      : [],
+  );
+  if (sensitive.length) return approval('contact.sensitive_field', `revert ${sensitive.join(', ')}`);
+  return null;
+}
+
+const CLOSED = ['won', 'lost'];
+
+/**
+ * A target-dependent rule (policy approve_deal_close): an agent's deal update that moves the deal
+ * to won or lost — its status, or a stage named won/lost — waits for a human; the same update
+ * with any other stage move applies at once.
+ */
+export async function dealCloseRule(
+  ctx: OperationContext,
+  input: Record<string, unknown>,
+): Promise<Verdict | null> {
+  if (!isAgent(ctx)) return null;
+  const policy = await loadPolicy(ctx.ws);
+  if (!policy.approve_deal_close) return null;
+  const current = await findRecord(ctx.ws, 'deals', input.deal_id as string);
+  if (!current) return null; // the handler answers not_found
+  const changed = pendingChanges(ctx, dealKind, current, fieldChanges(input, 'deal_id'));
+  const closes = (field: 'status' | 'stage') =>
+    field in changed && CLOSED.includes(String(changed[field]![1] ?? '').toLowerCase());
+  if (!closes('status') && !closes('stage')) return null;
+  const to = closes('status') ? String(changed.status![1]) : String(changed.stage![1]);
+  return {
+    decision: 'require_approval',
+    reason_code: 'deal.close_requires_approval',
+    summary: `move deal/${current.id} (${current.title}) to ${to}`,
+    target: `deal/${current.id}`,
+    targetVersion: current.version,
+    diff: changed,
   };
 }

@@ -1,9 +1,10 @@
 import type { RecordTable } from '../crm/kind.js';
 import { findRecord } from '../crm/records.repository.js';
-import { isAppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import { flushAudits, newRun } from '../operations/context.js';
 import type { Caller, OperationContext } from '../operations/define.js';
 import { findOperation } from '../operations/registry.js';
+import { invalidInput } from '../operations/validation.js';
 import type { ProposalsTable } from '../store/schema.js';
 import { findProposal, transitionProposal } from './proposals.repository.js';
 
@@ -33,6 +34,57 @@ export async function changedSince(ctx: OperationContext, proposal: ProposalsTab
     .map(([field]) => field);
 }
 
+/** A proposal's input and diff after the deciding person's edits, and the edits themselves. */
+export interface EditedProposal {
+  input: string;
+  diff: string;
+  edits: string;
+}
+
+/**
+ * Applies a person's edits to the values a proposal proposes: only fields it proposes may be
+ * edited, and the edited input must pass the operation's own schema (invalid_input otherwise).
+ */
+export function editProposal(proposal: ProposalsTable, edits: Record<string, unknown>): EditedProposal {
+  const operation = findOperation(proposal.operation);
+  const input = JSON.parse(proposal.input) as Record<string, unknown>;
+  const diff = JSON.parse(proposal.diff) as Record<string, [unknown, unknown]>;
+  const nested = input.changes !== null && typeof input.changes === 'object' && !Array.isArray(input.changes);
+  const values = (nested ? input.changes : input) as Record<string, unknown>;
+  const editable = Object.keys(diff).filter((field) => field in values);
+  for (const field of Object.keys(edits)) {
+    if (!editable.includes(field)) {
+      throw new AppError(
+        'invalid_input',
+        `edits.${field}: proposal/${proposal.id} does not propose a value for ${field}`,
+        editable.length
+          ? `edit only the proposed values: ${editable.join(', ')}`
+          : 'this proposal has no values to edit: approve or reject it as it is',
+      );
+    }
+  }
+  const changed = { ...values, ...edits };
+  const parsed = operation?.input.safeParse(nested ? { ...input, changes: changed } : changed);
+  if (!operation || !parsed?.success) {
+    const error = operation && parsed ? invalidInput(operation, parsed.error) : null;
+    throw new AppError(
+      'invalid_input',
+      `edits: ${error?.message ?? `${proposal.operation} no longer exists`}`,
+      `the edited values must be valid for ${proposal.operation}${error?.hint ? `: ${error.hint}` : ''}`,
+    );
+  }
+  const record = Object.fromEntries(
+    Object.keys(edits).map((field) => [field, [values[field], edits[field]]]),
+  );
+  const newDiff = Object.fromEntries(
+    Object.entries(diff).map(([field, [before, after]]) => [
+      field,
+      [before, field in edits ? edits[field] : after],
+    ]),
+  );
+  return { input: JSON.stringify(parsed.data), diff: JSON.stringify(newDiff), edits: JSON.stringify(record) };
+}
+
 /**
  * Approves a pending proposal and runs its operation exactly once, as its proposer, in the
  * caller's transaction: the status moves pending → approved → applied (or stale, or failed)
@@ -40,11 +92,19 @@ export async function changedSince(ctx: OperationContext, proposal: ProposalsTab
  */
 export async function approveProposal(
   ctx: OperationContext,
-  proposal: ProposalsTable,
+  original: ProposalsTable,
   decidedBy: string,
   note: string | null,
+  edited?: EditedProposal,
 ): Promise<ProposalsTable> {
-  const decided = { decided_by: decidedBy, decided_at: ctx.now, decision_note: note, updated_at: ctx.now };
+  const proposal = edited ? { ...original, ...edited } : original;
+  const decided = {
+    decided_by: decidedBy,
+    decided_at: ctx.now,
+    decision_note: note,
+    updated_at: ctx.now,
+    ...(edited ?? {}),
+  };
   const finish = async (status: 'applied' | 'stale' | 'failed', result: unknown) => {
     await transitionProposal(ctx.ws, proposal.id, 'approved', status, {
       result: JSON.stringify(result),
@@ -58,7 +118,12 @@ export async function approveProposal(
     return (await findProposal(ctx.ws, proposal.id))!;
   };
   if (!(await transitionProposal(ctx.ws, proposal.id, 'pending', 'approved', decided))) {
-    return (await findProposal(ctx.ws, proposal.id))!;
+    // Someone else decided it first (a concurrent approval): it ran, or will run, once — there.
+    throw new AppError(
+      'conflict',
+      `proposal/${proposal.id} was decided meanwhile`,
+      `GET /proposals/${proposal.id} shows the decision and its result`,
+    );
   }
 
   const changed = await changedSince(ctx, proposal);

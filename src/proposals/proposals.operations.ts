@@ -1,29 +1,41 @@
 import { z } from 'zod';
+import { findAgent } from '../agents/agents.repository.js';
 import { requireStepUp } from '../auth/stepup.js';
 import { idRef, shortText } from '../crm/fields.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, isAppError, notFound } from '../errors.js';
+import { flushAudits, newRun } from '../operations/context.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
+import type { ReasonCode } from '../policy/reason-codes.js';
 import type { ProposalsTable } from '../store/schema.js';
 import { findWorkspace } from '../workspaces/workspaces.repository.js';
-import { approveProposal, changedSince } from './apply.js';
-import { FINAL_STATUSES, toProposalRecord } from './proposal.js';
-import { findProposal, listProposals, transitionProposal } from './proposals.repository.js';
+import { approveProposal, changedSince, editProposal } from './apply.js';
+import { FINAL_STATUSES, isExpired, toProposalRecord } from './proposal.js';
+import {
+  findProposal,
+  listProposals,
+  pendingProposalsOf,
+  savepoint,
+  transitionProposal,
+} from './proposals.repository.js';
 
 const proposalId = idRef('p');
 
 /** The record for a reader: a pending proposal says whether its target moved on since. */
 async function present(ctx: OperationContext, row: ProposalsTable) {
-  const moved = row.status === 'pending' && (await changedSince(ctx, row)).length > 0;
-  return toProposalRecord(row, moved);
+  const moved =
+    row.status === 'pending' && !isExpired(row, ctx.now) && (await changedSince(ctx, row)).length > 0;
+  return toProposalRecord(row, moved, ctx.now);
 }
-const STATUSES = ['pending', 'approved', 'applied', 'rejected', 'stale', 'failed'] as const;
+const STATUSES = ['pending', 'approved', 'applied', 'rejected', 'stale', 'failed', 'expired'] as const;
 
 export const getProposalStatus = defineOperation({
   name: 'proposals.get_status',
-  summary: 'The status of a proposal: pending, applied, rejected, stale (its target changed) or failed.',
+  summary:
+    'The status of a proposal: pending, applied, rejected, stale (its target changed), failed or expired.',
   description:
     'Poll this after an outcome of "proposed" until the status is final. data.result holds the applied record, ' +
-    'or the reason it was not applied.',
+    "or the reason it was not applied; a rejection carries the person's reason in decision_note; data.edits shows " +
+    'values the person changed before approving; expires_at says when an undecided proposal expires.',
   http: { method: 'GET', path: '/proposals/:proposal_id' },
   scope: 'read',
   mutating: false,
@@ -32,7 +44,7 @@ export const getProposalStatus = defineOperation({
     const row = await findProposal(ctx.ws, input.proposal_id);
     if (!row) throw notFound(`proposal/${input.proposal_id}`);
     const record = await present(ctx, row);
-    const final = (FINAL_STATUSES as readonly string[]).includes(row.status);
+    const final = (FINAL_STATUSES as readonly string[]).includes(record.status);
     return {
       data: record,
       nextActions: final
@@ -44,17 +56,21 @@ export const getProposalStatus = defineOperation({
 
 export const listProposalsOperation = defineOperation({
   name: 'proposals.list',
-  summary: 'List proposals, newest first; ?status=pending for what waits for a human.',
+  summary:
+    "List proposals, newest first; ?status=pending for what waits for a human, ?agent_id= for one agent's.",
   http: { method: 'GET', path: '/proposals' },
   scope: 'read',
   mutating: false,
   input: z.strictObject({
     status: z.enum(STATUSES).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
+    agent_id: idRef('agt').optional(),
     cursor: proposalId.optional(),
   }),
   async handler(ctx, input) {
     const rows = await listProposals(ctx.ws, {
+      now: ctx.now,
+      proposerId: input.agent_id,
       status: input.status,
       before: input.cursor,
       limit: input.limit + 1,
@@ -87,36 +103,132 @@ async function assertHumanDecider(ctx: OperationContext): Promise<void> {
   }
 }
 
+const decisionInput = {
+  decision: z.enum(['approve', 'reject']),
+  note: shortText(2000)
+    .optional()
+    .describe('Why (shown to the agent on proposals.get_status and in the proposal.rejected event).'),
+  code: z.string().max(20).optional(),
+};
+
+const editsInput = z
+  .record(z.string().max(100), z.unknown())
+  .refine((edits) => Object.keys(edits).length <= 50, 'at most 50 fields')
+  .optional()
+  .describe('approve only: field → value replacing the proposed value before it is applied.');
+
+interface Decided {
+  row: ProposalsTable;
+  reason_code: ReasonCode;
+  /** Set when the proposal expired before this decision: it was not applied. */
+  expired?: AppError;
+}
+
+const expiredError = (row: ProposalsTable) =>
+  new AppError(
+    'proposal_expired',
+    `proposal/${row.id} expired at ${row.expires_at} before anyone decided it; it will not be applied`,
+    'ask the agent to propose the change again if it still applies (the policy setting proposal_expiry_hours sets how long proposals wait)',
+    { details: { reason_code: 'proposal.expired', expired_at: row.expires_at } },
+  );
+
+/**
+ * One decision on one proposal, by a person already checked: an expired proposal is stored as
+ * expired and not applied; a rejection keeps the reason; an approval (with the person's edits,
+ * validated against the operation's schema) runs the operation exactly once.
+ */
+async function decideOne(
+  ctx: OperationContext,
+  row: ProposalsTable,
+  decision: 'approve' | 'reject',
+  note: string | null,
+  edits: Record<string, unknown> | undefined,
+): Promise<Decided> {
+  const decidedBy = ctx.caller!.principalId;
+  const handle = `proposal/${row.id}`;
+  if (row.status === 'expired') throw expiredError(row);
+  if (row.status !== 'pending') {
+    throw new AppError(
+      'conflict',
+      `${handle} was already decided: it is ${row.status}`,
+      `GET /proposals/${row.id} shows the decision and its result`,
+    );
+  }
+  if (isExpired(row, ctx.now)) {
+    const result = { reason_code: 'proposal.expired', expired_at: row.expires_at };
+    if (
+      await transitionProposal(ctx.ws, row.id, 'pending', 'expired', {
+        result: JSON.stringify(result),
+        updated_at: ctx.now,
+      })
+    ) {
+      ctx.audit({ target: handle, event: 'proposal.expired', changes: { status: ['pending', 'expired'] } });
+    }
+    const after = (await findProposal(ctx.ws, row.id))!;
+    return { row: after, reason_code: 'proposal.expired', expired: expiredError(row) };
+  }
+  if (decision === 'reject') {
+    if (edits) {
+      throw new AppError(
+        'invalid_input',
+        'edits: only an approval takes edits',
+        'send edits with "decision":"approve"',
+      );
+    }
+    const moved = await transitionProposal(ctx.ws, row.id, 'pending', 'rejected', {
+      decided_by: decidedBy,
+      decided_at: ctx.now,
+      decision_note: note,
+      result: JSON.stringify({ reason_code: 'proposal.rejected', reason: note }),
+      updated_at: ctx.now,
+    });
+    if (!moved) throw new AppError('conflict', `${handle} was decided meanwhile`, `GET /proposals/${row.id}`);
+    // The reason travels with the change-feed event, so a polling agent reads it there too.
+    ctx.audit({
+      target: handle,
+      event: 'proposal.rejected',
+      changes: { status: ['pending', 'rejected'], decision_note: [null, note] },
+    });
+    return { row: (await findProposal(ctx.ws, row.id))!, reason_code: 'proposal.rejected' };
+  }
+  const edited = edits && Object.keys(edits).length > 0 ? editProposal(row, edits) : undefined;
+  if (edited) {
+    ctx.audit({ target: handle, event: 'proposal.edited', changes: JSON.parse(edited.edits) });
+  }
+  const after = await approveProposal(ctx, row, decidedBy, note, edited);
+  return {
+    row: after,
+    reason_code: after.status === 'stale' ? 'proposal.target_changed' : 'proposal.approved',
+  };
+}
+
 export const decideProposal = defineOperation({
   name: 'proposals.decide',
   summary:
-    'Approve or reject a pending proposal (a person: admin or billing owner; needs an emailed step-up code).',
+    'Approve (optionally with edits) or reject with a reason a pending proposal (a person: admin or billing owner; needs an emailed step-up code).',
   description:
     'Over the API the first call answers escalation_required and emails a code; repeat the same request with ' +
     '?code=<code>. On approval the proposed operation runs once, against the record as it is now: if a proposed ' +
-    'field changed since the proposal, it becomes stale instead of overwriting.',
+    'field changed since the proposal, it becomes stale instead of overwriting. edits {field: value} replace proposed ' +
+    'values before applying (validated as the operation validates them; the proposal and the audit keep them). ' +
+    'note is the reason the agent reads. An expired proposal answers proposal_expired and is never applied.',
   http: { method: 'POST', path: '/proposals/:proposal_id/decide' },
   scope: 'write',
   mutating: true,
-  reasonCodes: ['proposal.approved', 'proposal.rejected', 'proposal.target_changed'],
-  input: z.strictObject({
-    proposal_id: proposalId,
-    decision: z.enum(['approve', 'reject']),
-    note: shortText(2000).optional(),
-    code: z.string().max(20).optional(),
-  }),
+  reasonCodes: [
+    'proposal.approved',
+    'proposal.rejected',
+    'proposal.target_changed',
+    'proposal.expired',
+    'proposal_expired',
+  ],
+  input: z.strictObject({ proposal_id: proposalId, ...decisionInput, edits: editsInput }),
   async handler(ctx, input) {
     await assertHumanDecider(ctx);
     const row = await findProposal(ctx.ws, input.proposal_id);
     if (!row) throw notFound(`proposal/${input.proposal_id}`);
-    if (row.status !== 'pending') {
-      throw new AppError(
-        'conflict',
-        `proposal/${row.id} was already decided: it is ${row.status}`,
-        `GET /proposals/${row.id} shows the decision and its result`,
-      );
-    }
-    if (!ctx.interactive) {
+    if (row.status === 'pending' && !isExpired(row, ctx.now) && !ctx.interactive) {
+      if (input.edits && input.decision === 'approve') editProposal(row, input.edits); // refuse bad edits before a code
       const stepUp = await requireStepUp(ctx, {
         operation: 'proposals.decide',
         input,
@@ -124,40 +236,133 @@ export const decideProposal = defineOperation({
       });
       if (stepUp) return stepUp;
     }
-    const decidedBy = ctx.caller!.principalId;
-    if (input.decision === 'reject') {
-      const moved = await transitionProposal(ctx.ws, row.id, 'pending', 'rejected', {
-        decided_by: decidedBy,
-        decided_at: ctx.now,
-        decision_note: input.note ?? null,
-        updated_at: ctx.now,
-      });
-      if (!moved)
-        throw new AppError(
-          'conflict',
-          `proposal/${row.id} was decided meanwhile`,
-          `GET /proposals/${row.id}`,
-        );
-      ctx.audit({
-        target: `proposal/${row.id}`,
-        event: 'proposal.rejected',
-        changes: { status: ['pending', 'rejected'] },
-      });
-      const after = await findProposal(ctx.ws, row.id);
-      return {
-        data: toProposalRecord(after!),
-        policy: { decision: 'allow', reason_code: 'proposal.rejected' },
-      };
-    }
-    const after = await approveProposal(ctx, row, decidedBy, input.note ?? null);
+    const decided = await decideOne(ctx, row, input.decision, input.note ?? null, input.edits);
     return {
-      data: toProposalRecord(after),
+      data: toProposalRecord(decided.row, false, ctx.now),
+      policy: { decision: 'allow', reason_code: decided.reason_code },
+      ...(decided.expired ? { error: decided.expired } : {}),
+    };
+  },
+});
+
+const MAX_BUNDLE = 100;
+
+export const decideProposals = defineOperation({
+  name: 'proposals.decide_many',
+  summary:
+    'Approve or reject several proposals at once: by ids, or every pending proposal of one agent (optionally of one operation).',
+  description:
+    `Up to ${MAX_BUNDLE} proposals. Each is decided exactly once in its own savepoint, as proposals.decide would ` +
+    'decide it (stale, failed or expired ones are reported, not applied); data.results lists each outcome. ' +
+    'Unknown ids answer not_found before anything is decided. Same step-up as proposals.decide.',
+  http: { method: 'POST', path: '/proposals/decide' },
+  scope: 'write',
+  mutating: true,
+  reasonCodes: ['proposal.approved', 'proposal.rejected', 'proposal.expired'],
+  input: z
+    .strictObject({
+      ids: z.array(proposalId).min(1).max(MAX_BUNDLE).optional(),
+      agent_id: idRef('agt').optional().describe('every pending proposal of this agent (oldest first)'),
+      operation: z.string().max(100).optional().describe('with agent_id: only proposals of this operation'),
+      ...decisionInput,
+    })
+    .refine((input) => (input.ids === undefined) !== (input.agent_id === undefined), {
+      message: 'send either ids or agent_id',
+      path: ['ids'],
+    }),
+  async handler(ctx, input) {
+    await assertHumanDecider(ctx);
+    let rows: ProposalsTable[];
+    if (input.ids) {
+      const ids = [...new Set(input.ids)];
+      rows = [];
+      for (const id of ids) {
+        const row = await findProposal(ctx.ws, id);
+        if (!row) throw notFound(`proposal/${id}`);
+        rows.push(row);
+      }
+    } else {
+      if (!(await findAgent(ctx.ws, input.agent_id!))) throw notFound(`agent/${input.agent_id}`);
+      rows = await pendingProposalsOf(ctx.ws, input.agent_id!, input.operation, MAX_BUNDLE);
+    }
+    if (!ctx.interactive && rows.some((row) => row.status === 'pending')) {
+      const stepUp = await requireStepUp(ctx, {
+        operation: 'proposals.decide_many',
+        input,
+        description: `${input.decision} ${rows.length} proposal(s): ${rows.map((row) => `proposal/${row.id}`).join(', ')}`,
+      });
+      if (stepUp) return stepUp;
+    }
+    const caller = ctx.caller!;
+    const results = [];
+    for (const [index, listed] of rows.entries()) {
+      const name = `bundle_${index}`;
+      await savepoint.begin(ctx.db, name);
+      // Its own run: the item's audit rows and events commit (or roll back) with the item.
+      const run = newRun(ctx.services, ctx.db, {
+        caller,
+        requestId: ctx.requestId,
+        idempotencyKey: ctx.idempotencyKey,
+        reason: ctx.reason,
+        interactive: ctx.interactive,
+      });
+      try {
+        const row = (await findProposal(ctx.ws, listed.id))!;
+        const decided = await decideOne(run.ctx, row, input.decision, input.note ?? null, undefined);
+        await flushAudits(run, 'proposals.decide', null, {
+          decision: 'allow',
+          reason_code: decided.reason_code,
+        });
+        for (const task of run.afterCommit) ctx.afterCommit(task);
+        await savepoint.release(ctx.db, name);
+        const record = toProposalRecord(decided.row, false, ctx.now);
+        results.push({
+          id: row.id,
+          status: record.status,
+          reason_code: decided.reason_code,
+          ...(record.status === 'failed' || record.status === 'stale' ? { result: record.result } : {}),
+        });
+      } catch (error) {
+        await savepoint.rollback(ctx.db, name);
+        await savepoint.release(ctx.db, name);
+        if (!isAppError(error)) throw error;
+        results.push({
+          id: listed.id,
+          status: listed.status,
+          error: { code: error.code, message: error.message, hint: error.hint },
+        });
+      }
+    }
+    const counts: Record<string, number> = {};
+    for (const result of results) {
+      const key = 'error' in result ? 'error' : result.status;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return {
+      data: { decision: input.decision, counts, results },
+      summary: `${input.decision}: ${
+        Object.entries(counts)
+          .map(([status, count]) => `${count} ${status}`)
+          .join(', ') || 'nothing to decide'
+      }`,
+      text: results.map(
+        (result) =>
+          `proposal/${result.id} status=${result.status}` +
+          ('error' in result && result.error
+            ? ` error=${result.error.code}`
+            : ` reason_code=${result.reason_code}`),
+      ),
       policy: {
         decision: 'allow',
-        reason_code: after.status === 'stale' ? 'proposal.target_changed' : 'proposal.approved',
+        reason_code: input.decision === 'approve' ? 'proposal.approved' : 'proposal.rejected',
       },
     };
   },
 });
 
-export const proposalOperations = [getProposalStatus, listProposalsOperation, decideProposal];
+export const proposalOperations = [
+  getProposalStatus,
+  listProposalsOperation,
+  decideProposal,
+  decideProposals,
+];

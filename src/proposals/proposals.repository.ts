@@ -1,4 +1,5 @@
-import type { ProposalStatus, ProposalsTable } from '../store/schema.js';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database, ProposalStatus, ProposalsTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 
 export async function insertProposal(
@@ -12,13 +13,28 @@ export async function findProposal(ws: WorkspaceDb, id: string): Promise<Proposa
   return ws.selectFrom('proposals').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** Newest first; `before` is the id the previous page ended on. */
+/**
+ * Newest first; `before` is the id the previous page ended on. Expiry is computed at `now`: a
+ * pending proposal past its expires_at lists as expired, not pending.
+ */
 export async function listProposals(
   ws: WorkspaceDb,
-  filter: { status?: ProposalStatus; before?: string; limit: number },
+  filter: { status?: ProposalStatus; before?: string; limit: number; now: string; proposerId?: string },
 ): Promise<ProposalsTable[]> {
   let query = ws.selectFrom('proposals').selectAll();
-  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.status === 'pending') {
+    query = query
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', filter.now)]));
+  } else if (filter.status === 'expired') {
+    query = query.where((eb) =>
+      eb.or([
+        eb('status', '=', 'expired'),
+        eb.and([eb('status', '=', 'pending'), eb('expires_at', '<=', filter.now)]),
+      ]),
+    );
+  } else if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.proposerId) query = query.where('proposer_id', '=', filter.proposerId);
   if (filter.before) query = query.where('id', '<', filter.before);
   return query.orderBy('id', 'desc').limit(filter.limit).execute();
 }
@@ -32,7 +48,12 @@ export async function transitionProposal(
   id: string,
   from: ProposalStatus,
   to: ProposalStatus,
-  fields: Partial<Pick<ProposalsTable, 'decided_by' | 'decided_at' | 'decision_note' | 'result'>> & {
+  fields: Partial<
+    Pick<
+      ProposalsTable,
+      'decided_by' | 'decided_at' | 'decision_note' | 'result' | 'input' | 'diff' | 'edits'
+    >
+  > & {
     updated_at: string;
   },
 ): Promise<boolean> {
@@ -44,3 +65,32 @@ export async function transitionProposal(
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;
 }
+
+/** Pending proposals of one proposer, oldest first (for a bundle decision). */
+export async function pendingProposalsOf(
+  ws: WorkspaceDb,
+  proposerId: string,
+  operation: string | undefined,
+  limit: number,
+): Promise<ProposalsTable[]> {
+  let query = ws
+    .selectFrom('proposals')
+    .selectAll()
+    .where('proposer_id', '=', proposerId)
+    .where('status', '=', 'pending');
+  if (operation) query = query.where('operation', '=', operation);
+  return query.orderBy('id').limit(limit).execute();
+}
+
+/**
+ * A savepoint inside the caller's transaction: each proposal of a bundle is decided in its own,
+ * so an unexpected failure of one is rolled back alone.
+ */
+export const savepoint = {
+  begin: (db: Kysely<Database> | Transaction<Database>, name: string) =>
+    sql`savepoint ${sql.raw(name)}`.execute(db),
+  release: (db: Kysely<Database> | Transaction<Database>, name: string) =>
+    sql`release savepoint ${sql.raw(name)}`.execute(db),
+  rollback: (db: Kysely<Database> | Transaction<Database>, name: string) =>
+    sql`rollback to savepoint ${sql.raw(name)}`.execute(db),
+};

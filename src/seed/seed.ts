@@ -146,6 +146,8 @@ export async function seedWorkspace(
     policy_decision: 'allow',
     reason_code: 'policy.allowed',
     record_version: null,
+    operation_id: null,
+    reverts: null,
   });
   const rows = tables.reduce((sum, table) => sum + table.rows, 0);
   return { workspaceId, tables, rows, ms: performance.now() - started };

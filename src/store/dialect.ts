@@ -32,6 +32,12 @@ export interface DialectCapabilities {
   position(haystack: RawBuilder<unknown>, needle: string): RawBuilder<number>;
   /** Removes each of `characters` from the text. */
   removeCharacters(expression: RawBuilder<unknown>, characters: string): RawBuilder<string>;
+  /**
+   * Appended to a SELECT that picks work to claim: PostgreSQL locks the rows it returns and skips
+   * rows another transaction holds (`FOR UPDATE … SKIP LOCKED`), so several processes take
+   * different rows; SQLite has one writer at a time, so nothing is needed there.
+   */
+  skipLocked(alias: string): RawBuilder<unknown>;
   /** Rows of a table with a search index whose document matches the plan (src/store/search-index.ts). */
   searchMatch(index: SearchIndex, workspaceId: string, match: SearchMatch): RawBuilder<boolean>;
 }
@@ -58,6 +64,7 @@ export const sqliteCapabilities: DialectCapabilities = {
       (inner, character) => sql<string>`replace(${inner}, ${sql.lit(character)}, '')`,
       sql<string>`${expression}`,
     ),
+  skipLocked: () => sql``,
   searchMatch: searchMatchSqlite,
 };
 
@@ -74,5 +81,6 @@ export const postgresCapabilities: DialectCapabilities = {
   position: (haystack, needle) => sql<number>`strpos(${haystack}, ${sql.lit(needle)})`,
   removeCharacters: (expression, characters) =>
     sql<string>`translate(${expression}, ${sql.lit(characters)}, '')`,
+  skipLocked: (alias) => sql`for update of ${sql.raw(alias)} skip locked`,
   searchMatch: searchMatchPostgres,
 };

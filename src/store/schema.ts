@@ -106,6 +106,10 @@ export interface AuditLogTable {
   reason_code: string;
   /** The version of the target record after the change, when the target is a versioned record. */
   record_version: number | null;
+  /** The background operation (op_…) the change was made by: a batch, bulk change or import. */
+  operation_id: string | null;
+  /** On a revert's rows: the audit ids (JSON array) of the changes it undid. */
+  reverts: string | null;
 }
 
 export interface DealsTable {
@@ -349,7 +353,7 @@ export interface WorkspacePoliciesTable {
   updated_at: string;
 }
 
-export type ProposalStatus = 'pending' | 'approved' | 'applied' | 'rejected' | 'stale' | 'failed';
+export type ProposalStatus = 'pending' | 'approved' | 'applied' | 'rejected' | 'stale' | 'failed' | 'expired';
 
 export interface ProposalsTable {
   workspace_id: string;
@@ -375,6 +379,22 @@ export interface ProposalsTable {
   result: string | null;
   created_at: string;
   updated_at: string;
+  /** After this moment a pending proposal is expired and can no longer be approved. */
+  expires_at: string | null;
+  /** The deciding human's edits: field → [proposed, edited] (JSON). */
+  edits: string | null;
+}
+
+/** Who last changed each field of a record (kept by every audited change). */
+export interface FieldWritersTable {
+  workspace_id: string;
+  /** The record's handle, e.g. contact/c_… */
+  target: string;
+  field: string;
+  actor_type: 'agent' | 'user' | 'system';
+  actor_id: string;
+  audit_id: string;
+  at: string;
 }
 
 export interface EventCountersTable {
@@ -433,6 +453,53 @@ export interface SearchWordsTable {
   word: string;
 }
 
+export type WebhookStatus = 'active' | 'failing';
+
+export interface WebhooksTable {
+  workspace_id: string;
+  id: string;
+  url: string;
+  description: string | null;
+  /** JSON array of event-type patterns: `contact.created`, `contact.*`, `*`. */
+  events: string;
+  /** The signing secret, sealed with the server key (src/webhooks/secret.ts). */
+  secret_sealed: string;
+  status: WebhookStatus;
+  consecutive_failures: number;
+  failing_since: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  workspace_id: string;
+  id: string;
+  webhook_id: string;
+  /** The change-feed event sent; its id is the `webhook-id` header, the same on every attempt. */
+  event_id: string;
+  event_seq: number;
+  event_type: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  /** The dispatcher holding this delivery, and until when (a lease another process may take over). */
+  locked_by: string | null;
+  locked_until: string | null;
+  last_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  last_duration_ms: number | null;
+  /** The first bytes of the endpoint's answer, for the delivery log. */
+  last_response: string | null;
+  delivered_at: string | null;
+  /** The delivery this one re-sends (replay), if any. */
+  replay_of: string | null;
+  created_at: string;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   agents: AgentsTable;
@@ -443,6 +510,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   workspace_policies: WorkspacePoliciesTable;
   proposals: ProposalsTable;
+  field_writers: FieldWritersTable;
   event_counters: EventCountersTable;
   events: EventsTable;
   jobs: JobsTable;
@@ -463,6 +531,8 @@ export interface Database {
   oauth_grants: OAuthGrantsTable;
   oauth_refresh_tokens: OAuthRefreshTokensTable;
   search_words: SearchWordsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** Tables whose rows belong to one workspace; the scoped handle only reaches these. */

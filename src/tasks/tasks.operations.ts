@@ -1,17 +1,20 @@
 import { z } from 'zod';
 import { idRef } from '../crm/fields.js';
 import { createOperation, getOperation, searchOperation, updateOperation } from '../crm/record.operations.js';
-import { expectedVersion, recordResult, versionInput } from '../crm/records.js';
+import { expectedVersion, versionInput } from '../crm/records.js';
 import { findRecord } from '../crm/records.repository.js';
 import { withRefs } from '../crm/refs.js';
-import { missing, updateRecord } from '../crm/write.js';
+import { recordView } from '../crm/views.js';
+import { missing } from '../crm/write.js';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
+import { heldResult, updateWithHolds } from '../policy/holds.js';
 import { taskCreate, taskKind, taskSpec, taskWrite, toTaskRecord } from './task.js';
 import { listTasks } from './tasks.repository.js';
 
 export const completeTask = defineOperation({
   name: 'tasks.complete',
+  view: recordView('tasks'),
   summary: 'Mark a task done (completed_at is set); completing a done task changes nothing.',
   http: { method: 'POST', path: '/tasks/:task_id/complete' },
   scope: 'write',
@@ -27,15 +30,15 @@ export const completeTask = defineOperation({
         `reopen it first with PATCH /tasks/${current.id} {"status":"open"}, or leave it cancelled`,
       );
     }
-    const { row, changed } = await updateRecord(
+    const update = await updateWithHolds(
       ctx,
       taskKind,
       current.id,
       { status: 'done' },
       expectedVersion(input),
     );
-    const [record] = await withRefs(ctx.ws, 'tasks', [row], toTaskRecord);
-    return recordResult(record!, { meta: [changed ? '# completed' : '# unchanged: already done'] });
+    const [record] = await withRefs(ctx.ws, 'tasks', [update.row], toTaskRecord);
+    return heldResult(update, record!, [update.changed ? '# completed' : '# unchanged: already done']);
   },
 });
 

@@ -5,6 +5,9 @@ import * as crm from './0003_crm.js';
 import * as governance from './0004_governance.js';
 import * as search from './0005_search.js';
 import * as oauth from './0006_oauth.js';
+import * as webhooks from './0007_webhooks.js';
+import * as history from './0008_history.js';
+import * as approvals from './0009_approvals.js';
 import * as perf from './0010_perf.js';
 
 /**
@@ -18,6 +21,9 @@ const migrations: Record<string, Migration> = {
   '0004_governance': governance,
   '0005_search': search,
   '0006_oauth': oauth,
+  '0007_webhooks': webhooks,
+  '0008_history': history,
+  '0009_approvals': approvals,
   '0010_perf': perf,
 };
 

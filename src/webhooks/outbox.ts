@@ -1,0 +1,56 @@
+import type { OperationContext } from '../operations/define.js';
+import { matchesAny } from './webhook.js';
+import { insertDeliveries, webhookTargets } from './webhooks.repository.js';
+
+export interface OutboxEvent {
+  id: string;
+  seq: number;
+  type: string;
+}
+
+/**
+ * The transactional outbox: called for each change-feed event inside the operation's
+ * transaction, it queues one pending delivery per endpoint whose patterns match. The rows commit
+ * or roll back with the change itself, so a committed change is never lost and a rolled-back one
+ * (refused, failed, dry run) is never sent. Endpoints are read once per transaction.
+ */
+export function createOutbox(ctx: OperationContext) {
+  let targets: { id: string; patterns: string[] }[] | undefined;
+  let queued = 0;
+  return {
+    async add(event: OutboxEvent): Promise<void> {
+      targets ??= (await webhookTargets(ctx.ws)).map((row) => ({
+        id: row.id,
+        patterns: JSON.parse(row.events) as string[],
+      }));
+      const rows = targets
+        .filter((target) => matchesAny(target.patterns, event.type))
+        .map((target) => ({
+          id: ctx.services.ids.next('whd'),
+          webhook_id: target.id,
+          event_id: event.id,
+          event_seq: event.seq,
+          event_type: event.type,
+          status: 'pending' as const,
+          attempts: 0,
+          next_attempt_at: ctx.now,
+          locked_by: null,
+          locked_until: null,
+          last_attempt_at: null,
+          last_status_code: null,
+          last_error: null,
+          last_duration_ms: null,
+          last_response: null,
+          delivered_at: null,
+          replay_of: null,
+          created_at: ctx.now,
+        }));
+      await insertDeliveries(ctx.ws, rows);
+      queued += rows.length;
+    },
+    /** How many deliveries were queued: the dispatcher is woken after commit when any were. */
+    get queued() {
+      return queued;
+    },
+  };
+}
