@@ -52,6 +52,32 @@ export function cpuSeconds(pid) {
   }
 }
 
+/** The process's resident set now and its peak so far (VmRSS, VmHWM), in MB; null where there is no /proc. */
+export function memory(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's VmRSS every `ms` until stopped; resolves with the largest sample (MB). */
+export function sampleRss(pid, ms = 200) {
+  let peak = memory(pid)?.rss ?? null;
+  const timer = setInterval(() => {
+    const now = memory(pid)?.rss;
+    if (now !== undefined && (peak === null || now > peak)) peak = now;
+  }, ms);
+  return () => {
+    clearInterval(timer);
+    const now = memory(pid)?.rss;
+    if (now !== undefined && (peak === null || now > peak)) peak = now;
+    return peak;
+  };
+}
+
 export async function freePort() {
   const server = createServer();
   server.listen(0, '127.0.0.1');
@@ -77,7 +103,7 @@ export function fetchRaw(url, { method = 'GET', headers = {}, body } = {}) {
   });
 }
 
-export async function waitForReady(url, timeoutMs = 30_000) {
+export async function waitForReady(url, timeoutMs = 30_000, pollMs = 100) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -85,7 +111,7 @@ export async function waitForReady(url, timeoutMs = 30_000) {
       if (reply.status === 200) return;
     } catch {}
     if (Date.now() > deadline) throw new Error(`${url} was not ready within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }
 

@@ -40,9 +40,24 @@ function getFrom(paths, headers) {
   };
 }
 
+/** A POST of one of `bodies` to `path` (each connection walks them from its own offset). */
+function postFrom(path, bodies, headers) {
+  return {
+    method: 'POST',
+    path,
+    setupRequest(request, context) {
+      context.i = ((context.i ?? Math.floor(Math.random() * bodies.length)) + 1) % bodies.length;
+      request.headers = headers;
+      request.body = bodies[context.i];
+      return request;
+    },
+  };
+}
+
 function requestsFor(scenario) {
   const { headers } = scenario;
   if (scenario.type === 'get') return [getFrom(scenario.paths, headers)];
+  if (scenario.type === 'post') return [postFrom(scenario.path, scenario.bodies, headers)];
   if (scenario.type === 'post-contact') return [postContact(headers)];
   // mixed: a fixed, shuffled cycle of 20 requests with the asked-for shares.
   const cycle = [];

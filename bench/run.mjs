@@ -5,12 +5,23 @@
 // loop running the same statements with the same durability. Results: a table on stdout, and
 // bench/results/latest.{json,md}. See docs/BENCHMARKS.md.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SqliteDatabase from 'better-sqlite3';
+import { simpleParser } from 'mailparser';
 import pg from 'pg';
 import {
   canPin,
@@ -19,7 +30,9 @@ import {
   fmt,
   freePort,
   machine,
+  memory,
   runNodeJson,
+  sampleRss,
   spawnNode,
   waitForReady,
 } from './lib.mjs';
@@ -63,10 +76,22 @@ const SCENARIOS = [
     target: { ratio: 0.5 },
   },
   {
+    name: 'mcp-get',
+    title: 'MCP tools/call contacts_get (vs REST JSON, run next to it)',
+    compare: 'rest',
+    target: { ratio: 0.7 },
+  },
+  {
     name: 'list',
     title: 'GET /contacts?limit=50&sort=-updated_at',
     compare: 'ceiling',
     target: { ratio: 0.4 },
+  },
+  {
+    name: 'keyset',
+    title: 'GET /deals?status=open&sort=-updated_at page 200 vs page 1 (CPU per request)',
+    compare: 'page1',
+    target: { costRatio: 1.2 },
   },
   { name: 'search', title: 'GET /contacts?search=… (mixed terms)', compare: 'ceiling', target: { p95: 25 } },
   {
@@ -76,10 +101,22 @@ const SCENARIOS = [
     target: { ratio: 0.5 },
   },
   {
+    name: 'batch',
+    title: 'POST /contacts/batch, 1,000 new contacts (req/s column: records/s)',
+    compare: null,
+    target: { recordsPerSecond: 20_000 },
+  },
+  {
     name: 'mixed',
     title: 'mixed 80% get / 15% post / 5% search, 50 conns',
     compare: null,
     target: { p99: 50, errors: 0 },
+  },
+  {
+    name: 'cold-start',
+    title: 'cold start: spawn to first 200 from /readyz (p50 column: median ms of 3)',
+    compare: null,
+    target: { ms: 1000 },
   },
 ];
 
@@ -144,14 +181,25 @@ async function seed(databaseEnv, dir) {
   return { token, rows, seconds, insertRate, summary };
 }
 
-async function startServer(databaseEnv, dir, dialect) {
+// The load generator is one client: lift the per-token and per-address rate limits, and the plan
+// caps (the batch scenario writes into a new person's sandbox workspace), so the figures measure the
+// work, not the throttles.
+const UNLIMITED = {
+  requests_per_minute: 100_000_000,
+  contacts: 100_000_000,
+  companies: 100_000_000,
+  deals: 100_000_000,
+};
+
+async function startServer(databaseEnv, dir, dialect, { profile = settings.profile, pollMs = 100 } = {}) {
   const port = await freePort();
   const logFd = openSync(path.join(dir, 'server.log'), 'a');
   const profileDir = path.join(RESULTS, 'profiles', dialect);
-  if (settings.profile) mkdirSync(profileDir, { recursive: true });
+  if (profile) mkdirSync(profileDir, { recursive: true });
+  const spawned = performance.now();
   const child = spawnNode(
     0,
-    [...(settings.profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), CLI, 'serve'],
+    [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []), CLI, 'serve'],
     {
       env: {
         PATH: env.PATH,
@@ -159,9 +207,7 @@ async function startServer(databaseEnv, dir, dialect) {
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
-        // The load generator is one client: lift the per-token and per-address rate limits and the
-        // in-flight cap, so the figures measure the work, not the throttles.
-        PLAN_OVERRIDES: JSON.stringify({ production: { requests_per_minute: 100_000_000 } }),
+        PLAN_OVERRIDES: JSON.stringify({ production: UNLIMITED, sandbox: UNLIMITED }),
         RATE_LIMIT_IP_PER_MINUTE: '100000000',
       },
       stdio: ['ignore', logFd, logFd],
@@ -169,8 +215,10 @@ async function startServer(databaseEnv, dir, dialect) {
   );
   closeSync(logFd);
   const url = `http://127.0.0.1:${port}`;
-  await waitForReady(url);
+  await waitForReady(url, 30_000, pollMs);
+  const readyMs = performance.now() - spawned;
   return {
+    readyMs,
     url,
     pid: child.pid,
     stop: async () => {
@@ -178,6 +226,136 @@ async function startServer(databaseEnv, dir, dialect) {
       await once(child, 'exit');
     },
   };
+}
+
+/** Cold start: the server spawned on the existing database, until /readyz first answers 200; 3 runs. */
+async function coldStart(databaseEnv, dir, dialect) {
+  const times = [];
+  for (let i = 0; i < 3; i++) {
+    const server = await startServer(databaseEnv, dir, dialect, { profile: false, pollMs: 5 });
+    times.push(server.readyMs);
+    await server.stop();
+  }
+  times.sort((a, b) => a - b);
+  return {
+    requests: 3,
+    rps: null,
+    p50: times[1],
+    p95: times[2],
+    p99: times[2],
+    errors: 0,
+    timeouts: 0,
+    non2xx: 0,
+    cpu_us: null,
+    rss_mb: null,
+  };
+}
+
+/** Signs a person in through the outbox (DATA_DIR/outbox), as a person's agent would; their token. */
+async function signInPerson(url, dir, email) {
+  const post = (route, body) =>
+    fetchRaw(`${url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const requested = await post('/auth/request', { email });
+  if (requested.status !== 202) throw new Error(`auth/request: ${requested.body}`);
+  let code;
+  for (let attempt = 0; attempt < 50 && !code; attempt++) {
+    const outbox = path.join(dir, 'outbox');
+    const files = readdirSync(outbox)
+      .filter((f) => f.endsWith('.eml'))
+      .sort();
+    for (const file of files.reverse()) {
+      const mail = await simpleParser(readFileSync(path.join(outbox, file)));
+      if (mail.to?.text?.includes(email)) {
+        code = /^\s+(\d{6})\s*$/m.exec(mail.text ?? '')?.[1];
+        break;
+      }
+    }
+    if (!code) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!code) throw new Error(`no sign-in code mailed to ${email}`);
+  const verified = await post('/auth/verify', { email, code, token_name: 'bench' });
+  if (verified.status !== 201) throw new Error(`auth/verify: ${verified.body}`);
+  return JSON.parse(verified.body.toString()).data.token;
+}
+
+/**
+ * Batch upsert: 1,000 new contacts per POST /contacts/batch, timed from the POST until
+ * GET /operations/{id} reports it finished (the work runs in the server's job runner). A person
+ * sends it (an agent's batch above 200 items waits for a human's approval by default), into their
+ * own workspace. One warm-up batch, then the median of three.
+ */
+async function batchScenario(url, dir) {
+  const token = await signInPerson(url, dir, `bench.${randomBytes(3).toString('hex')}@bench.example`);
+  const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
+  const tag = randomBytes(4).toString('hex');
+  const seconds = [];
+  let errors = 0;
+  for (let round = 0; round < 4; round++) {
+    const items = Array.from({ length: 1000 }, (_, i) => ({
+      name: `Batch ${round} ${i}`,
+      email: `batch.${tag}.${round}.${i}@bench.example`,
+      stage: 'lead',
+      tags: ['bench'],
+    }));
+    const started = performance.now();
+    const sent = await fetchRaw(`${url}/contacts/batch`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json', 'idempotency-key': `batch-${tag}-${round}` },
+      body: JSON.stringify({ items }),
+    });
+    if (sent.status !== 202) throw new Error(`POST /contacts/batch answered ${sent.status}: ${sent.body}`);
+    const operationId = JSON.parse(sent.body.toString()).data.operation_id;
+    let status;
+    for (;;) {
+      const polled = await fetchRaw(`${url}/operations/${operationId}`, { headers });
+      const data = JSON.parse(polled.body.toString()).data;
+      status = data.status;
+      if (status !== 'queued' && status !== 'running') {
+        errors += data.errors?.length ?? 0;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (status !== 'succeeded') throw new Error(`batch ${operationId} ended ${status}`);
+    if (round > 0) seconds.push((performance.now() - started) / 1000);
+  }
+  seconds.sort((a, b) => a - b);
+  const median = seconds[1];
+  return {
+    requests: seconds.length,
+    rps: 1000 / median,
+    p50: median * 1000,
+    p95: seconds.at(-1) * 1000,
+    p99: seconds.at(-1) * 1000,
+    errors,
+    timeouts: 0,
+    non2xx: 0,
+    cpu_us: null,
+    rss_mb: null,
+  };
+}
+
+/**
+ * The keyset scenario's two pages: page 1 of a filtered, sorted deal list, and page 200 (or the
+ * last page there is, at small scales) reached by following next_cursor.
+ */
+async function keysetPaths(url, headers) {
+  const first = '/deals?status=open&sort=-updated_at&limit=50';
+  let cursor = null;
+  let page = 1;
+  for (; page < 200; page++) {
+    const reply = await fetchRaw(`${url}${first}&format=json${cursor ? `&cursor=${cursor}` : ''}`, {
+      headers,
+    });
+    const next = JSON.parse(reply.body.toString()).next_cursor;
+    if (!next) break;
+    cursor = next;
+  }
+  return { first, deep: cursor ? `${first}&cursor=${cursor}` : first, page };
 }
 
 async function sampleIds(url, headers) {
@@ -206,11 +384,13 @@ async function load(url, scenario, options, dir, pid) {
   };
   if (settings.warmup > 0) await run(settings.warmup);
   const before = cpuSeconds(pid);
+  const stopSampling = sampleRss(pid);
   const result = await run(duration);
+  const peakRss = stopSampling();
   const after = cpuSeconds(pid);
   const cpu =
     before === null || after === null ? null : ((after - before) * 1e6) / Math.max(result.requests, 1);
-  return { ...result, cpu_us: cpu };
+  return { ...result, cpu_us: cpu, rss_mb: peakRss };
 }
 
 async function ceiling(url, path_, headers, loadScenario, dir) {
@@ -237,21 +417,35 @@ async function ceiling(url, path_, headers, loadScenario, dir) {
 
 function judge(scenario, ours, against) {
   const { target } = scenario;
-  const ratio = against ? ours.rps / against.rps : null;
+  const ratio =
+    target.costRatio !== undefined
+      ? ours.cpu_us / against.cpu_us
+      : against && scenario.compare !== null
+        ? ours.rps / against.rps
+        : null;
   const checks = [];
   if (target.ratio !== undefined) checks.push(ratio !== null && ratio >= target.ratio);
+  if (target.costRatio !== undefined) checks.push(ratio !== null && ratio <= target.costRatio);
+  if (target.recordsPerSecond !== undefined) checks.push(ours.rps >= target.recordsPerSecond);
+  if (target.ms !== undefined) checks.push(ours.p50 !== null && ours.p50 <= target.ms);
   if (target.p95 !== undefined) checks.push(ours.p95 !== null && ours.p95 <= target.p95);
   if (target.p99 !== undefined) checks.push(ours.p99 !== null && ours.p99 <= target.p99);
   const errors = ours.errors + ours.timeouts + ours.non2xx;
   if (target.errors !== undefined) checks.push(errors <= target.errors);
   const wanted = [
     target.ratio !== undefined ? `ratio ≥ ${target.ratio}` : null,
+    target.costRatio !== undefined ? `cost ratio ≤ ${target.costRatio}` : null,
+    target.recordsPerSecond !== undefined ? `≥ ${fmt(target.recordsPerSecond)} records/s` : null,
+    target.ms !== undefined ? `≤ ${fmt(target.ms)} ms` : null,
     target.p95 !== undefined ? `p95 ≤ ${target.p95} ms` : null,
     target.p99 !== undefined ? `p99 ≤ ${target.p99} ms` : null,
     target.errors !== undefined ? 'errors = 0' : null,
   ].filter(Boolean);
   return { ratio, errors, target: wanted.join(', '), pass: checks.every(Boolean) };
 }
+
+/** The server's memory at the end of each database's run: VmHWM is the peak over the whole run. */
+const footprintRows = [];
 
 async function benchDialect(dialect) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `agentcrm-bench-${dialect}-`));
@@ -270,6 +464,25 @@ async function benchDialect(dialect) {
       const specs = {
         'get-text': { type: 'get', paths, headers: auth },
         'get-json': { type: 'get', paths, headers: json },
+        // The same reads through MCP: one stateless JSON-RPC tools/call per POST /mcp.
+        'mcp-get': {
+          type: 'post',
+          path: '/mcp',
+          bodies: ids.map((id, i) =>
+            JSON.stringify({
+              jsonrpc: '2.0',
+              id: i + 1,
+              method: 'tools/call',
+              params: { name: 'contacts_get', arguments: { id } },
+            }),
+          ),
+          headers: {
+            ...auth,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'mcp-protocol-version': '2025-06-18',
+          },
+        },
         list: { type: 'get', paths: ['/contacts?limit=50&sort=-updated_at'], headers: auth },
         search: { type: 'get', paths: searchPaths, headers: auth },
         post: { type: 'post-contact', headers: { ...auth, 'content-type': 'application/json' } },
@@ -281,15 +494,51 @@ async function benchDialect(dialect) {
           headers: { ...auth, 'content-type': 'application/json' },
         },
       };
+      const record = (scenario, ours, against, extra = {}) => {
+        const verdict = judge(scenario, ours, against);
+        rows.push({
+          dialect,
+          scenario: scenario.name,
+          title: scenario.title,
+          compare: scenario.compare,
+          ours,
+          against,
+          ...extra,
+          ...verdict,
+        });
+        log(
+          `  ${fmt(ours.rps)} req/s vs ${against ? fmt(against.rps) : '—'} → ${verdict.ratio === null ? '—' : verdict.ratio.toFixed(3)}; ` +
+            `p50 ${fmt(ours.p50, 2)} p95 ${fmt(ours.p95, 2)} p99 ${fmt(ours.p99, 2)} ms; errors ${verdict.errors}; ` +
+            `CPU ${fmt(ours.cpu_us)} vs ${against ? fmt(against.cpu_us) : '—'} µs/req; ` +
+            `RSS ${fmt(ours.rss_mb)} MB; ${verdict.pass ? 'PASS' : 'MISS'}`,
+        );
+      };
       for (const scenario of SCENARIOS) {
         if (settings.only && !settings.only.includes(scenario.name)) continue;
+        if (scenario.name === 'cold-start') continue; // after the server has stopped, below
         log(`${dialect} ${scenario.name}: ours…`);
+        if (scenario.name === 'batch') {
+          record(scenario, await batchScenario(server.url, dir), null);
+          continue;
+        }
+        if (scenario.name === 'keyset') {
+          const pages = await keysetPaths(server.url, auth);
+          const spec = { type: 'get', headers: auth };
+          const deep = await load(server.url, { ...spec, paths: [pages.deep] }, {}, dir, server.pid);
+          log(`${dialect} ${scenario.name}: page 1…`);
+          const first = await load(server.url, { ...spec, paths: [pages.first] }, {}, dir, server.pid);
+          record(scenario, deep, first, { page: pages.page });
+          continue;
+        }
         const spec = specs[scenario.name];
         const options =
           scenario.name === 'mixed' ? { duration: settings.mixedDuration, connections: 50 } : {};
         const ours = await load(server.url, spec, options, dir, server.pid);
         let against = null;
-        if (scenario.compare === 'ceiling') {
+        if (scenario.compare === 'rest') {
+          log(`${dialect} ${scenario.name}: the same read over REST (JSON)…`);
+          against = await load(server.url, specs['get-json'], {}, dir, server.pid);
+        } else if (scenario.compare === 'ceiling') {
           log(`${dialect} ${scenario.name}: ceiling…`);
           against = await ceiling(
             server.url,
@@ -313,24 +562,33 @@ async function benchDialect(dialect) {
           );
           against = await runNodeJson(0, [path.join(root, 'bench', 'write-floor.mjs'), file]);
         }
-        const verdict = judge(scenario, ours, against);
-        rows.push({
-          dialect,
-          scenario: scenario.name,
-          title: scenario.title,
-          compare: scenario.compare,
-          ours,
-          against,
-          ...verdict,
-        });
+        record(scenario, ours, against);
+      }
+      const footprint = memory(server.pid);
+      if (footprint) {
+        footprintRows.push({ dialect, hwm_mb: footprint.hwm, rss_mb: footprint.rss });
         log(
-          `  ${fmt(ours.rps)} req/s vs ${against ? fmt(against.rps) : '—'} → ${verdict.ratio === null ? '—' : verdict.ratio.toFixed(3)}; ` +
-            `p50 ${fmt(ours.p50, 2)} p95 ${fmt(ours.p95, 2)} p99 ${fmt(ours.p99, 2)} ms; errors ${verdict.errors}; ` +
-            `CPU ${fmt(ours.cpu_us)} vs ${against ? fmt(against.cpu_us) : '—'} µs/req; ${verdict.pass ? 'PASS' : 'MISS'}`,
+          `${dialect} server memory after the run: VmRSS ${fmt(footprint.rss)} MB, VmHWM ${fmt(footprint.hwm)} MB`,
         );
       }
     } finally {
       await server.stop();
+    }
+    const cold = SCENARIOS.find((scenario) => scenario.name === 'cold-start');
+    if (!settings.only || settings.only.includes(cold.name)) {
+      log(`${dialect} ${cold.name}…`);
+      const ours = await coldStart(database.env, dir, dialect);
+      const verdict = judge(cold, ours, null);
+      rows.push({
+        dialect,
+        scenario: cold.name,
+        title: cold.title,
+        compare: null,
+        ours,
+        against: null,
+        ...verdict,
+      });
+      log(`  ${fmt(ours.p50)} ms (of ${ours.requests}); ${verdict.pass ? 'PASS' : 'MISS'}`);
     }
     return { rows, seed: { dialect, contacts: settings.scale, ...seeded, token: undefined } };
   } finally {
@@ -357,16 +615,17 @@ async function postgresVersion() {
 
 function table(results) {
   const header =
-    '| database | scenario | ours req/s | ceiling req/s | ratio | p50 ms | p95 ms | p99 ms | errors | CPU µs/req ours / ceiling | target | result |';
-  const lines = [header, `|${'---|'.repeat(12)}`];
+    '| database | scenario | ours req/s | ceiling req/s | ratio | p50 ms | p95 ms | p99 ms | errors | CPU µs/req ours / ceiling | peak RSS MB | target | result |';
+  const lines = [header, `|${'---|'.repeat(13)}`];
   for (const row of results) {
-    const against = row.against
-      ? `${fmt(row.against.rps)}${row.compare === 'floor' ? ' (in-process)' : ''}`
-      : '—';
+    const label = { floor: ' (in-process)', rest: ' (REST)', page1: ' (page 1)' }[row.compare] ?? '';
+    const against = row.against ? `${fmt(row.against.rps)}${label}` : '—';
+    const title =
+      row.page && row.page !== 200 ? `${row.title} — only ${row.page} pages at this scale` : row.title;
     const cpu = `${fmt(row.ours.cpu_us)} / ${row.against ? fmt(row.against.cpu_us) : '—'}`;
     lines.push(
-      `| ${row.dialect} | ${row.title} | ${fmt(row.ours.rps)} | ${against} | ${row.ratio === null ? '—' : row.ratio.toFixed(3)} | ` +
-        `${fmt(row.ours.p50, 2)} | ${fmt(row.ours.p95, 2)} | ${fmt(row.ours.p99, 2)} | ${row.errors} | ${cpu} | ${row.target} | ${row.pass ? 'PASS' : 'MISS'} |`,
+      `| ${row.dialect} | ${title} | ${fmt(row.ours.rps)} | ${against} | ${row.ratio === null ? '—' : row.ratio.toFixed(3)} | ` +
+        `${fmt(row.ours.p50, 2)} | ${fmt(row.ours.p95, 2)} | ${fmt(row.ours.p99, 2)} | ${row.errors} | ${cpu} | ${fmt(row.ours.rss_mb)} | ${row.target} | ${row.pass ? 'PASS' : 'MISS'} |`,
     );
   }
   return lines.join('\n');
@@ -403,11 +662,17 @@ const markdown = [
   '',
   table(results),
   '',
+  ...footprintRows.map(
+    (f) =>
+      `Server memory (${f.dialect}) at the end of the run: VmRSS ${fmt(f.rss_mb)} MB, peak (VmHWM) ${fmt(f.hwm_mb)} MB ` +
+      `(target at 1M contacts: ≤ 250 MB${settings.scale.toLowerCase() === '1m' ? '' : `; this run seeded ${settings.scale}`}).`,
+  ),
+  '',
 ].join('\n');
 mkdirSync(RESULTS, { recursive: true });
 writeFileSync(
   path.join(RESULTS, 'latest.json'),
-  `${JSON.stringify({ machine: info, settings, load_average: { before: loadBefore, after: os.loadavg()[0] }, seeds, results }, null, 2)}\n`,
+  `${JSON.stringify({ machine: info, settings, load_average: { before: loadBefore, after: os.loadavg()[0] }, seeds, results, footprint: footprintRows }, null, 2)}\n`,
 );
 writeFileSync(path.join(RESULTS, 'latest.md'), markdown);
 process.stdout.write(`\n${markdown}\n`);

@@ -50,7 +50,10 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
         email: 'jane@acme.com',
         handle: expect.stringMatching(/^contact\//),
       });
-      expect(server.output()).toMatch(/"method":"POST","path":"\/contacts","status":201/);
+      // Request lines are buffered and written at least once a second (src/server.ts).
+      await expect
+        .poll(() => server.output(), { timeout: 3000 })
+        .toMatch(/"method":"POST","path":"\/contacts","status":201/);
     } finally {
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);

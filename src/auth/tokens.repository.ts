@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, TokensTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
+import { authStateChanged } from './auth-cache.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -75,6 +76,7 @@ export async function findWorkspaceToken(ws: WorkspaceDb, id: string): Promise<T
 }
 
 export async function revokeToken(db: Db, id: string, now: string): Promise<boolean> {
+  authStateChanged();
   const result = await db
     .updateTable('tokens')
     .set({ revoked_at: now })
@@ -91,6 +93,7 @@ export async function revokeUserTokensIn(
   userId: string,
   now: string,
 ): Promise<void> {
+  authStateChanged();
   await db
     .updateTable('tokens')
     .set({ revoked_at: now })

@@ -5,6 +5,7 @@ import type { Caller, Role, Scope } from '../operations/define.js';
 import { loginHint } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
 import type { Database, TokensTable } from '../store/schema.js';
+import { AuthCache, authEpoch } from './auth-cache.js';
 import { effectiveScopes } from './scopes.js';
 import { findTokenForAuth, insertToken, touchToken } from './tokens.repository.js';
 
@@ -63,6 +64,16 @@ export function tokenDeadline(row: Pick<TokensTable, 'last_used_at' | 'expires_a
   return idle < row.expires_at ? idle : row.expires_at;
 }
 
+const authCaches = new WeakMap<Services, AuthCache>();
+function authCacheOf(services: Services): AuthCache {
+  let cache = authCaches.get(services);
+  if (!cache) {
+    cache = new AuthCache();
+    authCaches.set(services, cache);
+  }
+  return cache;
+}
+
 const unauthorized = (code: 'invalid_token' | 'token_expired', message: string, hint = loginHint) =>
   new AppError(code, message, hint, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
 
@@ -76,7 +87,14 @@ export async function authenticate(services: Services, authorization: string | u
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) throw unauthorized('invalid_token', 'the Authorization header is not "Bearer <token>"');
   const { db } = services.store;
-  const row = await findTokenForAuth(db, hashSecret(match[1]!));
+  const hash = hashSecret(match[1]!);
+  const cache = authCacheOf(services);
+  let row = cache.get(hash);
+  if (!row) {
+    const readEpoch = authEpoch();
+    row = await findTokenForAuth(db, hash);
+    if (row && !row.revoked_at) cache.set(hash, row, readEpoch);
+  }
   if (!row || row.revoked_at) throw unauthorized('invalid_token', 'this token is unknown or was revoked');
   if (row.principal_type === 'user' && row.role === null) {
     throw unauthorized('invalid_token', 'this token belongs to a workspace you are no longer a member of');
@@ -99,6 +117,7 @@ export async function authenticate(services: Services, authorization: string | u
   if (now.getTime() - Date.parse(row.last_used_at) >= TOUCH_INTERVAL_MS) {
     const nowIso = now.toISOString();
     await touchToken(db, row.id, nowIso, new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString());
+    cache.set(hash, { ...row, last_used_at: nowIso }, authEpoch());
   }
   const role: Role = row.role ?? 'member';
   return {

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { authStateChanged } from '../auth/auth-cache.js';
 import type { Database } from '../store/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -9,6 +10,7 @@ export async function setWorkspacePlan(
   plan: string,
   now: string,
 ): Promise<void> {
+  authStateChanged();
   await db.updateTable('workspaces').set({ plan, updated_at: now }).where('id', '=', workspaceId).execute();
 }
 

@@ -142,7 +142,9 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     }
   });
   app.use('*', async (c, next) => {
-    refuseTokenInQuery(new URL(c.req.url));
+    // Only a query string can carry a token; most requests have none, and parsing a URL costs.
+    const url = c.req.url;
+    if (url.includes('?')) refuseTokenInQuery(new URL(url));
     await next();
   });
 
@@ -190,8 +192,14 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     }
     const caller =
       operation.auth === 'none' ? null : await authenticate(services, c.req.header('authorization'));
-    const ip = clientIp(c, services.config.trustProxy);
-    c.set('rateLimitHeaders', await enforceRequestLimit(services, caller, ip));
+    // The address is needed only without a token (its rate limit) or by the few operations that
+    // ask; reading it from the socket costs a system call, so it is worked out on demand.
+    let ip: string | null | undefined;
+    const ipOf = () => {
+      if (ip === undefined) ip = clientIp(c, services.config.trustProxy);
+      return ip;
+    };
+    c.set('rateLimitHeaders', await enforceRequestLimit(services, caller, caller ? null : ipOf()));
     const idempotencyKey = c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
     if (viaTool && operation.mutating && (operation.requiresIdempotencyKey ?? true) && !idempotencyKey) {
       throw new AppError(
@@ -206,7 +214,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       idempotencyKey,
       toolName: toolName ?? (viaTool ? operation.name : null),
       reason: c.req.header('x-reason') ?? null,
-      clientIp: ip,
+      clientIpOf: ipOf,
       escalationCode: c.req.header('x-escalation-code') ?? null,
       dryRun: c.req.query('dry_run') === 'true' || c.req.header('x-dry-run') === 'true',
       projection: {

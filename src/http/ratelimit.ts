@@ -1,7 +1,24 @@
 import type { Caller } from '../operations/define.js';
 import { planNamed } from '../plans/plans.js';
-import { hit, type LimitState, rateLimited } from '../ratelimit/limiter.js';
+import { hit, type Limit, type LimitState, MemoryLimiter, rateLimited } from '../ratelimit/limiter.js';
 import type { Services } from '../services.js';
+
+const memoryLimiters = new WeakMap<Services, MemoryLimiter>();
+
+/**
+ * On SQLite one server process owns the database, so its counters live in memory (exact, and no
+ * durable write per request); on PostgreSQL several processes may share the database, so they
+ * count in it.
+ */
+async function count(services: Services, now: Date, limit: Limit): Promise<LimitState> {
+  if (services.store.dialect.name !== 'sqlite') return hit(services.store.db, now, limit);
+  let limiter = memoryLimiters.get(services);
+  if (!limiter) {
+    limiter = new MemoryLimiter();
+    memoryLimiters.set(services, limiter);
+  }
+  return limiter.hit(now, limit);
+}
 
 /**
  * Every operation call counts against one limit before it runs: per token (the plan's request
@@ -17,7 +34,7 @@ export async function enforceRequestLimit(
   let state: LimitState;
   if (caller) {
     const plan = planNamed(services.config.plans, caller.plan);
-    state = await hit(services.store.db, now, {
+    state = await count(services, now, {
       policy: 'token',
       key: caller.tokenId,
       limit: plan.requestsPerMinute,
@@ -26,7 +43,7 @@ export async function enforceRequestLimit(
     if (!state.allowed)
       throw rateLimited(state, `${plan.requestsPerMinute} requests per minute per token (${plan.name} plan)`);
   } else {
-    state = await hit(services.store.db, now, {
+    state = await count(services, now, {
       policy: 'ip',
       // In-process calls (tests, embedding) have no address and share one bucket.
       key: ip ?? 'unknown',

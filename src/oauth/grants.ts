@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { settleAuth } from '../auth/auth-cache.js';
 import { issueToken, TOKEN_PREFIX } from '../auth/tokens.js';
 import { findToken, revokeToken } from '../auth/tokens.repository.js';
 import { hashSecret, newSecret } from '../ids.js';
@@ -134,9 +135,11 @@ export async function exchangeCode(
   const row = await findCode(db, hashSecret(code));
   if (!row || row.client_id !== client.id) throw invalidGrant('unknown authorization code');
   if (row.used_at) {
-    await db.transaction().execute(async (trx) => {
-      if (row.token_id) await revokeIssued(trx, services, row, nowIso, requestId);
-    });
+    await settleAuth(() =>
+      db.transaction().execute(async (trx) => {
+        if (row.token_id) await revokeIssued(trx, services, row, nowIso, requestId);
+      }),
+    );
     throw invalidGrant('this authorization code was already used; the tokens it gave were revoked');
   }
   if (row.expires_at <= nowIso) throw invalidGrant('this authorization code expired');
@@ -280,9 +283,8 @@ export async function refreshGrant(
   if (!grant || grant.client_id !== client.id) throw invalidGrant('unknown refresh token');
   const token = await findToken(db, grant.token_id);
 
-  return db
-    .transaction()
-    .execute(async (trx) => {
+  return settleAuth(() =>
+    db.transaction().execute(async (trx) => {
       if (row.used_at || !(await spendRefreshToken(trx, row, nowIso))) {
         await revokeFamily(trx, services, grant, nowIso, 'refresh token replayed', requestId);
         return {
@@ -324,10 +326,10 @@ export async function refreshGrant(
         refresh_token: refresh,
       };
       return { response };
-    })
-    .then((outcome) => {
-      // Errors are returned from the transaction, not thrown, so a detected replay's revocation commits.
-      if ('error' in outcome) throw outcome.error;
-      return outcome.response;
-    });
+    }),
+  ).then((outcome) => {
+    // Errors are returned from the transaction, not thrown, so a detected replay's revocation commits.
+    if ('error' in outcome) throw outcome.error;
+    return outcome.response;
+  });
 }

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { authStateChanged } from '../auth/auth-cache.js';
 import type {
   Database,
   OAuthClientsTable,
@@ -157,6 +158,7 @@ export async function rotateAccessToken(
   secretExpiresAt: string,
   now: string,
 ): Promise<boolean> {
+  authStateChanged();
   const result = await db
     .updateTable('tokens')
     .set({ token_hash: tokenHash, secret_expires_at: secretExpiresAt, last_used_at: now })

@@ -15,6 +15,8 @@ export interface ContextMeta {
   idempotencyKey: string | null;
   reason: string | null;
   clientIp?: string | null;
+  /** The client's address, worked out only if something asks (most requests never do). */
+  clientIpOf?: () => string | null;
   escalationCode?: string | null;
   approval?: { proposalId: string; decidedBy: string } | null;
   interactive?: boolean;
@@ -44,7 +46,9 @@ export function newRun(
     idempotencyKey: meta.idempotencyKey,
     reason: meta.reason,
     now: services.clock.now().toISOString(),
-    clientIp: meta.clientIp ?? null,
+    get clientIp() {
+      return meta.clientIp ?? meta.clientIpOf?.() ?? null;
+    },
     escalationCode: meta.escalationCode ?? null,
     approval: meta.approval ?? null,
     interactive: meta.interactive ?? false,

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { settleAuth } from '../auth/auth-cache.js';
 import { assertScope } from '../auth/scopes.js';
 import { budgetVerdict } from '../billing/billing.operations.js';
 import { AppError, isAppError } from '../errors.js';
@@ -159,7 +160,7 @@ async function runChecked(
   if (!operation.mutating) return settle(await execute(services.store.db));
   if (dryRun) {
     try {
-      await services.store.db.transaction().execute(execute);
+      await settleAuth(() => services.store.db.transaction().execute(execute));
     } catch (error) {
       if (error instanceof DryRunRollback) return error.result;
       throw error;
@@ -171,7 +172,7 @@ async function runChecked(
     validateKey(meta.idempotencyKey);
     const scope = {
       workspaceId: caller?.workspaceId ?? '',
-      principal: caller ? caller.tokenId : `anon:${meta.clientIp ?? 'unknown'}`,
+      principal: caller ? caller.tokenId : `anon:${meta.clientIp ?? meta.clientIpOf?.() ?? 'unknown'}`,
       key: meta.idempotencyKey,
     };
     const attempt = await beginAttempt(
@@ -185,12 +186,14 @@ async function runChecked(
   }
   let result: OperationResult;
   try {
-    result = await services.store.db.transaction().execute(async (trx) => {
-      const outcome = await execute(trx);
-      // The stored outcome commits with the change: never one without the other.
-      await claim?.complete(trx, outcomeOf(outcome));
-      return outcome;
-    });
+    result = await settleAuth(() =>
+      services.store.db.transaction().execute(async (trx) => {
+        const outcome = await execute(trx);
+        // The stored outcome commits with the change: never one without the other.
+        await claim?.complete(trx, outcomeOf(outcome));
+        return outcome;
+      }),
+    );
   } catch (error) {
     // Bookkeeping failures must not hide the original error; a key left in progress goes stale.
     const bookkeeping =

@@ -31,6 +31,8 @@ export interface SearchRanking {
   where: RawBuilder<boolean>;
   /** An integer; equal on both databases for the same row and query. Unranked without it. */
   rank?: RawBuilder<number>;
+  /** Told to the caller with the page (e.g. a search too broad to rank). */
+  warning?: Warning;
 }
 
 /** How a resource answers `search=` (src/search/search.repository.ts builds one per resource). */
@@ -187,6 +189,7 @@ export async function listPage<Row extends { id: string }>(
     );
   }
   const ranking = term && search ? await search(term) : undefined;
+  if (ranking?.warning) warnings.push(ranking.warning);
   const rank = params.sort === undefined ? ranking?.rank : undefined;
   const byRank = rank !== undefined;
 

@@ -44,6 +44,10 @@ export async function hit(
     hitsSinceSweep = 0;
     await deleteExpiredCounters(db, now.toISOString());
   }
+  return stateOf(limit, hits, end, now);
+}
+
+function stateOf(limit: Limit, hits: number, end: number, now: Date): LimitState {
   const remaining = Math.max(0, limit.limit - hits);
   const resetSeconds = Math.max(1, Math.ceil((end - now.getTime()) / 1000));
   return {
@@ -55,6 +59,36 @@ export async function hit(
       ratelimit: `"${limit.policy}";r=${remaining};t=${resetSeconds}`,
     },
   };
+}
+
+/**
+ * The same fixed-window count kept in memory: exact when this process is the only one counting
+ * (SQLite, where one server process owns the database), and free of the database write a hit
+ * costs otherwise (on SQLite, a durable commit per request). Keys are kept as given (never
+ * stored); a window's counters are dropped once it has ended.
+ */
+export class MemoryLimiter {
+  readonly #windows = new Map<string, { start: number; end: number; hits: number }>();
+  #sweepAt = 0;
+
+  hit(now: Date, limit: Limit): LimitState {
+    const windowMs = limit.windowSeconds * 1000;
+    const nowMs = now.getTime();
+    const start = Math.floor(nowMs / windowMs) * windowMs;
+    const key = `${limit.policy}:${limit.key}`;
+    const counter = this.#windows.get(key);
+    let hits: number;
+    if (counter && counter.start === start) hits = ++counter.hits;
+    else {
+      hits = 1;
+      this.#windows.set(key, { start, end: start + windowMs, hits });
+    }
+    if (nowMs >= this.#sweepAt) {
+      this.#sweepAt = nowMs + 10_000;
+      for (const [k, c] of this.#windows) if (c.end <= nowMs) this.#windows.delete(k);
+    }
+    return stateOf(limit, hits, start + windowMs, now);
+  }
 }
 
 /** The 429 for a limit that was passed, with Retry-After and the RateLimit headers. */

@@ -50,19 +50,25 @@ describe.each(DIALECTS)('rate limits on %s', (dialect) => {
     expect((await boot('192.0.2.11')).status).toBe(201);
   });
 
-  it('shares the counts between app instances on the same database', async () => {
-    t.clock.advance(60_000);
-    const agent = await bootstrapAgent(t.app, 'shared');
-    const other = secondApp(t);
-    try {
-      const statuses: number[] = [];
-      for (let i = 0; i < 6; i++) {
-        const app = i % 2 === 0 ? t.app : other.app;
-        statuses.push((await call(app, 'GET', '/whoami', undefined, { token: agent.token })).status);
+  // SQLite is for one process (README, DESIGN.md), so there the request limit counts in memory
+  // (no durable write per request); on PostgreSQL, which several processes share, it counts in
+  // the database.
+  it.skipIf(dialect === 'sqlite')(
+    'shares the counts between app instances on the same database',
+    async () => {
+      t.clock.advance(60_000);
+      const agent = await bootstrapAgent(t.app, 'shared');
+      const other = secondApp(t);
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 6; i++) {
+          const app = i % 2 === 0 ? t.app : other.app;
+          statuses.push((await call(app, 'GET', '/whoami', undefined, { token: agent.token })).status);
+        }
+        expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      } finally {
+        await other.close();
       }
-      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
-    } finally {
-      await other.close();
-    }
-  });
+    },
+  );
 });

@@ -2,7 +2,12 @@ import { type RawBuilder, sql } from 'kysely';
 import type { SearchHook } from '../query/apply.js';
 import type { DialectCapabilities } from '../store/dialect.js';
 import type { WorkspaceDb } from '../store/scoped.js';
-import type { SearchIndex, SearchMatch } from '../store/search-index.js';
+import {
+  type SearchIndex,
+  type SearchMatch,
+  searchCandidates,
+  searchMatchEach,
+} from '../store/search-index.js';
 import { deletionKeys, withinOneEdit } from './fuzzy.js';
 import { planSearch, type SearchPlan } from './plan.js';
 
@@ -14,6 +19,13 @@ export interface SearchSpec {
   /** A substring here lifts a row a little above matches in the other fields. */
   secondary: readonly string[];
 }
+
+/**
+ * A search matching more rows than this is broad: ranking it would read and score every match
+ * (a common word, a mail domain), so its rows come in the list's ordinary order instead, found by
+ * walking that order and testing each row (see searchFor).
+ */
+export const RANK_AT_MOST = 1000;
 
 /** More corrections than this for one word means the word is too common to correct usefully. */
 export const MAX_CORRECTIONS = 20;
@@ -79,8 +91,34 @@ export function searchFor(ws: WorkspaceDb, spec: SearchSpec): SearchHook {
     const match: SearchMatch = {
       phrases: plan.words.map((w) => ({ literal: w.phrase, corrections: found.get(w.phrase) ?? [] })),
     };
+    const dialect = ws.dialect.name;
+    const table = spec.index.table;
+    // Up to one more than can be ranked: the index stops there, however many rows match.
+    const firstMatches = sql`(${searchCandidates(dialect, spec.index, ws.workspaceId, match, RANK_AT_MOST + 1)})`;
+    // biome-ignore lint/suspicious/noExplicitAny: the searchable table is the spec's, not a literal
+    const candidates: { id: string }[] = await (ws.selectFrom(table as 'contacts') as any)
+      .where(sql<boolean>`${sql.ref(`${table}.id`)} in ${firstMatches}`)
+      .select(`${table}.id as id`)
+      .execute();
+    if (candidates.length > RANK_AT_MOST) {
+      return {
+        where: searchMatchEach(spec.index, match),
+        warning: {
+          code: 'search_broad',
+          message: `more than ${RANK_AT_MOST} records match "${term.trim()}", so they are listed in the usual order (sort=), not by relevance`,
+        },
+      };
+    }
+    // The matches are known now: rank just those, without searching again.
+    const ids = candidates.map((row) => row.id);
+    const id = sql.ref(`${spec.index.table}.id`);
     return {
-      where: ws.dialect.searchMatch(spec.index, ws.workspaceId, match),
+      where:
+        ids.length === 0
+          ? sql<boolean>`1 = 0`
+          : dialect === 'postgres'
+            ? sql<boolean>`${id} = any(${ids}::text[])`
+            : sql<boolean>`${id} in (select value from json_each(${JSON.stringify(ids)}))`,
       rank: rankSql(ws.dialect, spec, plan),
     };
   };

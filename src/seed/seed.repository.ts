@@ -38,6 +38,13 @@ export async function refreshStatistics(
 ): Promise<void> {
   if (dialect.name !== 'postgres') return;
   for (const table of tables) await sql`analyze ${sql.table(table)}`.execute(db);
+  // The search documents and the vocabulary are filled by triggers as the rows go in: without
+  // their statistics a search scanned every document of the workspace instead of using the
+  // trigram index (95 ms instead of 8 ms for a rare name at 100k contacts).
+  if (tables.includes('contacts')) {
+    for (const table of ['contacts_search', 'search_words'])
+      await sql`analyze ${sql.table(table)}`.execute(db);
+  }
 }
 
 /** An agent of the workspace to log the seeded activities, oldest first. */

@@ -273,3 +273,37 @@ export function searchMatchPostgres(index: SearchIndex, workspaceId: string, mat
   return sql<boolean>`${sql.ref(`${index.table}.id`)} in (select s.record_id from ${sql.table(`${index.table}_search`)} as s
     where s.workspace_id = ${workspaceId} and ${likeTests(sql.ref('s.doc'), match)})`;
 }
+
+/**
+ * The record ids of up to `limit` matching rows, in no particular order: how a query learns
+ * whether a search is broad before it ranks anything (src/search/search.repository.ts).
+ */
+export function searchCandidates(
+  dialect: Dialect,
+  index: SearchIndex,
+  workspaceId: string,
+  match: SearchMatch,
+  limit: number,
+): RawBuilder<{ record_id: string }> {
+  const docs = sql.table(`${index.table}_search`);
+  const likes = likeTests(sql.ref('s.doc'), match);
+  const fts = dialect === 'sqlite' ? ftsQuery(match) : null;
+  if (!fts) {
+    return sql`select s.record_id from ${docs} as s where s.workspace_id = ${workspaceId} and ${likes} limit ${limit}`;
+  }
+  const table = sql.table(`${index.table}_search_fts`);
+  return sql`select s.record_id from ${table} cross join ${docs} as s on s.doc_id = ${table}.rowid
+    where ${table} match ${fts} and s.workspace_id = ${workspaceId} and ${likes} limit ${limit}`;
+}
+
+/**
+ * The same match as a test of each row on its own (one lookup of its stored document), for broad
+ * searches: the list then walks its ordinary index in order and stops after one page, instead of
+ * collecting every match first.
+ */
+export function searchMatchEach(index: SearchIndex, match: SearchMatch): RawBuilder<boolean> {
+  const t = index.table;
+  return sql<boolean>`exists (select 1 from ${sql.table(`${t}_search`)} as s
+    where s.workspace_id = ${sql.ref(`${t}.workspace_id`)} and s.record_id = ${sql.ref(`${t}.id`)}
+    and ${likeTests(sql.ref('s.doc'), match)})`;
+}

@@ -1,3 +1,4 @@
+import { authStateChanged } from '../auth/auth-cache.js';
 import type { InvitesTable, MembershipsTable, UsersTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 
@@ -14,6 +15,7 @@ export async function addMember(
   role: Role,
   now: string,
 ): Promise<{ added: boolean }> {
+  authStateChanged();
   const result = await ws
     .insertInto('memberships', { user_id: userId, role, created_at: now, updated_at: now })
     .onConflict((oc) => oc.columns(['workspace_id', 'user_id']).doNothing())
@@ -22,10 +24,12 @@ export async function addMember(
 }
 
 export async function setMemberRole(ws: WorkspaceDb, userId: string, role: Role, now: string): Promise<void> {
+  authStateChanged();
   await ws.updateTable('memberships').set({ role, updated_at: now }).where('user_id', '=', userId).execute();
 }
 
 export async function removeMember(ws: WorkspaceDb, userId: string): Promise<void> {
+  authStateChanged();
   await ws.deleteFrom('memberships').where('user_id', '=', userId).execute();
 }
 

@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { authStateChanged } from '../auth/auth-cache.js';
 import type { Database, WorkspacesTable } from '../store/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -64,5 +65,6 @@ export async function listUserWorkspaces(db: Db, userId: string): Promise<Worksp
 
 /** Removes the workspace row itself; its tenant rows must be gone already (see tenantTables). */
 export async function deleteWorkspaceRow(db: Db, id: string): Promise<void> {
+  authStateChanged();
   await db.deleteFrom('workspaces').where('id', '=', id).execute();
 }

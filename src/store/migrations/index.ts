@@ -8,6 +8,7 @@ import * as oauth from './0006_oauth.js';
 import * as webhooks from './0007_webhooks.js';
 import * as history from './0008_history.js';
 import * as approvals from './0009_approvals.js';
+import * as perf from './0010_perf.js';
 
 /**
  * The migrations, in order. Both databases run the same files; a migration that needs a
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0007_webhooks': webhooks,
   '0008_history': history,
   '0009_approvals': approvals,
+  '0010_perf': perf,
 };
 
 export const migrationProvider: MigrationProvider = {
