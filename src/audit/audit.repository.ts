@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AuditEntry, Decision, OperationContext } from '../operations/define.js';
 import type { AuditLogTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
+import { slices } from '../store/slices.js';
 
 export interface AuditWrite extends AuditEntry {
   operation: string;
@@ -9,45 +10,39 @@ export interface AuditWrite extends AuditEntry {
   policy: { decision: Decision; reason_code: string };
 }
 
-export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Promise<void> {
+/** The audit_log row and field_writers rows of one entry (see writeAudit). */
+function auditRows(ctx: OperationContext, entry: AuditWrite) {
   const actor = entry.actor ?? {
     type: ctx.caller?.principalType ?? 'system',
     id: ctx.caller?.principalId ?? 'system',
     workspaceId: ctx.ws.workspaceId,
   };
   const id = ctx.services.ids.next('aud');
-  await ctx.db
-    .insertInto('audit_log')
-    .values({
-      workspace_id: actor.workspaceId,
-      id,
-      at: ctx.now,
-      actor_type: actor.type,
-      actor_id: actor.id,
-      token_id: ctx.caller?.tokenId ?? null,
-      token_name: ctx.caller?.tokenName ?? null,
-      operation: entry.operation,
-      tool_name: entry.toolName,
-      target: entry.target,
-      changes: entry.changes ? JSON.stringify(entry.changes) : null,
-      reason: ctx.reason,
-      request_id: ctx.requestId,
-      idempotency_key: ctx.idempotencyKey,
-      policy_decision: entry.policy.decision,
-      reason_code: entry.policy.reason_code,
-      record_version: entry.version ?? null,
-      operation_id: entry.operationId ?? ctx.operationId,
-      reverts: entry.reverts ? JSON.stringify(entry.reverts) : null,
-    })
-    .execute();
+  const row = {
+    workspace_id: actor.workspaceId,
+    id,
+    at: ctx.now,
+    actor_type: actor.type,
+    actor_id: actor.id,
+    token_id: ctx.caller?.tokenId ?? null,
+    token_name: ctx.caller?.tokenName ?? null,
+    operation: entry.operation,
+    tool_name: entry.toolName,
+    target: entry.target,
+    changes: entry.changes ? JSON.stringify(entry.changes) : null,
+    reason: ctx.reason,
+    request_id: ctx.requestId,
+    idempotency_key: ctx.idempotencyKey,
+    policy_decision: entry.policy.decision,
+    reason_code: entry.policy.reason_code,
+    record_version: entry.version ?? null,
+    operation_id: entry.operationId ?? ctx.operationId,
+    reverts: entry.reverts ? JSON.stringify(entry.reverts) : null,
+  };
   // A change to a versioned record: remember who wrote each of its fields last.
-  if (entry.version != null && entry.target && entry.changes && entry.policy.decision !== 'deny') {
-    const fields = Object.keys(entry.changes);
-    if (fields.length === 0) return;
-    await ctx.db
-      .insertInto('field_writers')
-      .values(
-        fields.map((field) => ({
+  const writers =
+    entry.version != null && entry.target && entry.changes && entry.policy.decision !== 'deny'
+      ? Object.keys(entry.changes).map((field) => ({
           workspace_id: actor.workspaceId,
           target: entry.target!,
           field,
@@ -55,8 +50,16 @@ export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Prom
           actor_id: actor.id,
           audit_id: id,
           at: ctx.now,
-        })),
-      )
+        }))
+      : [];
+  return { row, writers };
+}
+
+async function insertWriters(ctx: OperationContext, writers: ReturnType<typeof auditRows>['writers']) {
+  for (const slice of slices(writers)) {
+    await ctx.db
+      .insertInto('field_writers')
+      .values(slice)
       .onConflict((oc) =>
         oc.columns(['workspace_id', 'target', 'field']).doUpdateSet((eb) => ({
           actor_type: eb.ref('excluded.actor_type'),
@@ -67,6 +70,27 @@ export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Prom
       )
       .execute();
   }
+}
+
+export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Promise<void> {
+  const { row, writers } = auditRows(ctx, entry);
+  await ctx.db.insertInto('audit_log').values(row).execute();
+  await insertWriters(ctx, writers);
+}
+
+/**
+ * writeAudit for many entries with multi-row INSERTs (a batch chunk): the same rows, in order.
+ * The entries must name distinct targets (field_writers takes one row per target and field).
+ */
+export async function writeAudits(ctx: OperationContext, entries: AuditWrite[]): Promise<void> {
+  const built = entries.map((entry) => auditRows(ctx, entry));
+  for (const slice of slices(built.map((b) => b.row))) {
+    await ctx.db.insertInto('audit_log').values(slice).execute();
+  }
+  await insertWriters(
+    ctx,
+    built.flatMap((b) => b.writers),
+  );
 }
 
 /** Who last wrote each of these fields of a record (fields nobody wrote are left out). */

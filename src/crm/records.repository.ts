@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { SearchHook } from '../query/apply.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
+import { slices } from '../store/slices.js';
 import type { RecordTable } from './kind.js';
 
 /**
@@ -61,6 +62,55 @@ export async function insertRecord<T extends RecordTable>(
   }
   const result = await query.executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+}
+
+/** Which of these values of `column` live records hold (a batch chunk's upsert keys). */
+export async function liveValuesOf(
+  ws: WorkspaceDb,
+  table: RecordTable,
+  column: string,
+  values: unknown[],
+): Promise<Set<unknown>> {
+  const held = new Set<unknown>();
+  for (let start = 0; start < values.length; start += 5000) {
+    const rows: Record<string, unknown>[] = await loose(ws.selectFrom(table))
+      .select(column)
+      .where(column, 'in', values.slice(start, start + 5000))
+      .where('deleted_at', 'is', null)
+      .execute();
+    for (const row of rows) held.add(row[column]);
+  }
+  return held;
+}
+
+/**
+ * insertRecord for many rows with multi-row INSERTs; with `unique`, a row whose value a live
+ * record already holds is skipped. Returns how many rows were inserted.
+ */
+export async function insertRecords<T extends RecordTable>(
+  ws: WorkspaceDb,
+  table: T,
+  rows: Omit<Row<T>, 'workspace_id'>[],
+  unique?: string,
+): Promise<number> {
+  let inserted = 0;
+  for (const slice of slices(rows)) {
+    let query = loose(ws.insertInto(table, slice as never));
+    if (unique) {
+      query = query.onConflict(
+        // biome-ignore lint/suspicious/noExplicitAny: the conflict builder of a loosened query
+        (oc: any) =>
+          oc
+            .columns(['workspace_id', unique])
+            .where(unique, 'is not', null)
+            .where('deleted_at', 'is', null)
+            .doNothing(),
+      );
+    }
+    const result = await query.returning('id').execute();
+    inserted += result.length;
+  }
+  return inserted;
 }
 
 /**

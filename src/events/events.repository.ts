@@ -1,17 +1,18 @@
 import { sql } from 'kysely';
 import type { EventsTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
+import { slices } from '../store/slices.js';
 
 /**
  * The next feed number of a workspace. The counter row stays locked until the transaction
  * commits, so events of one workspace commit in number order and a reader that has seen number
  * n has seen every event before it.
  */
-async function nextSeq(ws: WorkspaceDb): Promise<number> {
+async function nextSeq(ws: WorkspaceDb, count = 1): Promise<number> {
   const bump = () =>
     ws
       .updateTable('event_counters')
-      .set({ last_seq: sql<number>`last_seq + 1` })
+      .set({ last_seq: sql<number>`last_seq + ${count}` })
       .returning('last_seq')
       .executeTakeFirst();
   let row = await bump();
@@ -32,6 +33,22 @@ export async function appendEvent(
   const seq = await nextSeq(ws);
   await ws.insertInto('events', { ...event, seq }).execute();
   return seq;
+}
+
+/**
+ * appendEvent for many events at once (a batch chunk): the counter is bumped once by their
+ * number and the events take the numbers in order; returns them.
+ */
+export async function appendEvents(
+  ws: WorkspaceDb,
+  events: Omit<EventsTable, 'workspace_id' | 'seq'>[],
+): Promise<number[]> {
+  if (events.length === 0) return [];
+  const last = await nextSeq(ws, events.length);
+  const first = last - events.length + 1;
+  const rows = events.map((event, i) => ({ ...event, seq: first + i }));
+  for (const slice of slices(rows)) await ws.insertInto('events', slice).execute();
+  return rows.map((row) => row.seq);
 }
 
 export async function listEvents(

@@ -7,10 +7,11 @@ import { invalidInput } from '../operations/validation.js';
 import { AUTO_APPROVED, autoApproved } from '../operations/verdicts.js';
 import type { Services } from '../services.js';
 import type { JobsTable } from '../store/schema.js';
+import { createMany, fastCreateFor, planChunk } from './fast-create.js';
 import { saveProgress } from './jobs.repository.js';
 
 /** Items per transaction: progress is saved with each chunk, so a restart resumes after it. */
-const CHUNK = 100;
+const CHUNK = 500;
 /** Per-item errors kept on the job (the counts are always complete). */
 const MAX_ERRORS = 500;
 
@@ -90,6 +91,16 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
   let position = job.done + job.failed;
   let { done, failed } = job;
   const now = () => services.clock.now();
+  // A bulk delete's confirmed items stand behind an approval: they keep the per-item path.
+  const fast = confirmed ? undefined : fastCreateFor(itemName);
+  const meta = {
+    caller,
+    requestId: job.request_id,
+    operationId: job.id,
+    idempotencyKey: null,
+    reason,
+    approval: null,
+  };
 
   if (!itemOperation) {
     await saveProgress(services.store.db, job, worker, {
@@ -126,7 +137,7 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
     const snapshot = { done, failed, errors: errors.length, ...tally };
     try {
       await services.store.db.transaction().execute(async (trx) => {
-        for (let index = position; index < end; index++) {
+        const slow = async (index: number) => {
           try {
             record(
               index,
@@ -139,6 +150,42 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
             if (!isAppError(error)) throw error;
             record(index, { index, code: error.code, message: error.message, hint: error.hint });
           }
+        };
+        if (!fast) {
+          for (let index = position; index < end; index++) await slow(index);
+        } else {
+          // Plain creates of new records go in multi-row statements; the others one by one, in
+          // their place in the order, so each item sees the effect of the ones before it.
+          const run = newRun(services, trx, meta);
+          const plan = await planChunk(run, fast, itemOperation, items.slice(position, end));
+          let group: { index: number; input: Record<string, unknown> }[] = [];
+          const flush = async () => {
+            if (group.length === 0) return;
+            const taken = group;
+            group = [];
+            const written = await createMany(
+              newRun(services, trx, meta),
+              fast,
+              job.operation,
+              taken.map((item) => item.input),
+            );
+            if (!written) {
+              for (const item of taken) await slow(item.index);
+              return;
+            }
+            for (const item of taken) record(item.index, null);
+            tally.created += taken.length;
+          };
+          for (let index = position; index < end; index++) {
+            const input = plan[index - position];
+            if (input) {
+              group.push({ index, input });
+              continue;
+            }
+            await flush();
+            await slow(index);
+          }
+          await flush();
         }
         if (!(await save(trx))) throw new Error('lost the job lock');
       });

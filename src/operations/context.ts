@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
-import { writeAudit } from '../audit/audit.repository.js';
+import { writeAudit, writeAudits } from '../audit/audit.repository.js';
 import { eventType } from '../events/event-type.js';
-import { appendEvent } from '../events/events.repository.js';
+import { appendEvent, appendEvents } from '../events/events.repository.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import { scopeTo } from '../store/scoped.js';
@@ -90,5 +90,42 @@ export async function flushAudits(
     await outbox.add({ id, seq, type });
   }
   run.audits.length = 0;
+  if (outbox.queued) run.afterCommit.push(async () => run.ctx.services.webhooks.wake());
+}
+
+/**
+ * flushAudits for a batch chunk's many records: the same audit rows, field_writers rows, events
+ * (numbered in order from one bump of the counter) and webhook deliveries, each written with
+ * multi-row INSERTs. The queued entries must name distinct targets.
+ */
+export async function flushAuditBatch(
+  run: Run,
+  operationName: string,
+  toolName: string | null,
+  policy: { decision: Decision; reason_code: string },
+): Promise<void> {
+  const entries = run.audits.map((entry) => ({
+    ...entry,
+    operation: entry.operation ?? operationName,
+    toolName,
+    policy,
+  }));
+  run.audits.length = 0;
+  await writeAudits(run.ctx, entries);
+  const actor = run.ctx.caller;
+  if (policy.decision === 'deny' || !actor) return;
+  const events = entries.map((entry) => ({
+    id: run.ctx.services.ids.next('evt'),
+    at: run.ctx.now,
+    type: eventType(entry.operation, entry),
+    target: entry.target,
+    operation: entry.operation,
+    actor: `${actor.principalType === 'agent' ? 'agent' : 'user'}/${actor.principalId}`,
+    changes: entry.changes ? JSON.stringify(entry.changes) : null,
+    request_id: run.ctx.requestId,
+  }));
+  const seqs = await appendEvents(run.ctx.ws, events);
+  const outbox = createOutbox(run.ctx);
+  await outbox.addMany(events.map((event, i) => ({ id: event.id, seq: seqs[i]!, type: event.type })));
   if (outbox.queued) run.afterCommit.push(async () => run.ctx.services.webhooks.wake());
 }

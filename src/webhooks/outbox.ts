@@ -17,13 +17,14 @@ export interface OutboxEvent {
 export function createOutbox(ctx: OperationContext) {
   let targets: { id: string; patterns: string[] }[] | undefined;
   let queued = 0;
-  return {
-    async add(event: OutboxEvent): Promise<void> {
-      targets ??= (await webhookTargets(ctx.ws)).map((row) => ({
-        id: row.id,
-        patterns: JSON.parse(row.events) as string[],
-      }));
-      const rows = targets
+  /** Queues the deliveries of these events with multi-row INSERTs, in their order. */
+  const addMany = async (events: OutboxEvent[]): Promise<void> => {
+    targets ??= (await webhookTargets(ctx.ws)).map((row) => ({
+      id: row.id,
+      patterns: JSON.parse(row.events) as string[],
+    }));
+    const rows = events.flatMap((event) =>
+      targets!
         .filter((target) => matchesAny(target.patterns, event.type))
         .map((target) => ({
           id: ctx.services.ids.next('whd'),
@@ -44,10 +45,15 @@ export function createOutbox(ctx: OperationContext) {
           delivered_at: null,
           replay_of: null,
           created_at: ctx.now,
-        }));
-      await insertDeliveries(ctx.ws, rows);
-      queued += rows.length;
-    },
+        })),
+    );
+    await insertDeliveries(ctx.ws, rows);
+    queued += rows.length;
+  };
+  return {
+    add: (event: OutboxEvent) => addMany([event]),
+    /** add for many events at once (a batch chunk). */
+    addMany,
     /** How many deliveries were queued: the dispatcher is woken after commit when any were. */
     get queued() {
       return queued;

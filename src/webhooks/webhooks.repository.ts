@@ -2,6 +2,7 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DialectCapabilities } from '../store/dialect.js';
 import type { Database, EventsTable, WebhookDeliveriesTable, WebhooksTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
+import { slices } from '../store/slices.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type NewDelivery = Omit<WebhookDeliveriesTable, 'workspace_id'>;
@@ -41,7 +42,7 @@ export async function enableWebhook(ws: WorkspaceDb, id: string, now: string): P
 }
 
 export async function insertDeliveries(ws: WorkspaceDb, rows: NewDelivery[]): Promise<void> {
-  if (rows.length) await ws.insertInto('webhook_deliveries', rows).execute();
+  for (const slice of slices(rows)) await ws.insertInto('webhook_deliveries', slice).execute();
 }
 
 export async function findDelivery(
