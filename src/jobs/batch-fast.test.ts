@@ -158,7 +158,7 @@ describe.each(DIALECTS)('batch set-based path on %s', (dialect) => {
     names.set(operationId, '<operation>');
     names.set(w.agent.agentId, '<agent>');
     names.set(workspaceId, '<workspace>');
-    const clean = (value: unknown): unknown =>
+    const clean = <T>(value: T): T =>
       JSON.parse(
         JSON.stringify(value).replace(
           /\b[a-z]{1,4}_[0-9a-z]{16}\b/g,
