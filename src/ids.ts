@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync } from 'node:crypto';
 
 /** Where "now" comes from; tests pass a clock they can move. */
 export interface Clock {
@@ -47,14 +47,28 @@ export type IdPrefix =
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 
-function base32(value: bigint, length: number): string {
+/** The low `length` × 5 bits of a non-negative integer below 2^53, as Crockford base32. */
+function base32(value: number, length: number): string {
   let out = '';
   let rest = value;
   for (let i = 0; i < length; i++) {
-    out = ALPHABET[Number(rest & 31n)] + out;
-    rest >>= 5n;
+    out = ALPHABET[rest % 32] + out;
+    rest = Math.floor(rest / 32);
   }
   return out;
+}
+
+/** Random bytes drawn from the CSPRNG a few kilobytes at a time (ids are made by the thousand in batches). */
+const pool = Buffer.alloc(4096);
+let used = pool.length;
+function random40(): number {
+  if (used + 5 > pool.length) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  const value = pool.readUIntBE(used, 5);
+  used += 5;
+  return value;
 }
 
 /** Makes ids; tests may pass their own for predictable output. */
@@ -70,8 +84,8 @@ export interface IdSource {
 export function timeOrderedIds(clock: Clock = systemClock): IdSource {
   return {
     next(prefix) {
-      const time = base32(BigInt(clock.now().getTime()), 9);
-      const random = base32(BigInt(`0x${randomBytes(5).toString('hex')}`), 7);
+      const time = base32(clock.now().getTime(), 9);
+      const random = base32(random40(), 7);
       return `${prefix}_${time}${random}`;
     },
   };

@@ -1,3 +1,5 @@
+appendFileSync('/tmp/bf-trace.log', `${Date.now()} ${performance.now().toFixed(1)} ${m}\n`);
+
 import { isAppError } from '../errors.js';
 import { flushAudits, newRun } from '../operations/context.js';
 import type { AnyOperation, Caller } from '../operations/define.js';
@@ -66,6 +68,9 @@ async function runItem(
   return null;
 }
 
+const finalStatus = (done: number, failed: number) =>
+  failed === 0 ? 'succeeded' : done === 0 ? 'failed' : 'partially_failed';
+
 /**
  * Works through a claimed job from where it stopped, a chunk per transaction with its progress
  * saved in the same transaction — so after a crash no item is applied twice or skipped. A chunk
@@ -125,15 +130,23 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
 
   while (position < items.length) {
     const end = Math.min(position + CHUNK, items.length);
-    const save = (db: Parameters<typeof saveProgress>[0]) =>
-      saveProgress(db, job, worker, {
+    // The last chunk saves the final status with its progress: one commit fewer per job.
+    let finished = false;
+    const save = (db: Parameters<typeof saveProgress>[0], last = false) => {
+      finished = last;
+      return saveProgress(db, job, worker, {
         done,
         failed,
         errors: JSON.stringify(errors),
         result: JSON.stringify(tally),
-        locked_until: new Date(now().getTime() + services.config.jobLockSeconds * 1000).toISOString(),
         updated_at: now().toISOString(),
+        ...(last
+          ? { status: finalStatus(done, failed), finished_at: now().toISOString() }
+          : {
+              locked_until: new Date(now().getTime() + services.config.jobLockSeconds * 1000).toISOString(),
+            }),
       });
+    };
     const snapshot = { done, failed, errors: errors.length, ...tally };
     try {
       await services.store.db.transaction().execute(async (trx) => {
@@ -187,7 +200,7 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
           }
           await flush();
         }
-        if (!(await save(trx))) throw new Error('lost the job lock');
+        if (!(await save(trx, end === items.length))) throw new Error('lost the job lock');
       });
     } catch (error) {
       if ((error as Error).message === 'lost the job lock') return;
