@@ -1,5 +1,3 @@
-appendFileSync('/tmp/bf-trace.log', `${Date.now()} ${performance.now().toFixed(1)} ${m}\n`);
-
 import { isAppError } from '../errors.js';
 import { flushAudits, newRun } from '../operations/context.js';
 import type { AnyOperation, Caller } from '../operations/define.js';
