@@ -53,19 +53,22 @@ function connectSqlite(file: string, synchronous: 'FULL' | 'NORMAL'): Store {
  * Kysely asks better-sqlite3 to prepare every query it sends, which costs about a tenth of a
  * simple request's CPU; the same SQL text reuses its prepared statement instead. Safe because the
  * dialect runs one query at a time on its single connection. Bounded: SQL with IN lists and
- * multi-row inserts varies.
+ * multi-row inserts varies. Long SQL (a batch chunk's multi-row inserts, each prepared statement
+ * holding a program per row) gets a cache of its own, kept small so memory stays bounded.
  */
-function withStatementCache(database: SqliteDatabase.Database, size = 500) {
-  const cache = new Map<string, SqliteDatabase.Statement>();
+function withStatementCache(database: SqliteDatabase.Database, size = 500, largeSize = 16) {
+  const small = new Map<string, SqliteDatabase.Statement>();
+  const large = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => database.close(),
     prepare(sql: string) {
+      const cache = sql.length > 4096 ? large : small;
       let statement = cache.get(sql);
       if (statement) {
         cache.delete(sql);
       } else {
         statement = database.prepare(sql);
-        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+        if (cache.size >= (cache === large ? largeSize : size)) cache.delete(cache.keys().next().value!);
       }
       cache.set(sql, statement);
       return statement;
