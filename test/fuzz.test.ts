@@ -44,7 +44,9 @@ describe.each(DIALECTS)('every operation under generated input on %s', (dialect)
   beforeAll(async () => {
     t = await createTestApp(dialect, {
       RATE_LIMIT_IP_PER_MINUTE: '100000',
-      PLAN_OVERRIDES: '{"sandbox":{"requests_per_minute":1000000}}',
+      // Generated billing calls may move the workspace to production: lift both plans' rates.
+      PLAN_OVERRIDES:
+        '{"sandbox":{"requests_per_minute":1000000},"production":{"requests_per_minute":1000000}}',
     });
     agent = await bootstrapAgent(t.app, 'fuzzed_agent');
     human = await inviteHuman(t.app, t.config.dataDir, agent, 'owner@fuzz.dev');
