@@ -226,6 +226,25 @@ describe.each(DIALECTS)('HTTP transport on %s', (dialect) => {
       agent_deletes: expect.any(String),
     });
     expect(plain.json.warnings[0]).toMatchObject({ code: 'fields_unknown' });
+    // An answer whose text the operation writes itself (a record's history): the JSON form takes
+    // the fields, and both forms say the text is not shortened.
+    const made = await call(
+      t.app,
+      'POST',
+      '/contacts',
+      { name: 'Hist Ory' },
+      { token: agent.token, json: true },
+    );
+    const path = `/contacts/${made.json.data.id}/history?fields=operation`;
+    const historyJson = await call(t.app, 'GET', path, undefined, { token: agent.token, json: true });
+    expect(historyJson.status).toBe(200);
+    expect(historyJson.json.data).toHaveLength(1);
+    expect(historyJson.json.data[0]).toMatchObject({ operation: 'contacts.create' });
+    expect(historyJson.json.data[0]).not.toHaveProperty('changes');
+    expect(historyJson.json.warnings).toEqual([expect.objectContaining({ code: 'fields_text_fixed' })]);
+    const historyText = await call(t.app, 'GET', path, undefined, { token: agent.token });
+    expect(historyText.status).toBe(200);
+    expect(historyText.text).toContain('fields_text_fixed');
     const bad = await call(t.app, 'GET', '/contacts?fields=na me', undefined, {
       token: agent.token,
       json: true,

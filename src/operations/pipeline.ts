@@ -15,7 +15,7 @@ import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import { scopeTo } from '../store/scoped.js';
 import { type ContextMeta, flushAudits, newRun } from './context.js';
-import type { AnyOperation, Caller, OperationResult } from './define.js';
+import type { AnyOperation, Caller, OperationResult, Warning } from './define.js';
 import { inputProblem, MAX_JSON_DEPTH } from './json-depth.js';
 import { type Projection, projectPlain, type RawProjection, takeProjection } from './projection.js';
 import { invalidInput } from './validation.js';
@@ -85,7 +85,16 @@ async function shapeAnswer(
   projection: Projection,
   caller: Caller | null,
 ): Promise<OperationResult> {
-  if (result.text) return result;
+  if (result.text) {
+    // Its text is written by the operation: the JSON form takes the fields, the text says so.
+    if (!projection.fields) return result;
+    const { data, warning } = projectPlain(result.data, projection.fields);
+    const fixed: Warning = {
+      code: 'fields_text_fixed',
+      message: `${operation.name} writes its own text answer, which fields= does not shorten; ask for JSON (Accept: application/json) to get only the named fields`,
+    };
+    return { ...result, data, warnings: [...(result.warnings ?? []), ...(warning ? [warning] : []), fixed] };
+  }
   // A proposal (or a refusal) is not the record the projection names: answered whole.
   if (result.outcome === 'proposed' || result.outcome === 'denied') return result;
   if (operation.view && caller) {
