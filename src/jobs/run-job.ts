@@ -200,6 +200,8 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
         }
         if (!(await save(trx, end === items.length))) throw new Error('lost the job lock');
       });
+      // The chunk's webhook deliveries are committed: send them now, not at the next poll.
+      services.webhooks.wake();
     } catch (error) {
       if ((error as Error).message === 'lost the job lock') return;
       // Roll the tallies back to the chunk's start and take its items one at a time.
@@ -221,6 +223,7 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
             );
             if (!(await save(trx))) throw new Error('lost the job lock');
           });
+          services.webhooks.wake();
         } catch (itemError) {
           if ((itemError as Error).message === 'lost the job lock') return;
           const code = isAppError(itemError) ? itemError.code : 'internal';
