@@ -9,12 +9,15 @@ import { clientIp } from '../http/client.js';
 import { helpText } from '../http/help.js';
 import type { AnyOperation, Caller } from '../operations/define.js';
 import type { Services } from '../services.js';
+import { answerTypedCall } from './direct.js';
 import { createMcpServer, type McpCatalog } from './server.js';
 import { listedTools, toolName } from './tools.js';
 
 /** RFC 9728 metadata of the /mcp resource; named in every 401 so clients find the authorization server. */
 export const protectedResourceMetadataUrl = (publicUrl: string) =>
   `${publicUrl}/.well-known/oauth-protected-resource/mcp`;
+
+const utf8 = new TextDecoder();
 
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
@@ -86,20 +89,24 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
         { headers: { allow: 'POST, DELETE' } },
       );
     }
+    const who = { caller, clientIp: clientIp(c, services.config.trustProxy) };
+    let request = c.req.raw;
+    if (request.method === 'POST') {
+      // The body is read once here; what the fast path does not answer goes to the SDK unchanged.
+      const body = await request.arrayBuffer();
+      const direct = await answerTypedCall(services, catalog, request.headers, utf8.decode(body), who);
+      if (direct) return direct;
+      request = new Request(request.url, { method: 'POST', headers: request.headers, body });
+    }
     const forwarded = c.req.header('x-forwarded-for');
-    const server = createMcpServer(
-      services,
-      catalog,
-      { caller, clientIp: clientIp(c, services.config.trustProxy) },
-      {
-        fetch: async (request) => app.fetch(request, c.env),
-        origin,
-        headers: {
-          authorization: c.req.header('authorization')!,
-          ...(forwarded ? { 'x-forwarded-for': forwarded } : {}),
-        },
+    const server = createMcpServer(services, catalog, who, {
+      fetch: async (inner) => app.fetch(inner, c.env),
+      origin,
+      headers: {
+        authorization: c.req.header('authorization')!,
+        ...(forwarded ? { 'x-forwarded-for': forwarded } : {}),
       },
-    );
+    });
     // Stateless: no session id, and every answer is one JSON body, so nothing outlives the request.
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -107,7 +114,7 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
     });
     await server.connect(transport);
     try {
-      return await transport.handleRequest(c.req.raw);
+      return await transport.handleRequest(request);
     } finally {
       await server.close();
     }
