@@ -32,6 +32,7 @@ export async function answerTypedCall(
   headers: Headers,
   body: string,
   who: ToolCaller,
+  responseHeaders: Record<string, string>,
 ): Promise<Response | undefined> {
   const accept = headers.get('accept');
   if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
@@ -56,6 +57,6 @@ export async function answerTypedCall(
   const result = await callTypedTool(services, operation, args, who);
   return new Response(JSON.stringify({ result, jsonrpc: '2.0', id }), {
     status: 200,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...responseHeaders },
   });
 }

@@ -297,6 +297,8 @@ describe.each(DIALECTS)('MCP server on %s', (dialect) => {
       params: { name, arguments: args, ...more },
     });
     // Request ids differ per call; everything else must be the same on both paths.
+    // biome-ignore lint/suspicious/noExplicitAny: tests read JSON-RPC answers freely
+    const read = (response: Response): Promise<any> => response.json();
     const comparable = (answer: unknown) =>
       JSON.parse(JSON.stringify(answer).replace(/req_[0-9a-z]+/g, 'req_x'));
     const created = await client.callTool({
@@ -314,10 +316,20 @@ describe.each(DIALECTS)('MCP server on %s', (dialect) => {
       const direct = await rpc(toolCall(7, name, args));
       const sdk = await rpc(toolCall(7, name, args, { _meta: {} }));
       expect(direct.status).toBe(200);
-      expect(direct.headers.get('content-type')).toBe(sdk.headers.get('content-type'));
+      for (const header of [
+        'content-type',
+        'access-control-allow-origin',
+        'access-control-expose-headers',
+        'x-content-type-options',
+        'mcp-session-id',
+      ]) {
+        expect(direct.headers.get(header), header).toBe(sdk.headers.get(header));
+      }
+      expect(direct.headers.get('access-control-expose-headers')).toContain('www-authenticate');
+      expect(direct.headers.get('x-request-id')).toMatch(/^req_/);
       expect(comparable(await direct.json())).toEqual(comparable(await sdk.json()));
     }
-    const named = await (await rpc(toolCall('call-a', 'contacts_get', { contact_id: contactId }))).json();
+    const named = await read(await rpc(toolCall('call-a', 'contacts_get', { contact_id: contactId })));
     expect(named).toMatchObject({
       jsonrpc: '2.0',
       id: 'call-a',
@@ -340,7 +352,7 @@ describe.each(DIALECTS)('MCP server on %s', (dialect) => {
     expect(version.status).toBe(400);
     const malformed = await rpc('{"jsonrpc":"2.0",');
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).error.code).toBe(-32700);
+    expect((await read(malformed)).error.code).toBe(-32700);
     const notRpc = await rpc({
       jsonrpc: '1.0',
       id: 1,
@@ -348,17 +360,17 @@ describe.each(DIALECTS)('MCP server on %s', (dialect) => {
       params: { name: 'contacts_get' },
     });
     expect(notRpc.status).toBe(400);
-    const unknown = await (await rpc(toolCall(2, 'no_such_tool', {}))).json();
+    const unknown = await read(await rpc(toolCall(2, 'no_such_tool', {})));
     expect(unknown.result.isError).toBe(true);
     expect(unknown.result.content[0].text).toContain('not_found');
-    const badArgs = await (
-      await rpc({ ...toolCall(3, 'contacts_get', {}), params: { name: 'contacts_get', arguments: [] } })
-    ).json();
+    const badArgs = await read(
+      await rpc({ ...toolCall(3, 'contacts_get', {}), params: { name: 'contacts_get', arguments: [] } }),
+    );
     expect(badArgs.error).toBeDefined();
     expect(badArgs.result).toBeUndefined();
-    const batch = await (
-      await rpc([toolCall(4, 'contacts_get', { contact_id: contactId }), toolCall(5, 'contacts_search', {})])
-    ).json();
+    const batch = await read(
+      await rpc([toolCall(4, 'contacts_get', { contact_id: contactId }), toolCall(5, 'contacts_search', {})]),
+    );
     expect(batch.map((answer: { id: number }) => answer.id).sort()).toEqual([4, 5]);
     const note = await rpc({ jsonrpc: '2.0', method: 'notifications/initialized' });
     expect(note.status).toBe(202);
@@ -368,6 +380,20 @@ describe.each(DIALECTS)('MCP server on %s', (dialect) => {
       body: JSON.stringify(toolCall(6, 'contacts_get', { contact_id: contactId })),
     });
     expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('access-control-allow-origin')).toBe('*');
+    expect(anonymous.headers.get('access-control-expose-headers')).toContain('www-authenticate');
+    const preflight = await t.app.request('/mcp', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://inspector.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type, mcp-protocol-version',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('GET,POST,DELETE');
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('mcp-protocol-version');
   });
 });
 

@@ -19,6 +19,13 @@ export const protectedResourceMetadataUrl = (publicUrl: string) =>
 
 const utf8 = new TextDecoder();
 
+const EXPOSED_HEADERS = ['www-authenticate', 'mcp-session-id', 'mcp-protocol-version'];
+/** What Hono's cors({origin: '*', exposeHeaders}) adds to every answer that is not a preflight. */
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': EXPOSED_HEADERS.join(','),
+};
+
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => {
@@ -65,7 +72,7 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
   const origin = new URL(services.config.publicUrl).origin;
 
   const allowCors = cors({
-    origin: '*',
+    origin: CORS_HEADERS['access-control-allow-origin'],
     allowMethods: ['GET', 'POST', 'DELETE'],
     allowHeaders: [
       'authorization',
@@ -75,7 +82,7 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
       'mcp-session-id',
       'last-event-id',
     ],
-    exposeHeaders: ['www-authenticate', 'mcp-session-id', 'mcp-protocol-version'],
+    exposeHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
   const handler = async (c: Context<HttpEnv>): Promise<Response> => {
@@ -94,7 +101,13 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
     if (request.method === 'POST') {
       // The body is read once here; what the fast path does not answer goes to the SDK unchanged.
       const body = await request.arrayBuffer();
-      const direct = await answerTypedCall(services, catalog, request.headers, utf8.decode(body), who);
+      // The headers the app and CORS would add later are set here: adding a header to a finished
+      // response makes Hono copy it, and the Node adapter then streams the copy instead of writing it.
+      const direct = await answerTypedCall(services, catalog, request.headers, utf8.decode(body), who, {
+        ...CORS_HEADERS,
+        'x-request-id': c.get('requestId'),
+        'x-content-type-options': 'nosniff',
+      });
       if (direct) return direct;
       request = new Request(request.url, { method: 'POST', headers: request.headers, body });
     }
@@ -120,8 +133,19 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
     }
   };
   // The same endpoint with a trailing slash, as some clients are configured.
+  // Hono's cors middleware answers preflights; on other requests it sets its headers on an empty
+  // response before the handler runs, so Hono merges that into a copy of the real answer (body
+  // included) afterwards. Setting the same headers on the answer itself avoids the copy.
+  const addCors = async (c: Context<HttpEnv>, next: () => Promise<void>) => {
+    if (c.req.method === 'OPTIONS') return allowCors(c, next);
+    await next();
+    const headers = c.res.headers;
+    for (const [name, value] of Object.entries(CORS_HEADERS)) {
+      if (headers.get(name) !== value) headers.set(name, value);
+    }
+  };
   for (const path of ['/mcp', '/mcp/']) {
-    app.use(path, allowCors);
+    app.use(path, addCors);
     app.all(path, handler);
   }
 }
