@@ -42,16 +42,15 @@ function respond(c: Context<HttpEnv>, rendered: Rendered): Response {
 }
 
 /**
- * Whether a request carries a body, asked without making the Node adapter build a web Request:
- * over HTTP/1.1 a body comes with Content-Length or Transfer-Encoding. Requests made in-process
- * (app.fetch) need not carry either, so for those the Request itself is asked.
+ * Whether a request carries a body, asked without making the Node adapter build a web Request
+ * (reading `.body` does): over HTTP/1.1 a body comes with Content-Length or Transfer-Encoding.
+ * A request with neither (one made in-process with app.fetch, or a bodiless POST) is asked itself.
  */
 function hasBody(c: Context<HttpEnv>): boolean {
-  const env = c.env as { incoming?: unknown } | undefined;
-  if (env?.incoming === undefined) return c.req.raw.body !== null;
-  const length = c.req.header('content-length');
   if (c.req.header('transfer-encoding') !== undefined) return true;
-  return length !== undefined && length !== '0';
+  const length = c.req.header('content-length');
+  if (length !== undefined) return length !== '0';
+  return c.req.raw.body !== null;
 }
 
 /** The HTTP surface: probes, documents, and one route per operation of the registry. */
