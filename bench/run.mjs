@@ -375,6 +375,24 @@ async function sampleIds(url, headers) {
   return ids;
 }
 
+/**
+ * A tool error is still HTTP 200 with a JSON-RPC result, so the load generator cannot tell it from
+ * a read: check one answer first, or the scenario could measure an error path.
+ */
+async function checkMcpAnswer(url, spec, id) {
+  const reply = await fetchRaw(`${url}${spec.path}`, {
+    method: 'POST',
+    headers: spec.headers,
+    body: spec.bodies[0],
+  });
+  const answer = reply.status === 200 ? JSON.parse(reply.body.toString()) : null;
+  if (answer?.result?.isError || answer?.result?.structuredContent?.data?.id !== id) {
+    throw new Error(
+      `mcp-get: tools/call contacts_get did not answer the contact: ${reply.status} ${reply.body}`,
+    );
+  }
+}
+
 async function load(url, scenario, options, dir, pid) {
   const { duration = settings.duration, connections = settings.connections } = options;
   const run = async (seconds) => {
@@ -473,7 +491,7 @@ async function benchDialect(dialect) {
               jsonrpc: '2.0',
               id: i + 1,
               method: 'tools/call',
-              params: { name: 'contacts_get', arguments: { id } },
+              params: { name: 'contacts_get', arguments: { contact_id: id } },
             }),
           ),
           headers: {
@@ -531,6 +549,7 @@ async function benchDialect(dialect) {
           continue;
         }
         const spec = specs[scenario.name];
+        if (scenario.name === 'mcp-get') await checkMcpAnswer(server.url, spec, ids[0]);
         const options =
           scenario.name === 'mixed' ? { duration: settings.mixedDuration, connections: 50 } : {};
         const ours = await load(server.url, spec, options, dir, server.pid);

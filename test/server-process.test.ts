@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './harness.js';
 import { CLI, startServerProcess } from './process.js';
@@ -134,6 +135,57 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
     } finally {
       restarted.child.kill('SIGTERM');
       await restarted.exited;
+    }
+  });
+
+  it('caps request bodies over a real socket, declared or chunked, and reads those within the cap', async () => {
+    const server = await startServerProcess({ ...database.env, MAX_BODY_BYTES: '2000' });
+    try {
+      const token = await bootstrap(server.url);
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      /** A POST whose body goes out in the given chunks (Transfer-Encoding: chunked, no length). */
+      const chunked = (path: string, chunks: string[]) =>
+        new Promise<{ status: number; text: string }>((resolve, reject) => {
+          const sent = request(`${server.url}${path}`, { method: 'POST', headers }, (reply) => {
+            let text = '';
+            reply.on('data', (chunk) => {
+              text += chunk;
+            });
+            reply.on('end', () => resolve({ status: reply.statusCode!, text }));
+          });
+          sent.on('error', reject);
+          for (const chunk of chunks) sent.write(chunk);
+          sent.end();
+        });
+      const big = JSON.stringify({ name: 'x'.repeat(3000) });
+      const declared = await fetch(`${server.url}/contacts`, { method: 'POST', headers, body: big });
+      expect(declared.status).toBe(413);
+      expect(await declared.text()).toContain('payload_too_large');
+      const streamed = await chunked('/contacts', [big.slice(0, 1500), big.slice(1500)]);
+      expect(streamed.status).toBe(413);
+      expect(streamed.text).toContain('payload_too_large');
+      const small = await chunked('/contacts', ['{"name":"Chunked', ' Person"}']);
+      expect(small.status).toBe(201);
+      const id = /^contact\/(c_\S+)/.exec(small.text)![1];
+      // A typed MCP tool call read from the socket answers the same record.
+      const mcp = await fetch(`${server.url}/mcp`, {
+        method: 'POST',
+        headers: { ...headers, accept: 'application/json, text/event-stream' },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'contacts_get', arguments: { contact_id: id } },
+        }),
+      });
+      expect(mcp.status).toBe(200);
+      expect(mcp.headers.get('access-control-allow-origin')).toBe('*');
+      const answer = await body(mcp);
+      expect(answer.result.isError).toBeUndefined();
+      expect(answer.result.structuredContent.data).toMatchObject({ id, name: 'Chunked Person' });
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
     }
   });
 

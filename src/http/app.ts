@@ -41,6 +41,18 @@ function respond(c: Context<HttpEnv>, rendered: Rendered): Response {
   });
 }
 
+/**
+ * Whether a request carries a body, asked without making the Node adapter build a web Request
+ * (reading `.body` does): over HTTP/1.1 a body comes with Content-Length or Transfer-Encoding.
+ * A request with neither (one made in-process with app.fetch, or a bodiless POST) is asked itself.
+ */
+function hasBody(c: Context<HttpEnv>): boolean {
+  if (c.req.header('transfer-encoding') !== undefined) return true;
+  const length = c.req.header('content-length');
+  if (length !== undefined) return length !== '0';
+  return c.req.raw.body !== null;
+}
+
 /** The HTTP surface: probes, documents, and one route per operation of the registry. */
 export function buildHttpApp(services: Services, operations: readonly AnyOperation[]): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
@@ -82,22 +94,27 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     );
   });
 
-  const limitBody = bodyLimit({
-    maxSize: services.config.maxBodyBytes,
-    onError: (c) => {
-      const error = new AppError(
-        'payload_too_large',
-        `the request body is larger than ${services.config.maxBodyBytes} bytes`,
-        'send fewer records per request (batch operations take up to 1000) or split the body',
-      );
-      return respond(c, renderError(error, meta(c)));
-    },
-  });
+  const tooLarge = (c: Context<HttpEnv>) => {
+    const error = new AppError(
+      'payload_too_large',
+      `the request body is larger than ${services.config.maxBodyBytes} bytes`,
+      'send fewer records per request (batch operations take up to 1000) or split the body',
+    );
+    return respond(c, renderError(error, meta(c)));
+  };
+  const limitBody = bodyLimit({ maxSize: services.config.maxBodyBytes, onError: tooLarge });
   // GET and HEAD bodies are never read (collectInput), and merely asking bodyLimit to look makes
-  // the Node adapter build a full web Request: about a sixth of a simple GET's CPU.
-  app.use('*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
-  );
+  // the Node adapter build a full web Request: about a sixth of a simple GET's CPU. A body with a
+  // Content-Length (and no Transfer-Encoding) is judged by the header, as bodyLimit judges it, without
+  // looking at the body: Node's parser never delivers more than the declared length, and the Node
+  // adapter can then read the body straight from the socket below instead of through web streams.
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitBody(c, next);
+    if (Number.parseInt(length, 10) > services.config.maxBodyBytes) return tooLarge(c);
+    return next();
+  });
 
   // Past capacity, answer at once with 503 and Retry-After instead of queueing until timeouts.
   // A body is read in full (through the cap above) before its request counts as in flight, in a
@@ -121,12 +138,20 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     );
   app.use('*', async (c, next) => {
     if (c.req.path === '/healthz') return next();
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && c.req.raw.body) {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && hasBody(c)) {
       if (reading >= services.config.maxInFlight * 4) return busy(c, 'too many request bodies arriving');
       reading++;
       try {
-        const body = await c.req.raw.arrayBuffer();
-        c.req.raw = new Request(c.req.raw, { body });
+        // From the Node adapter's request this reads the socket directly (no web stream); the new
+        // Request holds the bytes, so the routes can read the body again.
+        const raw = c.req.raw;
+        const body = await raw.arrayBuffer();
+        c.req.raw = new Request(raw.url, {
+          method: raw.method,
+          headers: raw.headers,
+          signal: raw.signal,
+          body,
+        });
       } finally {
         reading--;
       }

@@ -9,12 +9,22 @@ import { clientIp } from '../http/client.js';
 import { helpText } from '../http/help.js';
 import type { AnyOperation, Caller } from '../operations/define.js';
 import type { Services } from '../services.js';
+import { answerTypedCall } from './direct.js';
 import { createMcpServer, type McpCatalog } from './server.js';
 import { listedTools, toolName } from './tools.js';
 
 /** RFC 9728 metadata of the /mcp resource; named in every 401 so clients find the authorization server. */
 export const protectedResourceMetadataUrl = (publicUrl: string) =>
   `${publicUrl}/.well-known/oauth-protected-resource/mcp`;
+
+const utf8 = new TextDecoder();
+
+const EXPOSED_HEADERS = ['www-authenticate', 'mcp-session-id', 'mcp-protocol-version'];
+/** What Hono's cors({origin: '*', exposeHeaders}) adds to every answer that is not a preflight. */
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-expose-headers': EXPOSED_HEADERS.join(','),
+};
 
 function once<T>(make: () => T): () => T {
   let value: T | undefined;
@@ -62,7 +72,7 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
   const origin = new URL(services.config.publicUrl).origin;
 
   const allowCors = cors({
-    origin: '*',
+    origin: CORS_HEADERS['access-control-allow-origin'],
     allowMethods: ['GET', 'POST', 'DELETE'],
     allowHeaders: [
       'authorization',
@@ -72,7 +82,7 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
       'mcp-session-id',
       'last-event-id',
     ],
-    exposeHeaders: ['www-authenticate', 'mcp-session-id', 'mcp-protocol-version'],
+    exposeHeaders: EXPOSED_HEADERS,
     maxAge: 600,
   });
   const handler = async (c: Context<HttpEnv>): Promise<Response> => {
@@ -86,20 +96,30 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
         { headers: { allow: 'POST, DELETE' } },
       );
     }
+    const who = { caller, clientIp: clientIp(c, services.config.trustProxy) };
+    let request = c.req.raw;
+    if (request.method === 'POST') {
+      // The body is read once here; what the fast path does not answer goes to the SDK unchanged.
+      const body = await request.arrayBuffer();
+      // The headers the app and CORS would add later are set here: adding a header to a finished
+      // response makes Hono copy it, and the Node adapter then streams the copy instead of writing it.
+      const direct = await answerTypedCall(services, catalog, request.headers, utf8.decode(body), who, {
+        ...CORS_HEADERS,
+        'x-request-id': c.get('requestId'),
+        'x-content-type-options': 'nosniff',
+      });
+      if (direct) return direct;
+      request = new Request(request.url, { method: 'POST', headers: request.headers, body });
+    }
     const forwarded = c.req.header('x-forwarded-for');
-    const server = createMcpServer(
-      services,
-      catalog,
-      { caller, clientIp: clientIp(c, services.config.trustProxy) },
-      {
-        fetch: async (request) => app.fetch(request, c.env),
-        origin,
-        headers: {
-          authorization: c.req.header('authorization')!,
-          ...(forwarded ? { 'x-forwarded-for': forwarded } : {}),
-        },
+    const server = createMcpServer(services, catalog, who, {
+      fetch: async (inner) => app.fetch(inner, c.env),
+      origin,
+      headers: {
+        authorization: c.req.header('authorization')!,
+        ...(forwarded ? { 'x-forwarded-for': forwarded } : {}),
       },
-    );
+    });
     // Stateless: no session id, and every answer is one JSON body, so nothing outlives the request.
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -107,14 +127,25 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
     });
     await server.connect(transport);
     try {
-      return await transport.handleRequest(c.req.raw);
+      return await transport.handleRequest(request);
     } finally {
       await server.close();
     }
   };
   // The same endpoint with a trailing slash, as some clients are configured.
+  // Hono's cors middleware answers preflights; on other requests it sets its headers on an empty
+  // response before the handler runs, so Hono merges that into a copy of the real answer (body
+  // included) afterwards. Setting the same headers on the answer itself avoids the copy.
+  const addCors = async (c: Context<HttpEnv>, next: () => Promise<void>) => {
+    if (c.req.method === 'OPTIONS') return allowCors(c, next);
+    await next();
+    const headers = c.res.headers;
+    for (const [name, value] of Object.entries(CORS_HEADERS)) {
+      if (headers.get(name) !== value) headers.set(name, value);
+    }
+  };
   for (const path of ['/mcp', '/mcp/']) {
-    app.use(path, allowCors);
+    app.use(path, addCors);
     app.all(path, handler);
   }
 }

@@ -5,6 +5,7 @@ import {
   ListToolsRequestSchema,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { AppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
 import type { Services } from '../services.js';
@@ -28,6 +29,13 @@ const INSTRUCTIONS =
   'of the manual and answers its plain text. Writes carry an idempotency_key; add "reason" to say why.';
 
 /**
+ * The SDK's JSON Schema validator (it checks elicitation answers, which this server never asks for).
+ * The Server builds a new Ajv instance when given none: about 0.3 ms of CPU and much garbage per
+ * request. It holds no per-connection state, so one serves every request of the process.
+ */
+const jsonSchemaValidator = new AjvJsonSchemaValidator();
+
+/**
  * One MCP server for one HTTP request (stateless: nothing lives in this process between
  * requests, so any process behind a load balancer can answer any call). Tools are served through
  * the low-level handlers so their JSON Schemas and validation errors are ours (the registry's),
@@ -39,7 +47,10 @@ export function createMcpServer(
   who: ToolCaller,
   inner: InnerRequest,
 ): McpServer {
-  const mcp = new McpServer({ name: 'agentcrm', version: '0.1.0' }, { instructions: INSTRUCTIONS });
+  const mcp = new McpServer(
+    { name: 'agentcrm', version: '0.1.0' },
+    { instructions: INSTRUCTIONS, jsonSchemaValidator },
+  );
   const base = services.config.publicUrl;
   mcp.registerResource(
     'manual',
