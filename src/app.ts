@@ -28,8 +28,11 @@ export interface AppOptions {
 
 export interface App {
   readonly services: Services;
-  /** The web-standard handler: `app.fetch(request)`; tests call it in-process. */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * The web-standard handler: `app.fetch(request)`; tests call it in-process. The Node adapter
+   * passes `env` (its `incoming` socket), which is where the client's address comes from.
+   */
+  fetch(request: Request, env?: unknown): Promise<Response>;
   /** In-process request helper, as Hono's `app.request`. */
   request(path: string, init?: RequestInit): Promise<Response>;
 }
@@ -64,7 +67,7 @@ export function createApp(options: AppOptions): App {
   mountMcp(http, services, operations);
   return {
     services,
-    fetch: async (request) => http.fetch(request),
+    fetch: async (request, env) => http.fetch(request, env),
     request: async (path, init) => http.request(path, init),
   };
 }

@@ -189,6 +189,35 @@ describe.each(DIALECTS)('the server process on %s', (dialect) => {
     }
   });
 
+  it('counts unauthenticated requests per client address, read from the socket', async () => {
+    // Every 127.x.y.z address is this machine: clients bound to different ones are different peers.
+    const server = await startServerProcess({ ...database.env, RATE_LIMIT_IP_PER_MINUTE: '2' });
+    const signUpFrom = (localAddress: string) =>
+      new Promise<number>((resolve, reject) => {
+        const sent = request(
+          `${server.url}/agent-bootstrap`,
+          { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
+          (reply) => {
+            reply.resume();
+            reply.on('end', () => resolve(reply.statusCode!));
+          },
+        );
+        sent.on('error', reject);
+        sent.end(JSON.stringify({ agent_name: 'ip_agent' }));
+      });
+    try {
+      expect(await signUpFrom('127.0.0.2')).toBe(201);
+      expect(await signUpFrom('127.0.0.2')).toBe(201);
+      expect(await signUpFrom('127.0.0.2')).toBe(429);
+      // Another address has its own allowance: one noisy client cannot lock everyone out.
+      expect(await signUpFrom('127.0.0.3')).toBe(201);
+      await expect.poll(() => server.output(), { timeout: 3000 }).toMatch(/"status":429/);
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    }
+  });
+
   it('refuses invalid configuration with a message naming the variable', async () => {
     await expect(startServerProcess({ ...database.env, SQLITE_SYNCHRONOUS: 'OFF' })).rejects.toThrow(
       /SQLITE_SYNCHRONOUS/,
