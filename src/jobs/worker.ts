@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { createPoller } from '../poller.js';
 import type { Services } from '../services.js';
 import { claimJob, runnableJobs } from './jobs.repository.js';
 import { runJob } from './run-job.js';
@@ -19,54 +20,17 @@ export interface JobRunner {
  */
 export function createJobRunner(services: Services, intervalMs = 500): JobRunner {
   const worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> | undefined;
-  let again = false;
-  let stopped = true;
-
-  const tick = async () => {
-    do {
-      again = false;
-      const now = services.clock.now();
-      const jobs = await runnableJobs(services.store.db, now.toISOString(), 5);
-      for (const job of jobs) {
-        if (stopped) return;
-        const until = new Date(now.getTime() + services.config.jobLockSeconds * 1000).toISOString();
-        if (await claimJob(services.store.db, job, worker, now.toISOString(), until)) {
-          await runJob(
-            services,
-            { ...job, status: 'running', locked_by: worker, locked_until: until },
-            worker,
-          );
-        }
+  const poller = createPoller(intervalMs, services.logger, 'job runner', async () => {
+    const now = services.clock.now();
+    const jobs = await runnableJobs(services.store.db, now.toISOString(), 5);
+    for (const job of jobs) {
+      if (poller.stopped) return false;
+      const until = new Date(now.getTime() + services.config.jobLockSeconds * 1000).toISOString();
+      if (await claimJob(services.store.db, job, worker, now.toISOString(), until)) {
+        await runJob(services, { ...job, status: 'running', locked_by: worker, locked_until: until }, worker);
       }
-    } while (again && !stopped);
-  };
-  const poke = () => {
-    if (stopped) return;
-    if (current) {
-      again = true;
-      return;
     }
-    current = tick()
-      .catch((error: unknown) => services.logger.error({ err: error }, 'job runner tick failed'))
-      .finally(() => {
-        current = undefined;
-      });
-  };
-  return {
-    wake: poke,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      timer = setInterval(poke, intervalMs);
-      timer.unref();
-      poke();
-    },
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await current;
-    },
-  };
+    return false;
+  });
+  return { wake: poller.wake, start: poller.start, stop: poller.stop };
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { serverKey } from '../crm/confirm.repository.js';
+import { createPoller } from '../poller.js';
 import type { Services } from '../services.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
 import { postDelivery } from './send.js';
@@ -36,10 +37,6 @@ export function createWebhookDispatcher(services: Services, intervalMs = 1000): 
   const timeoutMs = config.webhooksTimeoutSeconds * 1000;
   // Long enough to send and record; never shorter than the request can take.
   const leaseMs = timeoutMs + 5000;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> | undefined;
-  let again = false;
-  let stopped = true;
   let key: Promise<string> | undefined;
 
   const deliver = async (delivery: WebhookDeliveriesTable) => {
@@ -106,53 +103,24 @@ export function createWebhookDispatcher(services: Services, intervalMs = 1000): 
     );
   };
 
-  const tick = async () => {
-    do {
-      again = false;
-      const now = services.clock.now();
-      if (!(await hasDueDeliveries(services.store.db, now.toISOString()))) continue;
-      const claimed = await claimDueDeliveries(services.store.db, services.store.dialect, {
-        worker,
-        now: now.toISOString(),
-        until: new Date(now.getTime() + leaseMs).toISOString(),
-        limit: BATCH,
-      });
-      await Promise.all(
-        claimed.map((delivery) =>
-          deliver(delivery).catch((error: unknown) =>
-            services.logger.error({ err: error, delivery: delivery.id }, 'webhook delivery failed'),
-          ),
+  // A full batch means more may be due: the poller runs another round at once.
+  const poller = createPoller(intervalMs, services.logger, 'webhook dispatcher', async () => {
+    const now = services.clock.now();
+    if (!(await hasDueDeliveries(services.store.db, now.toISOString()))) return false;
+    const claimed = await claimDueDeliveries(services.store.db, services.store.dialect, {
+      worker,
+      now: now.toISOString(),
+      until: new Date(now.getTime() + leaseMs).toISOString(),
+      limit: BATCH,
+    });
+    await Promise.all(
+      claimed.map((delivery) =>
+        deliver(delivery).catch((error: unknown) =>
+          services.logger.error({ err: error, delivery: delivery.id }, 'webhook delivery failed'),
         ),
-      );
-      // A full batch means more may be due.
-      if (claimed.length === BATCH) again = true;
-    } while (again && !stopped);
-  };
-  const poke = () => {
-    if (stopped) return;
-    if (current) {
-      again = true;
-      return;
-    }
-    current = tick()
-      .catch((error: unknown) => services.logger.error({ err: error }, 'webhook dispatcher tick failed'))
-      .finally(() => {
-        current = undefined;
-      });
-  };
-  return {
-    wake: poke,
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      timer = setInterval(poke, intervalMs);
-      timer.unref();
-      poke();
-    },
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await current;
-    },
-  };
+      ),
+    );
+    return claimed.length === BATCH;
+  });
+  return { wake: poller.wake, start: poller.start, stop: poller.stop };
 }

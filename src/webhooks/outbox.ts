@@ -8,6 +8,30 @@ export interface OutboxEvent {
   type: string;
 }
 
+/** A delivery row waiting for its first attempt (also used by replay). */
+export function pendingDelivery(ctx: OperationContext, webhookId: string, event: OutboxEvent) {
+  return {
+    id: ctx.services.ids.next('whd'),
+    webhook_id: webhookId,
+    event_id: event.id,
+    event_seq: event.seq,
+    event_type: event.type,
+    status: 'pending' as const,
+    attempts: 0,
+    next_attempt_at: ctx.now,
+    locked_by: null,
+    locked_until: null,
+    last_attempt_at: null,
+    last_status_code: null,
+    last_error: null,
+    last_duration_ms: null,
+    last_response: null,
+    delivered_at: null,
+    replay_of: null as string | null,
+    created_at: ctx.now,
+  };
+}
+
 /**
  * The transactional outbox: called for each change-feed event inside the operation's
  * transaction, it queues one pending delivery per endpoint whose patterns match. The rows commit
@@ -26,26 +50,7 @@ export function createOutbox(ctx: OperationContext) {
     const rows = events.flatMap((event) =>
       targets!
         .filter((target) => matchesAny(target.patterns, event.type))
-        .map((target) => ({
-          id: ctx.services.ids.next('whd'),
-          webhook_id: target.id,
-          event_id: event.id,
-          event_seq: event.seq,
-          event_type: event.type,
-          status: 'pending' as const,
-          attempts: 0,
-          next_attempt_at: ctx.now,
-          locked_by: null,
-          locked_until: null,
-          last_attempt_at: null,
-          last_status_code: null,
-          last_error: null,
-          last_duration_ms: null,
-          last_response: null,
-          delivered_at: null,
-          replay_of: null,
-          created_at: ctx.now,
-        })),
+        .map((target) => pendingDelivery(ctx, target.id, event)),
     );
     await insertDeliveries(ctx.ws, rows);
     queued += rows.length;

@@ -6,6 +6,7 @@ import { defineOperation, type OperationContext, type Warning } from '../operati
 import { decodeCursor, encodeCursor, queryFingerprint } from '../query/cursor.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../query/parse.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
+import { pendingDelivery } from './outbox.js';
 import { postDelivery } from './send.js';
 import { checkWebhookUrl } from './ssrf.js';
 import {
@@ -51,33 +52,6 @@ async function existing(ctx: OperationContext, id: string) {
   const row = await findWebhook(ctx.ws, id);
   if (!row) throw notFound(`webhook/${id}`);
   return row;
-}
-
-function pendingDelivery(
-  ctx: OperationContext,
-  webhookId: string,
-  event: { id: string; seq: number; type: string },
-) {
-  return {
-    id: ctx.services.ids.next('whd'),
-    webhook_id: webhookId,
-    event_id: event.id,
-    event_seq: event.seq,
-    event_type: event.type,
-    status: 'pending' as const,
-    attempts: 0,
-    next_attempt_at: ctx.now,
-    locked_by: null,
-    locked_until: null,
-    last_attempt_at: null,
-    last_status_code: null,
-    last_error: null,
-    last_duration_ms: null,
-    last_response: null,
-    delivered_at: null,
-    replay_of: null as string | null,
-    created_at: ctx.now,
-  };
 }
 
 export const createWebhook = defineOperation({
