@@ -209,6 +209,7 @@ async function startServer(databaseEnv, dir, dialect, { profile = settings.profi
         LOG_LEVEL: 'info',
         PLAN_OVERRIDES: JSON.stringify({ production: UNLIMITED, sandbox: UNLIMITED }),
         RATE_LIMIT_IP_PER_MINUTE: '100000000',
+        ...(env.BENCH_SQLITE_SYNC ? { SQLITE_SYNCHRONOUS: env.BENCH_SQLITE_SYNC } : {}),
       },
       stdio: ['ignore', logFd, logFd],
     },

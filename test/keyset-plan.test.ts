@@ -38,6 +38,8 @@ function storeOf(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Store {
     dialect: dialect === 'sqlite' ? sqliteCapabilities : postgresCapabilities,
     sqlitePath: undefined,
     ping: async () => {},
+    durable: async () => {},
+    durability: () => null,
     close: () => db.destroy(),
   };
 }

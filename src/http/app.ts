@@ -75,6 +75,29 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     c.set('operationName', null);
     c.set('rateLimitHeaders', null);
     await next();
+    // Nothing is answered before the commits it may show are on disk: the writer's own, and any
+    // other request's that a read could have seen (SQLite's group commit; immediate on PostgreSQL).
+    try {
+      await services.store.durable();
+    } catch (error) {
+      services.logger.error(
+        { err: error, request_id: c.get('requestId') },
+        'flushing commits to disk failed',
+      );
+      c.res = undefined;
+      c.res = respond(
+        c,
+        renderError(
+          new AppError(
+            'unavailable',
+            'the database could not make the change durable',
+            'retry shortly with the same Idempotency-Key; if it lasts, the disk of the server needs attention',
+            { headers: { 'retry-after': '1' } },
+          ),
+          meta(c),
+        ),
+      );
+    }
     // Answers built by respond() carry these already; setting a header on a finished response makes
     // Hono copy the whole response (about a tenth of a simple GET's CPU), so only the rest get them.
     if (!c.res.headers.has('x-request-id')) {
@@ -142,16 +165,11 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       if (reading >= services.config.maxInFlight * 4) return busy(c, 'too many request bodies arriving');
       reading++;
       try {
-        // From the Node adapter's request this reads the socket directly (no web stream); the new
-        // Request holds the bytes, so the routes can read the body again.
-        const raw = c.req.raw;
-        const body = await raw.arrayBuffer();
-        c.req.raw = new Request(raw.url, {
-          method: raw.method,
-          headers: raw.headers,
-          signal: raw.signal,
-          body,
-        });
+        // From the Node adapter's request this reads the socket directly (no web stream). The bytes
+        // go where Hono keeps a body it has read, so c.req.text(), .json(), .arrayBuffer() and
+        // .parseBody() answer from them; c.req.raw's body is spent (read it through c.req).
+        const body = await c.req.raw.arrayBuffer();
+        (c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer> }).arrayBuffer = Promise.resolve(body);
       } finally {
         reading--;
       }

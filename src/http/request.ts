@@ -6,6 +6,8 @@ import { allowedFields } from '../operations/validation.js';
 import type { Format } from './render.js';
 
 /** Query parameters that steer the transport and never reach an operation. */
+const utf8 = new TextDecoder();
+
 const TRANSPORT_PARAMS = new Set(['format', 'dry_run', 'fields', 'expand']);
 
 export function negotiateFormat(c: Context): Format {
@@ -24,7 +26,10 @@ export function requestIdFrom(c: Context, generate: () => string): string {
 
 /** Bodies are JSON whatever the Content-Type says: `curl -d '{…}'` sends a form type. */
 export async function readJsonBody(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
+  // The app's middleware has read the bytes already (see buildHttpApp); decoding them directly
+  // skips the Response Hono would build to turn them into text.
+  const read = (c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer> }).arrayBuffer;
+  const text = read ? utf8.decode(await read) : await c.req.text();
   if (text.trim() === '') return {};
   if (jsonTooDeep(text)) {
     throw new AppError(

@@ -100,7 +100,7 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
     let request = c.req.raw;
     if (request.method === 'POST') {
       // The body is read once here; what the fast path does not answer goes to the SDK unchanged.
-      const body = await request.arrayBuffer();
+      const body = await c.req.arrayBuffer();
       // The headers the app and CORS would add later are set here: adding a header to a finished
       // response makes Hono copy it, and the Node adapter then streams the copy instead of writing it.
       const direct = await answerTypedCall(services, catalog, request.headers, utf8.decode(body), who, {

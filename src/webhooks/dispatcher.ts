@@ -113,6 +113,8 @@ export function createWebhookDispatcher(services: Services, intervalMs = 1000): 
       until: new Date(now.getTime() + leaseMs).toISOString(),
       limit: BATCH,
     });
+    // An event leaves the server only once the change it reports (and the claim) is on disk.
+    if (claimed.length > 0) await services.store.durable();
     await Promise.all(
       claimed.map((delivery) =>
         deliver(delivery).catch((error: unknown) =>
