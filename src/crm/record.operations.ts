@@ -63,8 +63,10 @@ export function createOperation<T extends RecordTable>(
         const [record] = await present(ctx.ws, kind, [update.row]);
         return heldResult(update, record!, ['# updated']);
       }
-      if (kind.unique) ({ row, created } = await upsertRecord(ctx, kind, input));
-      else row = await createRecord(ctx, kind, input);
+      // No live record holds the key (just looked up): create. Only when a concurrent request
+      // took the key in between does the upsert look again and update that record.
+      row = await createRecord(ctx, kind, input);
+      if (!row) ({ row, created } = await upsertRecord(ctx, kind, input));
       const [record] = await present(ctx.ws, kind, [row!]);
       return recordResult(record!, created ? { status: 201, meta: ['# created'] } : { meta: ['# updated'] });
     },
