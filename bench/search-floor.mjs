@@ -73,7 +73,9 @@ const groups = config.terms.map((term) => statements[term]);
 
 async function replaySqlite(deadline) {
   const db = new SqliteDatabase(path.join(config.dataDir, 'agentcrm.sqlite'), { readonly: true });
-  const prepared = groups.map((group) => group.map((s) => ({ statement: db.prepare(s.sql), parameters: s.parameters })));
+  const prepared = groups.map((group) =>
+    group.map((s) => ({ statement: db.prepare(s.sql), parameters: s.parameters })),
+  );
   const times = [];
   for (let i = 0; performance.now() < deadline; i++) {
     const started = performance.now();
