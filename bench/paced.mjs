@@ -17,12 +17,10 @@ let written = 0;
 
 const read = (paths, kind) => {
   let i = Math.floor(Math.random() * paths.length);
-  return () => ({
-    kind,
-    method: 'GET',
-    path: paths[(i = (i + 1) % paths.length)],
-    headers: scenario.headers,
-  });
+  return () => {
+    i = (i + 1) % paths.length;
+    return { kind, method: 'GET', path: paths[i], headers: scenario.headers };
+  };
 };
 const create = () => {
   const n = ++written;
@@ -71,7 +69,8 @@ function send(request, due, results) {
         res.on('end', () => {
           const ms = performance.now() - due;
           results.latencies.push(ms);
-          (results.byKind[request.kind] ??= []).push(ms);
+          results.byKind[request.kind] ??= [];
+          results.byKind[request.kind].push(ms);
           if (res.statusCode >= 300) results.non2xx++;
           resolve();
         });
