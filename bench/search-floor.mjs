@@ -41,6 +41,7 @@ async function learn() {
   });
   const store = {
     db,
+    countersDb: db,
     dialect: sqlite ? sqliteCapabilities : postgresCapabilities,
     sqlitePath: undefined,
     ping: async () => {},

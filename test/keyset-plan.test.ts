@@ -35,6 +35,7 @@ function recordingStore(t: TestApp, sent: CompiledQuery[]): Store {
 function storeOf(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Store {
   return {
     db,
+    countersDb: db,
     dialect: dialect === 'sqlite' ? sqliteCapabilities : postgresCapabilities,
     sqlitePath: undefined,
     ping: async () => {},

@@ -8,10 +8,10 @@ const memoryLimiters = new WeakMap<Services, MemoryLimiter>();
 /**
  * On SQLite one server process owns the database, so its counters live in memory (exact, and no
  * durable write per request); on PostgreSQL several processes may share the database, so they
- * count in it.
+ * count in it, through the store's countersDb (commits that do not wait for the WAL flush).
  */
 async function count(services: Services, now: Date, limit: Limit): Promise<LimitState> {
-  if (services.store.dialect.name !== 'sqlite') return hit(services.store.db, now, limit);
+  if (services.store.dialect.name !== 'sqlite') return hit(services.store.countersDb, now, limit);
   let limiter = memoryLimiters.get(services);
   if (!limiter) {
     limiter = new MemoryLimiter();

@@ -59,3 +59,11 @@ export async function purgeExpiredKeys(db: Db, workspaceId: string, now: string)
     .where('expires_at', '<', now)
     .execute();
 }
+
+/** Removes this one key if it has expired; true when it did. */
+export async function deleteExpiredKey(db: Db, scope: KeyScope, now: string): Promise<boolean> {
+  const result = await where(db.deleteFrom('idempotency_keys'), scope)
+    .where('expires_at', '<', now)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}

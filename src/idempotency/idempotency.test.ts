@@ -155,6 +155,19 @@ describe.each(DIALECTS)('idempotency keys on %s', (dialect) => {
     expect(await count('contacts', 'name', 'Old Key')).toBe(2);
   });
 
+  it('an expired key is free at once, even between the once-a-minute sweeps', async () => {
+    await create('idem_edge', { name: 'Edge Key' });
+    // A request just before expiry sweeps (nothing has expired yet) ...
+    t.clock.advance(24 * 3600 * 1000 - 10_000);
+    expect((await create('idem_other', { name: 'Sweeper' })).status).toBe(201);
+    // ... so 20 s later the sweep is not due, yet the expired key must not replay or conflict.
+    t.clock.advance(20_000);
+    const again = await create('idem_edge', { name: 'Edge Key, another body' });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(await count('contacts', 'name', 'Edge Key, another body')).toBe(1);
+  });
+
   it('rejects malformed keys', async () => {
     const reply = await create('has space', { name: 'Spacey' });
     expect(reply.status).toBe(400);

@@ -3,16 +3,20 @@ import type { Kysely, Transaction } from 'kysely';
 import { AppError, type ErrorCode, type ErrorDetails } from '../errors.js';
 import type { OperationResult } from '../operations/define.js';
 import type { Services } from '../services.js';
-import type { Database } from '../store/schema.js';
+import type { Database, IdempotencyKeysTable } from '../store/schema.js';
 import {
   claimKey,
   completeKey,
+  deleteExpiredKey,
   findKey,
   type KeyScope,
   purgeExpiredKeys,
   releaseKey,
   takeOverStale,
 } from './idempotency.repository.js';
+
+const SWEEP_EVERY_MS = 60_000;
+const lastSweep = new Map<string, number>();
 
 /** Keys are kept this long after their first use (documented: at least 24 hours). */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
@@ -98,8 +102,15 @@ export async function beginAttempt(
   const { db } = services.store;
   const now = services.clock.now();
   const nowIso = now.toISOString();
-  await purgeExpiredKeys(db, scope.workspaceId, nowIso);
-  const claimed = await claimKey(db, {
+  // Expired keys are swept at most once a minute per workspace and process, not on every request;
+  // an expired key in the way of this claim is removed below, so expiry stays exact.
+  const swept = lastSweep.get(scope.workspaceId);
+  if (swept === undefined || now.getTime() - swept >= SWEEP_EVERY_MS || now.getTime() < swept) {
+    await purgeExpiredKeys(db, scope.workspaceId, nowIso);
+    if (lastSweep.size >= 10_000) lastSweep.clear();
+    lastSweep.set(scope.workspaceId, now.getTime());
+  }
+  const row: IdempotencyKeysTable = {
     workspace_id: scope.workspaceId,
     principal: scope.principal,
     key: scope.key,
@@ -110,7 +121,9 @@ export async function beginAttempt(
     created_at: nowIso,
     locked_at: nowIso,
     expires_at: new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS).toISOString(),
-  });
+  };
+  let claimed = await claimKey(db, row);
+  if (!claimed && (await deleteExpiredKey(db, scope, nowIso))) claimed = await claimKey(db, row);
   if (!claimed) {
     const existing = await findKey(db, scope);
     if (existing && existing.request_hash !== hash) {

@@ -23,6 +23,12 @@ export interface Store {
    * only once durable; on SQLite it is the group commit (src/store/group-commit.ts).
    */
   durable(): Promise<void>;
+  /**
+   * Where request counters are written (the per-token request rate on PostgreSQL): on PostgreSQL a
+   * pool of its own whose commits do not wait for the WAL flush (`synchronous_commit = off`), as a
+   * crash may lose the last fraction of a second of counts but nothing else; elsewhere `db`.
+   */
+  readonly countersDb: Kysely<Database>;
   /** SQLite's group commit counters (commits seen, flushes made, whether one is owed); else null. */
   durability(): { commits: number; flushes: number; pending: boolean } | null;
   close(): Promise<void>;
@@ -52,6 +58,7 @@ function connectSqlite(file: string, synchronous: 'FULL' | 'NORMAL'): Store {
   const durable = group ? () => group.durable() : async () => {};
   return {
     db,
+    countersDb: db,
     dialect: sqliteCapabilities,
     sqlitePath: file,
     ping: async () => {
@@ -98,8 +105,17 @@ function connectPostgres(url: string): Store {
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // Request counters: a hit per request must not cost a WAL flush per request. A query issued in
+  // 'connect' runs before the client is handed out (the client queues queries in order).
+  const countersPool = new pg.Pool({ connectionString: url, max: 4 });
+  countersPool.on('error', () => {});
+  countersPool.on('connect', (client) => {
+    client.query('set synchronous_commit = off').catch(() => {});
+  });
+  const countersDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: countersPool }) });
   return {
     db,
+    countersDb,
     dialect: postgresCapabilities,
     sqlitePath: undefined,
     ping: async () => {
@@ -108,6 +124,7 @@ function connectPostgres(url: string): Store {
     durable: async () => {},
     durability: () => null,
     close: async () => {
+      await countersDb.destroy();
       await db.destroy();
     },
   };
