@@ -94,10 +94,17 @@ export function searchFor(ws: WorkspaceDb, spec: SearchSpec): SearchHook {
     const dialect = ws.dialect.name;
     const table = spec.index.table;
     // Up to one more than can be ranked: the index stops there, however many rows match.
-    const firstMatches = sql`(${searchCandidates(dialect, spec.index, ws.workspaceId, match, RANK_AT_MOST + 1)})`;
+    const firstMatches = searchCandidates(dialect, spec.index, ws.workspaceId, match, RANK_AT_MOST + 1);
+    // On PostgreSQL `id in (subquery)` lets the planner hash-join the matches against a scan of
+    // every record of the workspace (15 ms at 100k); `= any(array(…))` computes the matches first,
+    // then looks each up by primary key.
+    const matched =
+      dialect === 'postgres'
+        ? sql<boolean>`${sql.ref(`${table}.id`)} = any(array(${firstMatches}))`
+        : sql<boolean>`${sql.ref(`${table}.id`)} in (${firstMatches})`;
     // biome-ignore lint/suspicious/noExplicitAny: the searchable table is the spec's, not a literal
     const candidates: { id: string }[] = await (ws.selectFrom(table as 'contacts') as any)
-      .where(sql<boolean>`${sql.ref(`${table}.id`)} in ${firstMatches}`)
+      .where(matched)
       .select(`${table}.id as id`)
       .execute();
     if (candidates.length > RANK_AT_MOST) {
