@@ -32,6 +32,7 @@ async function learn() {
     DATA_DIR: config.dataDir,
     ...(config.databaseUrl ? { DATABASE_URL: config.databaseUrl } : {}),
     LOG_LEVEL: 'silent',
+    PLAN_OVERRIDES: config.planOverrides,
   });
   const sqlite = config.databaseUrl ? null : new SqliteDatabase(path.join(config.dataDir, 'agentcrm.sqlite'));
   const pool = config.databaseUrl ? new pg.Pool({ connectionString: config.databaseUrl, max: 2 }) : null;
