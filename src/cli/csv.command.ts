@@ -88,6 +88,8 @@ export function importCommand(): Command {
             }
           },
         );
+        // The summary reports committed rows: they are on disk before it is printed.
+        await services.store.durable();
         const { counts } = report;
         if (counts.rejected > SHOWN_REJECTS) {
           process.stderr.write(`… and ${format(counts.rejected - SHOWN_REJECTS)} more rejected rows\n`);

@@ -68,6 +68,8 @@ export function seedCommand(): Command {
         if (!workspaceId) {
           const created = await createSeedWorkspace(services, flags.agentName);
           workspaceId = created.workspaceId;
+          // What is printed must survive a power cut (SQLite flushes commits in groups).
+          await services.store.durable();
           process.stdout.write(`workspace_id=${created.workspaceId}\nagent_id=${created.agentId}\n`);
           if (flags.tokenFile) {
             writeFileSync(flags.tokenFile, `${created.token}\n`, { mode: 0o600 });
@@ -77,6 +79,7 @@ export function seedCommand(): Command {
           }
         }
         const report = await seedWorkspace(services, workspaceId, counts, createProgress());
+        await services.store.durable();
         const seconds = report.ms / 1000;
         const parts = report.tables.map(({ table, rows }) => `${table} ${format(rows)}`).join(', ');
         process.stdout.write(
