@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { latencySummary } from './stats.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const tag = randomBytes(4).toString('hex');
@@ -89,21 +90,14 @@ function run(seconds, collect) {
   });
 }
 
-const percentile = (sorted, p) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
-
 if (config.warmup > 0) await run(config.warmup, false);
 const { result, latencies } = await run(config.duration, true);
-latencies.sort((a, b) => a - b);
 const seconds = result.duration;
 process.stdout.write(
   `${JSON.stringify({
     requests: result.requests.total,
     rps: result.requests.total / seconds,
-    p50: percentile(latencies, 50),
-    p95: percentile(latencies, 95),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? null,
+    ...latencySummary(latencies),
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { latencySummary } from './stats.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const { scenario } = config;
@@ -109,16 +110,11 @@ if (config.warmup > 0) await run(config.warmup, blank());
 const results = blank();
 const seconds = await run(config.duration, results);
 agent.destroy();
-const sorted = results.latencies.sort((a, b) => a - b);
-const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null;
 process.stdout.write(
   `${JSON.stringify({
-    requests: sorted.length,
-    rps: sorted.length / seconds,
-    p50: at(0.5),
-    p95: at(0.95),
-    p99: at(0.99),
-    max: sorted.at(-1) ?? null,
+    requests: results.latencies.length,
+    rps: results.latencies.length / seconds,
+    ...latencySummary(results.latencies),
     errors: results.errors,
     timeouts: results.timeouts,
     non2xx: results.non2xx,
@@ -126,8 +122,8 @@ process.stdout.write(
     // p50 / p99 per kind of request
     kinds: Object.fromEntries(
       Object.entries(results.byKind).map(([kind, list]) => {
-        list.sort((a, b) => a - b);
-        return [kind, [list[Math.floor(list.length / 2)], list[Math.floor(list.length * 0.99)]]];
+        const { p50, p99 } = latencySummary(list);
+        return [kind, [p50, p99]];
       }),
     ),
   })}\n`,

@@ -13,6 +13,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
+import { latencySummary } from './stats.mjs';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const dist = path.join(config.root, 'dist');
@@ -108,15 +109,14 @@ const started = performance.now();
 const times = await replay(started + config.duration * 1000);
 const seconds = (performance.now() - started) / 1000;
 const used = process.cpuUsage(cpu);
-const sorted = [...times].sort((a, b) => a - b);
-const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const { p50, p95, p99 } = latencySummary(times);
 process.stdout.write(
   `${JSON.stringify({
     requests: times.length,
     rps: times.length / seconds,
-    p50: at(0.5),
-    p95: at(0.95),
-    p99: at(0.99),
+    p50,
+    p95,
+    p99,
     cpu_us: (used.user + used.system) / Math.max(times.length, 1),
     statements: Object.fromEntries(config.terms.map((term) => [term, statements[term].length])),
   })}\n`,

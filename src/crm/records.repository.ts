@@ -38,6 +38,26 @@ export async function findLiveBy<T extends RecordTable>(
     .executeTakeFirst();
 }
 
+/** An INSERT of `rows`; with `unique`, a row whose value a live record already holds is skipped. */
+function insertSkippingHeld<T extends RecordTable>(
+  ws: WorkspaceDb,
+  table: T,
+  rows: Omit<Row<T>, 'workspace_id'>[],
+  unique: string | undefined,
+) {
+  const query = loose(ws.insertInto(table, rows as never));
+  if (!unique) return query;
+  return query.onConflict(
+    // biome-ignore lint/suspicious/noExplicitAny: the conflict builder of a loosened query
+    (oc: any) =>
+      oc
+        .columns(['workspace_id', unique])
+        .where(unique, 'is not', null)
+        .where('deleted_at', 'is', null)
+        .doNothing(),
+  );
+}
+
 /**
  * Inserts a record; with `unique`, does nothing when a live record already holds that value (a
  * concurrent upsert won the race). Returns whether the row was inserted.
@@ -48,19 +68,7 @@ export async function insertRecord<T extends RecordTable>(
   row: Omit<Row<T>, 'workspace_id'>,
   unique?: string,
 ): Promise<boolean> {
-  let query = loose(ws.insertInto(table, row as never));
-  if (unique) {
-    query = query.onConflict(
-      // biome-ignore lint/suspicious/noExplicitAny: the conflict builder of a loosened query
-      (oc: any) =>
-        oc
-          .columns(['workspace_id', unique])
-          .where(unique, 'is not', null)
-          .where('deleted_at', 'is', null)
-          .doNothing(),
-    );
-  }
-  const result = await query.executeTakeFirst();
+  const result = await insertSkippingHeld(ws, table, [row], unique).executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
@@ -95,19 +103,7 @@ export async function insertRecords<T extends RecordTable>(
 ): Promise<number> {
   let inserted = 0;
   for (const slice of slices(rows)) {
-    let query = loose(ws.insertInto(table, slice as never));
-    if (unique) {
-      query = query.onConflict(
-        // biome-ignore lint/suspicious/noExplicitAny: the conflict builder of a loosened query
-        (oc: any) =>
-          oc
-            .columns(['workspace_id', unique])
-            .where(unique, 'is not', null)
-            .where('deleted_at', 'is', null)
-            .doNothing(),
-      );
-    }
-    const result = await query.returning('id').execute();
+    const result = await insertSkippingHeld(ws, table, slice, unique).returning('id').execute();
     inserted += result.length;
   }
   return inserted;

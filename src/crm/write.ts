@@ -78,26 +78,44 @@ async function checkUnique(ctx: OperationContext, kind: KindRef, id: string | un
   }
 }
 
+/** The columns a create sets from the caller's fields (derived ones included). */
+export function createColumns<T extends RecordTable>(
+  ctx: OperationContext,
+  kind: RecordKind<T>,
+  changes: Record<string, unknown>,
+): Columns {
+  const columns = columnsFor(changes, undefined);
+  return kind.derive ? kind.derive(undefined, columns, ctx.now) : columns;
+}
+
+/** A new record's row: the kind's blanks, the columns, a fresh id and version 1. */
+export function newRow<T extends RecordTable>(
+  ctx: OperationContext,
+  kind: RecordKind<T>,
+  columns: Columns,
+): Omit<Database[T], 'workspace_id'> {
+  return {
+    ...kind.blank(),
+    ...columns,
+    id: ctx.services.ids.next(kind.prefix),
+    version: 1,
+    created_at: ctx.now,
+    updated_at: ctx.now,
+    deleted_at: null,
+  } as unknown as Omit<Database[T], 'workspace_id'>;
+}
+
 /** Creates a record from the caller's fields; undefined when a live record holds its unique value. */
 export async function createRecord<T extends RecordTable>(
   ctx: OperationContext,
   kind: RecordKind<T>,
   changes: Record<string, unknown>,
 ): Promise<Database[T] | undefined> {
-  let columns = columnsFor(changes, undefined);
-  if (kind.derive) columns = kind.derive(undefined, columns, ctx.now);
+  const columns = createColumns(ctx, kind, changes);
   await checkReferences(ctx.ws, kind.table, columns);
   await kind.validate?.(ctx.ws, columns);
-  const id = ctx.services.ids.next(kind.prefix);
-  const row = {
-    ...kind.blank(),
-    ...columns,
-    id,
-    version: 1,
-    created_at: ctx.now,
-    updated_at: ctx.now,
-    deleted_at: null,
-  } as unknown as Omit<Database[T], 'workspace_id'>;
+  const row = newRow(ctx, kind, columns);
+  const { id } = row as { id: string };
   const capped = isCapped(kind.table) ? kind.table : null;
   if (capped) await chargePlanUsage(ctx, capped);
   if (!(await insertRecord(ctx.ws, kind.table, row, kind.unique))) {

@@ -1,8 +1,9 @@
 import { contactKind } from '../contacts/contact.js';
 import type { RecordKind } from '../crm/kind.js';
 import { handleOf } from '../crm/kind.js';
-import { columnsFor, diff } from '../crm/records.js';
+import { diff } from '../crm/records.js';
 import { insertRecords, liveValuesOf } from '../crm/records.repository.js';
+import { createColumns, newRow } from '../crm/write.js';
 import { isAppError } from '../errors.js';
 import { flushAuditBatch, type Run } from '../operations/context.js';
 import type { AnyOperation } from '../operations/define.js';
@@ -91,19 +92,9 @@ export async function createMany(
   const { ctx } = run;
   const { kind } = fast;
   const rows = inputs.map((input) => {
-    let columns = columnsFor(input, undefined);
-    if (kind.derive) columns = kind.derive(undefined, columns, ctx.now);
-    const id = ctx.services.ids.next(kind.prefix);
-    const row = {
-      ...kind.blank(),
-      ...columns,
-      id,
-      version: 1,
-      created_at: ctx.now,
-      updated_at: ctx.now,
-      deleted_at: null,
-    } as unknown as Omit<Database[typeof kind.table], 'workspace_id'>;
-    ctx.audit({ target: handleOf(kind, id), changes: diff(undefined, columns), version: 1 });
+    const columns = createColumns(ctx, kind, input);
+    const row = newRow(ctx, kind, columns);
+    ctx.audit({ target: handleOf(kind, row.id), changes: diff(undefined, columns), version: 1 });
     return row;
   });
   if (isCapped(kind.table)) {
