@@ -7,7 +7,7 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './harness.js';
 import { latestCode, type SmtpMailbox, startSmtpMailbox } from './mailbox.js';
-import { type ServerProcess, startServerProcess } from './process.js';
+import { freePort, type ServerProcess, startServerProcess } from './process.js';
 
 /**
  * The human console in Debian's Chromium against the built server, with mail through a real SMTP
@@ -28,14 +28,6 @@ const ARGS = [
 ];
 const SHOTS = path.resolve('test-results/screenshots');
 const skip = !DIALECTS.includes('sqlite') || (!existsSync(CHROMIUM) && !process.env.CI);
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.skipIf(skip)('human console in a real browser', () => {
   let mailbox: SmtpMailbox;

@@ -1,88 +1,26 @@
 import { execFile } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { auth, type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { auth, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type {
-  OAuthClientInformationMixed,
-  OAuthClientMetadata,
-  OAuthTokens,
-} from '@modelcontextprotocol/sdk/shared/auth.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operations } from '../src/operations/registry.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './harness.js';
 import { latestCode, type SmtpMailbox, startSmtpMailbox } from './mailbox.js';
+import { connect, MemoryProvider, REDIRECT } from './mcp-client.js';
 import { signInThroughPage } from './oauth-browser.js';
-import { CLI, type ServerProcess, startServerProcess } from './process.js';
+import { CLI, freePort, type ServerProcess, startServerProcess } from './process.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The MCP Inspector (devDependency); MCP_INSPECTOR_BIN points at another install of it. */
 const INSPECTOR = process.env.MCP_INSPECTOR_BIN ?? path.join(root, 'node_modules', '.bin', 'mcp-inspector');
-const REDIRECT = 'http://127.0.0.1:9/callback';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** What an MCP client application keeps: its registration, its tokens, the PKCE verifier. */
-class MemoryProvider implements OAuthClientProvider {
-  client: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier = '';
-  authorizationUrl: URL | undefined;
-  readonly redirectUrl = REDIRECT;
-  readonly clientMetadata: OAuthClientMetadata = {
-    client_name: 'Test MCP Client',
-    redirect_uris: [REDIRECT],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    token_endpoint_auth_method: 'none',
-  };
-  clientInformation() {
-    return this.client;
-  }
-  saveClientInformation(client: OAuthClientInformationMixed) {
-    this.client = client;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
-  invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery') {
-    if (scope === 'all' || scope === 'client') this.client = undefined;
-    if (scope === 'all' || scope === 'tokens') this.saved = undefined;
-  }
-}
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read JSON freely
 const json = async (reply: Response): Promise<any> => reply.json();
 const text = (result: unknown) => ((result as CallToolResult).content[0] as { text: string }).text;
-
-async function connect(url: string, provider: MemoryProvider): Promise<Client> {
-  const client = new Client({ name: 'connector-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { authProvider: provider }));
-  return client;
-}
 
 /**
  * What a person does in an MCP client (Claude, ChatGPT, Cursor): add the URL, sign in on the page
