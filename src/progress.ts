@@ -3,4 +3,6 @@ export interface Progress {
   start(label: string, total: number): void;
   advance(count: number): void;
   finish(): void;
+  /** Writes a line of its own (a rejected row, a warning) without tearing a bar drawn on the terminal. */
+  note(line: string): void;
 }

@@ -6,6 +6,15 @@ import { exportCsv } from '../csv/export.js';
 import { HeaderError, parseMap, REJECT_COLUMNS } from '../csv/headers.js';
 import { CsvFileError, importCsv, type RejectedRow } from '../csv/import.js';
 import { CSV_KINDS, type CsvKind, isCsvKind } from '../csv/kinds.js';
+import {
+  CsvDecodeError,
+  type CsvDelimiter,
+  type CsvEncoding,
+  describeSource,
+  inspectCsv,
+  parseDelimiter,
+  parseEncoding,
+} from '../csv/source.js';
 import { createProgress } from './progress.js';
 import { type AccessOptions, cliConfig, EXIT, openServices, resolveAccess, usage } from './shared.js';
 
@@ -27,7 +36,20 @@ const accessOptions = (command: Command) =>
 interface ImportFlags extends AccessOptions {
   map: string[];
   rejects?: string;
+  encoding?: CsvEncoding;
+  delimiter?: CsvDelimiter;
 }
+
+/** Reads an option's value with `parse`, turning its complaint into a usage error. */
+const checked =
+  <T>(parse: (value: string) => T) =>
+  (value: string): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw usage((error as Error).message);
+    }
+  };
 
 export function importCommand(): Command {
   return accessOptions(
@@ -51,6 +73,16 @@ export function importCommand(): Command {
       '--rejects <file>',
       'write the rejected rows (row number, error, original cells) to this CSV file',
     )
+    .option(
+      '--encoding <name>',
+      'utf-8, utf-16le, utf-16be or windows-1252 (default: detected — a byte-order mark, else UTF-8 when every byte is, else windows-1252)',
+      checked(parseEncoding),
+    )
+    .option(
+      '--delimiter <char>',
+      'comma, semicolon or tab (default: detected from the first lines)',
+      checked(parseDelimiter),
+    )
     .action(async (kindArg: string, file: string, flags: ImportFlags) => {
       const kind = checkKind(kindArg);
       if (!existsSync(file) || !statSync(file).isFile()) throw usage(`no such file: ${file}`);
@@ -60,14 +92,23 @@ export function importCommand(): Command {
       } catch (error) {
         throw usage((error as Error).message);
       }
+      let source: Awaited<ReturnType<typeof inspectCsv>>;
+      try {
+        source = await inspectCsv(file, { encoding: flags.encoding, delimiter: flags.delimiter });
+      } catch (error) {
+        if (error instanceof CsvDecodeError) throw usage(error.message);
+        throw error;
+      }
+      process.stderr.write(`# ${file}: ${describeSource(source)}\n`);
       const { services, close } = await openServices(cliConfig());
       const rejects = flags.rejects ? stringify() : undefined;
       const rejectsDone = rejects
         ? once(rejects.pipe(createWriteStream(flags.rejects!)), 'finish')
         : undefined;
       let shown = 0;
+      const progress = createProgress();
       const onReject = async ({ row, error, cells }: RejectedRow) => {
-        if (shown++ < SHOWN_REJECTS) process.stderr.write(`row ${row}: ${error}\n`);
+        if (shown++ < SHOWN_REJECTS) progress.note(`row ${row}: ${error}`);
         if (rejects && !rejects.write([String(row), error, ...cells])) await once(rejects, 'drain');
       };
       try {
@@ -75,8 +116,8 @@ export function importCommand(): Command {
         const report = await importCsv(
           services,
           caller!,
-          { kind, file, map },
-          createProgress(),
+          { kind, file, map, source },
+          progress,
           onReject,
           (header, mapping) => {
             rejects?.write([...REJECT_COLUMNS, ...header]);

@@ -42,6 +42,17 @@ function barProgress(stream: NodeJS.WriteStream): Progress {
       bar?.stop();
       bar = undefined;
     },
+    note(line) {
+      if (!bar) {
+        stream.write(`${line}\n`);
+        return;
+      }
+      // Clear the bar's line, write ours, and draw the bar again below it.
+      stream.clearLine(0);
+      stream.cursorTo(0);
+      stream.write(`${line}\n`);
+      bar.render();
+    },
   };
 }
 
@@ -74,6 +85,9 @@ function lineProgress(stream: NodeJS.WritableStream): Progress {
     finish() {
       if (label && total > 0) line();
       label = '';
+    },
+    note(text) {
+      stream.write(`${text}\n`);
     },
   };
 }

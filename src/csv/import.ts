@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
 import { normaliseDomain } from '../companies/company.js';
 import { handleOf } from '../crm/kind.js';
@@ -8,12 +7,14 @@ import type { IdPrefix, IdSource } from '../ids.js';
 import type { Caller, OperationResult } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import { findOperation } from '../operations/registry.js';
+import { planUsage } from '../plans/usage.js';
 import type { Progress } from '../progress.js';
 import type { Services } from '../services.js';
 import { scopeTo, type WorkspaceDb } from '../store/scoped.js';
 import { CellError, type RowInput, readRow } from './cells.js';
 import { type HeaderMapping, mapHeaders } from './headers.js';
 import { CSV_SPECS, type CsvKind, type CsvKindSpec, type RefColumn } from './kinds.js';
+import { type CsvSource, readCsvText } from './source.js';
 
 type RowOutcome = 'created' | 'updated' | 'unchanged' | 'proposed' | 'rejected' | 'empty';
 
@@ -34,6 +35,9 @@ interface ImportReport {
 }
 
 export class CsvFileError extends Error {}
+
+/** The file would create more records than the plan has room for; nothing was imported. */
+export class PlanRoomError extends CsvFileError {}
 
 /**
  * The server's id source, except that a record created for a row whose id cell names no record of
@@ -59,13 +63,16 @@ function preferringIds(ids: IdSource) {
   };
 }
 
-const csvOptions = { bom: true, skip_empty_lines: true, relax_column_count: true } as const;
+const parseCsv = (file: string, source: CsvSource) =>
+  readCsvText(file, source).pipe(
+    parse({ skip_empty_lines: true, relax_column_count: true, delimiter: source.delimiter }),
+  );
 
 /** Reads the whole file once before anything is written: a malformed CSV changes nothing. */
-async function countRecords(file: string): Promise<number> {
+async function countRecords(file: string, source: CsvSource): Promise<number> {
   let records = 0;
   try {
-    for await (const _ of createReadStream(file).pipe(parse(csvOptions))) records++;
+    for await (const _ of parseCsv(file, source)) records++;
   } catch (error) {
     throw new CsvFileError(`${file} is not valid CSV: ${(error as Error).message}`);
   }
@@ -84,13 +91,13 @@ async function countRecords(file: string): Promise<number> {
 export async function importCsv(
   services: Services,
   caller: Caller,
-  options: { kind: CsvKind; file: string; map: Map<string, string> },
+  options: { kind: CsvKind; file: string; map: Map<string, string>; source: CsvSource },
   progress: Progress,
   onReject: (rejected: RejectedRow) => void | Promise<void>,
   onHeader: (header: string[], mapping: HeaderMapping) => void | Promise<void> = () => {},
 ): Promise<ImportReport> {
   const spec = CSV_SPECS[options.kind];
-  const total = await countRecords(options.file);
+  const total = await countRecords(options.file, options.source);
   const ids = preferringIds(services.ids);
   const run: ImportRun = {
     services: { ...services, ids: ids.source },
@@ -101,6 +108,7 @@ export async function importCsv(
     refCache: new Map(),
     operationId: services.ids.next('op'),
   };
+  await checkPlanRoom(run, options, total);
   const counts: Record<RowOutcome, number> = {
     created: 0,
     updated: 0,
@@ -113,7 +121,7 @@ export async function importCsv(
   let mapping: HeaderMapping | undefined;
   let row = 0;
 
-  const parser = createReadStream(options.file).pipe(parse(csvOptions));
+  const parser = parseCsv(options.file, options.source);
   for await (const cells of parser as AsyncIterable<string[]>) {
     row++;
     if (!header) {
@@ -171,10 +179,10 @@ interface ImportRun {
   operationId: string;
 }
 
-async function applyRow(run: ImportRun, input: RowInput, reason: string): Promise<RowOutcome> {
-  const { services, ws, spec } = run;
+/** The record a row updates: the live one its id names, else the one holding its email or domain. */
+async function findTarget(run: ImportRun, input: RowInput): Promise<string | undefined> {
+  const { ws, spec } = run;
   const { kind } = spec;
-  for (const { ref, value } of input.refs) await resolveRef(ws, ref, value, input, run.refCache);
   let target: string | undefined;
   if (input.id) {
     const existing = await findRecord(ws, kind.table, input.id, 'any');
@@ -188,6 +196,14 @@ async function applyRow(run: ImportRun, input: RowInput, reason: string): Promis
     target = existing?.id;
   }
   if (!target && kind.unique) target = await uniqueHolder(ws, spec, input.fields[kind.unique]);
+  return target;
+}
+
+async function applyRow(run: ImportRun, input: RowInput, reason: string): Promise<RowOutcome> {
+  const { services, ws, spec } = run;
+  const { kind } = spec;
+  for (const { ref, value } of input.refs) await resolveRef(ws, ref, value, input, run.refCache);
+  const target = await findTarget(run, input);
   const operation = findOperation(`${kind.table}.${target ? 'update' : 'create'}`)!;
   const keepId =
     !target && input.id !== undefined && new RegExp(`^${kind.prefix}_[0-9a-z]{16}$`).test(input.id);
@@ -255,4 +271,65 @@ async function resolveRef(
     );
   }
   input.fields[ref.field] = id;
+}
+
+/**
+ * Refuses up front, before any row is written, a file that would create more records than the
+ * workspace's plan has room for, saying how many would fit: a sandbox import of 5,000 rows should
+ * not reject 2,500 of them one by one at the cap. Files that fit (the usual case) cost one read of
+ * the usage counters; otherwise the rows are matched against existing records, without writing,
+ * to count the creates exactly (rows that update, and repeats of a key in the file, take no room).
+ */
+async function checkPlanRoom(
+  run: ImportRun,
+  options: { kind: CsvKind; file: string; map: Map<string, string>; source: CsvSource },
+  total: number,
+): Promise<void> {
+  const { services, caller, spec } = run;
+  const usage = await planUsage(
+    services.store.db,
+    services,
+    { id: caller.workspaceId, plan: caller.plan },
+    caller.principalId,
+    services.clock.now().toISOString(),
+  );
+  const line = usage.find((entry) => entry.resource === spec.kind.table);
+  if (!line) return;
+  const room = Math.max(0, line.cap - line.used);
+  if (total <= room) return;
+  let creates = 0;
+  const seen = new Set<string>();
+  let header: string[] | undefined;
+  let mapping: HeaderMapping | undefined;
+  for await (const cells of parseCsv(options.file, options.source) as AsyncIterable<string[]>) {
+    if (!header) {
+      header = cells.map((cell) => cell.trim());
+      mapping = mapHeaders(spec, header, options.map);
+      continue;
+    }
+    if (cells.every((cell) => cell.trim() === '')) continue;
+    let input: RowInput;
+    let target: string | undefined;
+    try {
+      input = readRow(mapping!.targets, cells, spec.integers);
+      target = await findTarget(run, input);
+    } catch {
+      continue; // a row that will be rejected takes no room
+    }
+    if (target) continue;
+    const unique = spec.kind.unique ? input.fields[spec.kind.unique] : undefined;
+    const key = typeof unique === 'string' ? unique.trim().toLowerCase() : (input.id ?? null);
+    if (key !== null) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    creates++;
+  }
+  if (creates <= room) return;
+  const n = (value: number) => value.toLocaleString('en-US');
+  throw new PlanRoomError(
+    `${options.file} would create ${n(creates)} ${spec.kind.table}, but the ${caller.plan} plan allows ` +
+      `${n(line.cap)} and ${n(line.used)} are used: room for ${n(room)} more. Nothing was imported. ` +
+      `Import at most ${n(room)} new rows (split the file), or ask the workspace's billing owner to move it to a larger plan`,
+  );
 }
