@@ -4,12 +4,13 @@ import { Command, Option } from 'commander';
 import { stringify } from 'csv-stringify';
 import { exportCsv } from '../csv/export.js';
 import { HeaderError, parseMap, REJECT_COLUMNS } from '../csv/headers.js';
-import { CsvFileError, importCsv, type RejectedRow } from '../csv/import.js';
+import { importCsv, type RejectedRow } from '../csv/import.js';
 import { CSV_KINDS, type CsvKind, isCsvKind } from '../csv/kinds.js';
 import {
   CsvDecodeError,
   type CsvDelimiter,
   type CsvEncoding,
+  CsvFileError,
   describeSource,
   inspectCsv,
   parseDelimiter,

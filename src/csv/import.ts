@@ -1,20 +1,19 @@
-import { parse } from 'csv-parse';
 import { normaliseDomain } from '../companies/company.js';
-import { handleOf } from '../crm/kind.js';
 import { findLiveBy, findRecord } from '../crm/records.repository.js';
 import { AppError, isAppError } from '../errors.js';
 import type { IdPrefix, IdSource } from '../ids.js';
 import type { Caller, OperationResult } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import { findOperation } from '../operations/registry.js';
-import { planUsage } from '../plans/usage.js';
 import type { Progress } from '../progress.js';
 import type { Services } from '../services.js';
 import { scopeTo, type WorkspaceDb } from '../store/scoped.js';
 import { CellError, type RowInput, readRow } from './cells.js';
 import { type HeaderMapping, mapHeaders } from './headers.js';
 import { CSV_SPECS, type CsvKind, type CsvKindSpec, type RefColumn } from './kinds.js';
-import { type CsvSource, readCsvText } from './source.js';
+import { checkPlanRoom } from './plan-room.js';
+import { CsvFileError, type CsvSource, parseCsvFile } from './source.js';
+import { findTarget } from './targets.js';
 
 type RowOutcome = 'created' | 'updated' | 'unchanged' | 'proposed' | 'rejected' | 'empty';
 
@@ -33,11 +32,6 @@ interface ImportReport {
   /** Stamped on every row's audit entries: `operations.revert {"operation_id"}` undoes the import. */
   operationId: string;
 }
-
-export class CsvFileError extends Error {}
-
-/** The file would create more records than the plan has room for; nothing was imported. */
-export class PlanRoomError extends CsvFileError {}
 
 /**
  * The server's id source, except that a record created for a row whose id cell names no record of
@@ -63,16 +57,11 @@ function preferringIds(ids: IdSource) {
   };
 }
 
-const parseCsv = (file: string, source: CsvSource) =>
-  readCsvText(file, source).pipe(
-    parse({ skip_empty_lines: true, relax_column_count: true, delimiter: source.delimiter }),
-  );
-
 /** Reads the whole file once before anything is written: a malformed CSV changes nothing. */
 async function countRecords(file: string, source: CsvSource): Promise<number> {
   let records = 0;
   try {
-    for await (const _ of parseCsv(file, source)) records++;
+    for await (const _ of parseCsvFile(file, source)) records++;
   } catch (error) {
     throw new CsvFileError(`${file} is not valid CSV: ${(error as Error).message}`);
   }
@@ -108,7 +97,7 @@ export async function importCsv(
     refCache: new Map(),
     operationId: services.ids.next('op'),
   };
-  await checkPlanRoom(run, options, total);
+  await checkPlanRoom(run.services, caller, run.ws, spec, options, total);
   const counts: Record<RowOutcome, number> = {
     created: 0,
     updated: 0,
@@ -121,7 +110,7 @@ export async function importCsv(
   let mapping: HeaderMapping | undefined;
   let row = 0;
 
-  const parser = parseCsv(options.file, options.source);
+  const parser = parseCsvFile(options.file, options.source);
   for await (const cells of parser as AsyncIterable<string[]>) {
     row++;
     if (!header) {
@@ -179,31 +168,11 @@ interface ImportRun {
   operationId: string;
 }
 
-/** The record a row updates: the live one its id names, else the one holding its email or domain. */
-async function findTarget(run: ImportRun, input: RowInput): Promise<string | undefined> {
-  const { ws, spec } = run;
-  const { kind } = spec;
-  let target: string | undefined;
-  if (input.id) {
-    const existing = await findRecord(ws, kind.table, input.id, 'any');
-    if (existing?.deleted_at) {
-      throw new AppError(
-        'conflict',
-        `${handleOf(kind, input.id)} was deleted`,
-        `restore it (POST ${kind.path}/${input.id}/restore) or empty the id cell to create a new record`,
-      );
-    }
-    target = existing?.id;
-  }
-  if (!target && kind.unique) target = await uniqueHolder(ws, spec, input.fields[kind.unique]);
-  return target;
-}
-
 async function applyRow(run: ImportRun, input: RowInput, reason: string): Promise<RowOutcome> {
   const { services, ws, spec } = run;
   const { kind } = spec;
   for (const { ref, value } of input.refs) await resolveRef(ws, ref, value, input, run.refCache);
-  const target = await findTarget(run, input);
+  const target = await findTarget(ws, spec, input);
   const operation = findOperation(`${kind.table}.${target ? 'update' : 'create'}`)!;
   const keepId =
     !target && input.id !== undefined && new RegExp(`^${kind.prefix}_[0-9a-z]{16}$`).test(input.id);
@@ -239,13 +208,6 @@ async function applyRow(run: ImportRun, input: RowInput, reason: string): Promis
   return result.meta?.includes('# unchanged') ? 'unchanged' : 'updated';
 }
 
-/** The live record already holding this row's email (contacts) or domain (companies). */
-async function uniqueHolder(ws: WorkspaceDb, spec: CsvKindSpec, value: unknown): Promise<string | undefined> {
-  if (typeof value !== 'string') return undefined;
-  const key = spec.kind.unique === 'domain' ? normaliseDomain(value) : value.trim().toLowerCase();
-  return (await findLiveBy(ws, spec.kind.table, spec.kind.unique!, key))?.id;
-}
-
 /**
  * Fills a reference from its natural key (company_domain → company_id) unless the row's id
  * column already names a live record of this workspace.
@@ -271,65 +233,4 @@ async function resolveRef(
     );
   }
   input.fields[ref.field] = id;
-}
-
-/**
- * Refuses up front, before any row is written, a file that would create more records than the
- * workspace's plan has room for, saying how many would fit: a sandbox import of 5,000 rows should
- * not reject 2,500 of them one by one at the cap. Files that fit (the usual case) cost one read of
- * the usage counters; otherwise the rows are matched against existing records, without writing,
- * to count the creates exactly (rows that update, and repeats of a key in the file, take no room).
- */
-async function checkPlanRoom(
-  run: ImportRun,
-  options: { kind: CsvKind; file: string; map: Map<string, string>; source: CsvSource },
-  total: number,
-): Promise<void> {
-  const { services, caller, spec } = run;
-  const usage = await planUsage(
-    services.store.db,
-    services,
-    { id: caller.workspaceId, plan: caller.plan },
-    caller.principalId,
-    services.clock.now().toISOString(),
-  );
-  const line = usage.find((entry) => entry.resource === spec.kind.table);
-  if (!line) return;
-  const room = Math.max(0, line.cap - line.used);
-  if (total <= room) return;
-  let creates = 0;
-  const seen = new Set<string>();
-  let header: string[] | undefined;
-  let mapping: HeaderMapping | undefined;
-  for await (const cells of parseCsv(options.file, options.source) as AsyncIterable<string[]>) {
-    if (!header) {
-      header = cells.map((cell) => cell.trim());
-      mapping = mapHeaders(spec, header, options.map);
-      continue;
-    }
-    if (cells.every((cell) => cell.trim() === '')) continue;
-    let input: RowInput;
-    let target: string | undefined;
-    try {
-      input = readRow(mapping!.targets, cells, spec.integers);
-      target = await findTarget(run, input);
-    } catch {
-      continue; // a row that will be rejected takes no room
-    }
-    if (target) continue;
-    const unique = spec.kind.unique ? input.fields[spec.kind.unique] : undefined;
-    const key = typeof unique === 'string' ? unique.trim().toLowerCase() : (input.id ?? null);
-    if (key !== null) {
-      if (seen.has(key)) continue;
-      seen.add(key);
-    }
-    creates++;
-  }
-  if (creates <= room) return;
-  const n = (value: number) => value.toLocaleString('en-US');
-  throw new PlanRoomError(
-    `${options.file} would create ${n(creates)} ${spec.kind.table}, but the ${caller.plan} plan allows ` +
-      `${n(line.cap)} and ${n(line.used)} are used: room for ${n(room)} more. Nothing was imported. ` +
-      `Import at most ${n(room)} new rows (split the file), or ask the workspace's billing owner to move it to a larger plan`,
-  );
 }

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform } from 'node:stream';
+import { parse } from 'csv-parse';
 
 /** The encodings a CSV file may come in, as spreadsheets save them. */
 export const CSV_ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'] as const;
@@ -10,6 +11,10 @@ export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
 export const CSV_DELIMITERS = { ',': 'comma', ';': 'semicolon', '\t': 'tab' } as const;
 export type CsvDelimiter = keyof typeof CSV_DELIMITERS;
 
+/** The file cannot be read as CSV (malformed, empty, over the plan); nothing was imported. */
+export class CsvFileError extends Error {}
+
+/** The file's bytes are not text in an encoding we read, or an option names none. */
 export class CsvDecodeError extends Error {}
 
 export interface CsvSource {
@@ -193,3 +198,9 @@ export function describeSource(source: CsvSource): string {
     `delimiter ${CSV_DELIMITERS[source.delimiter]} (${source.delimiterBy})`
   );
 }
+
+/** The file's records (arrays of cells), parsed as `source` says. */
+export const parseCsvFile = (file: string, source: CsvSource) =>
+  readCsvText(file, source).pipe(
+    parse({ skip_empty_lines: true, relax_column_count: true, delimiter: source.delimiter }),
+  );
