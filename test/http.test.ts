@@ -1,3 +1,4 @@
+import { validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, bootstrapAgent, call, createTestApp, DIALECTS, type TestApp } from './harness.js';
 
@@ -34,6 +35,17 @@ describe.each(DIALECTS)('HTTP transport on %s', (dialect) => {
       doc.paths['/contacts'].post.requestBody.content['application/json'].schema.properties,
     ).toHaveProperty('email');
     expect(doc.paths['/agent-bootstrap'].post.security).toEqual([]);
+  });
+
+  it('serves an OpenAPI document that a validator accepts, every $ref resolving inside it', async () => {
+    const doc = JSON.parse((await call(t.app, 'GET', '/openapi.json')).text);
+    const result = await validate(structuredClone(doc));
+    expect(result.valid, JSON.stringify(result)).toBe(true);
+    // The recursive value of a custom field is one shared component, referenced by every write.
+    expect(Object.keys(doc.components.schemas)).toEqual(['JsonValue']);
+    const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
+    expect(refs.length).toBeGreaterThan(12);
+    expect(new Set(refs)).toEqual(new Set(['"$ref":"#/components/schemas/JsonValue"']));
   });
 
   it('accepts JSON bodies sent with a form content type (curl -d)', async () => {

@@ -43,16 +43,18 @@ export const tags = z
   .max(50)
   .transform((list) => [...new Set(list)]);
 
-const jsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([
-    z.string().max(10_000),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValue).max(100),
-    z.record(z.string(), jsonValue),
-  ]),
-);
+const jsonValue: z.ZodType<unknown> = z
+  .lazy(() =>
+    z.union([
+      z.string().max(10_000),
+      z.number(),
+      z.boolean(),
+      z.null(),
+      z.array(jsonValue).max(100),
+      z.record(z.string(), jsonValue),
+    ]),
+  )
+  .meta({ id: 'JsonValue', description: 'Any JSON value (a custom field value).' });
 
 /** Custom fields: stored as sent; keys are simple names so `custom.<key>` filters work. */
 export const custom = z

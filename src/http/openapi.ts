@@ -41,11 +41,52 @@ export function projectionProperties(view: RecordView): Record<string, unknown> 
   };
 }
 
+/**
+ * A schema whose `$defs` (zod writes them for recursive and named types, such as `JsonValue`, the
+ * value of a custom field) moved into the document's `components.schemas`, with every `#/$defs/…`
+ * reference rewritten to point there: inside an OpenAPI document a `$ref` is resolved against the
+ * document, not the schema. A named definition becomes one shared component; an unnamed one
+ * (`__schemaN`) is named after its operation.
+ */
+function hoistDefinitions(
+  schema: Record<string, unknown>,
+  owner: string,
+  components: Record<string, unknown>,
+): Record<string, unknown> {
+  const { $defs, ...rest } = schema as { $defs?: Record<string, unknown> };
+  if (!$defs) return schema;
+  const renamed = new Map<string, string>();
+  for (const name of Object.keys($defs)) {
+    const target = /^__schema\d+$/.test(name) ? `${owner}.${name.replace(/^_+/, '')}` : name;
+    renamed.set(`#/$defs/${name}`, target);
+  }
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (!value || typeof value !== 'object') return value;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => {
+        const target = key === '$ref' && typeof inner === 'string' ? renamed.get(inner) : undefined;
+        return [key, target ? `#/components/schemas/${target}` : rewrite(inner)];
+      }),
+    );
+  };
+  for (const [name, definition] of Object.entries($defs)) {
+    const target = renamed.get(`#/$defs/${name}`)!;
+    const hoisted = rewrite(definition);
+    if (target in components && JSON.stringify(components[target]) !== JSON.stringify(hoisted)) {
+      throw new Error(`two different schemas are both named ${target}: give one another id`);
+    }
+    components[target] = hoisted;
+  }
+  return rewrite(rest) as Record<string, unknown>;
+}
+
 const pathParams = (path: string) => [...path.matchAll(/:([a-z_]+)/g)].map((match) => match[1]!);
 
 /** GET /openapi.json, generated from the registry. */
 export function openApiDocument(services: Services, operations: readonly AnyOperation[]) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const schemas: Record<string, unknown> = {};
   for (const operation of operations) {
     const path = operation.http.path.replace(/:([a-z_]+)/g, '{$1}');
     const params = pathParams(operation.http.path);
@@ -78,7 +119,15 @@ export function openApiDocument(services: Services, operations: readonly AnyOper
       parameters,
       ...(inQuery
         ? {}
-        : { requestBody: { content: { 'application/json': { schema: inputJsonSchema(operation) } } } }),
+        : {
+            requestBody: {
+              content: {
+                'application/json': {
+                  schema: hoistDefinitions(inputJsonSchema(operation), operation.name, schemas),
+                },
+              },
+            },
+          }),
       responses: {
         default: { description: 'The agentcrm envelope (JSON) or record lines (text/plain).' },
       },
@@ -90,7 +139,7 @@ export function openApiDocument(services: Services, operations: readonly AnyOper
     openapi: '3.1.0',
     info: { title: 'agentcrm', version: '0.1.0', description: 'A headless CRM operated by AI agents.' },
     servers: [{ url: services.config.publicUrl }],
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     security: [{ bearer: [] }],
     paths,
   };
