@@ -78,13 +78,13 @@ const SCENARIOS = [
     name: 'get-text',
     title: 'GET /contacts/{id} (text)',
     compare: 'ceiling',
-    target: { ratio: 0.5 },
+    target: { lean: { sqlite: 0.7, postgres: 0.6 } },
   },
   {
     name: 'get-json',
     title: 'GET /contacts/{id} (JSON)',
     compare: 'ceiling',
-    target: { ratio: 0.5 },
+    target: { lean: { sqlite: 0.7, postgres: 0.6 } },
   },
   {
     name: 'mcp-get',
@@ -96,7 +96,7 @@ const SCENARIOS = [
     name: 'list',
     title: 'GET /contacts?limit=50&sort=-updated_at',
     compare: 'ceiling',
-    target: { ratio: 0.4 },
+    target: { lean: { sqlite: 0.7, postgres: 0.7 } },
   },
   {
     name: 'keyset',
@@ -463,7 +463,45 @@ async function ceiling(url, path_, headers, loadScenario, dir) {
   }
 }
 
-function judge(scenario, ours, against) {
+/**
+ * The lean floor (bench/lean-floor.mjs): the same read on the same libraries and database with no
+ * governance, loaded like ours. Returns its figures, or null when it did not answer the same bytes.
+ */
+async function leanFloor(url, spec, dialect, databaseEnv, dir) {
+  const file = path.join(dir, `lean-floor-${Date.now()}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify(
+      dialect === 'sqlite'
+        ? { sqlitePath: path.join(databaseEnv.DATA_DIR, 'agentcrm.sqlite') }
+        : { databaseUrl: databaseEnv.DATABASE_URL },
+    ),
+  );
+  const child = spawnNode(0, [path.join(root, 'bench', 'lean-floor.mjs'), file]);
+  const [chunk] = await once(child.stdout, 'data');
+  const floorUrl = `http://127.0.0.1:${Number(chunk.toString().trim())}`;
+  try {
+    // The floor must answer what we answer (request ids and the cursor's digest aside).
+    const mask = (body) =>
+      body
+        .toString()
+        .replace(/req_[0-9a-z]+/g, 'req_')
+        .replace(/(next: |"next_cursor":")[A-Za-z0-9_-]+/g, '$1');
+    const [ours, floor] = await Promise.all(
+      [url, floorUrl].map((base) => fetchRaw(`${base}${spec.paths[0]}`, { headers: spec.headers })),
+    );
+    if (mask(ours.body) !== mask(floor.body)) {
+      log(`  lean floor answered other bytes than ours for ${spec.paths[0]}: not compared`);
+      return null;
+    }
+    return await load(floorUrl, spec, {}, dir, child.pid);
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  }
+}
+
+function judge(scenario, ours, against, lean = null, dialect = null) {
   const { target } = scenario;
   const ratio =
     target.costRatio !== undefined
@@ -474,6 +512,9 @@ function judge(scenario, ours, against) {
           ? ours.rps / against.rps
           : null;
   const checks = [];
+  const leanRatio = lean ? ours.rps / lean.rps : null;
+  const leanTarget = target.lean?.[dialect];
+  if (leanTarget !== undefined) checks.push(leanRatio !== null && leanRatio >= leanTarget);
   if (target.ratio !== undefined) checks.push(ratio !== null && ratio >= target.ratio);
   if (target.costRatio !== undefined) checks.push(ratio !== null && ratio <= target.costRatio);
   if (target.sqlRatio !== undefined) checks.push(ratio !== null && ratio <= target.sqlRatio);
@@ -484,6 +525,7 @@ function judge(scenario, ours, against) {
   const errors = ours.errors + ours.timeouts + ours.non2xx;
   if (target.errors !== undefined) checks.push(errors <= target.errors);
   const wanted = [
+    leanTarget !== undefined ? `≥ ${leanTarget} of the lean floor` : null,
     target.ratio !== undefined ? `ratio ≥ ${target.ratio}` : null,
     target.costRatio !== undefined ? `cost ratio ≤ ${target.costRatio}` : null,
     target.sqlRatio !== undefined ? `p95 ≤ ${target.sqlRatio}× the SQL's` : null,
@@ -496,6 +538,7 @@ function judge(scenario, ours, against) {
   // A row for reference has no target: neither PASS nor MISS.
   return {
     ratio,
+    leanRatio,
     errors,
     target: wanted.join(', ') || '—',
     pass: checks.length ? checks.every(Boolean) : null,
@@ -554,7 +597,7 @@ async function benchDialect(dialect) {
         },
       };
       const record = (scenario, ours, against, extra = {}) => {
-        const verdict = judge(scenario, ours, against);
+        const verdict = judge(scenario, ours, against, extra.lean ?? null, dialect);
         rows.push({
           dialect,
           scenario: scenario.name,
@@ -569,6 +612,9 @@ async function benchDialect(dialect) {
           `  ${fmt(ours.rps)} req/s vs ${against ? fmt(against.rps) : '—'} → ${verdict.ratio === null ? '—' : verdict.ratio.toFixed(3)}; ` +
             `p50 ${fmt(ours.p50, 2)} p95 ${fmt(ours.p95, 2)} p99 ${fmt(ours.p99, 2)} ms; errors ${verdict.errors}; ` +
             `CPU ${fmt(ours.cpu_us)} vs ${against ? fmt(against.cpu_us) : '—'} µs/req; ` +
+            (extra.lean
+              ? `lean floor ${fmt(extra.lean.rps)} req/s → ${verdict.leanRatio.toFixed(3)}, CPU ${fmt(extra.lean.cpu_us)} µs/req; `
+              : '') +
             `RSS ${fmt(ours.rss_mb)} MB; ${verdict.pass === null ? 'for reference' : verdict.pass ? 'PASS' : 'MISS'}`,
         );
       };
@@ -676,7 +722,12 @@ async function benchDialect(dialect) {
           );
           against = await runNodeJson(0, [path.join(root, 'bench', 'search-floor.mjs'), file]);
         }
-        record(scenario, ours, against);
+        let lean = null;
+        if (scenario.target.lean) {
+          log(`${dialect} ${scenario.name}: lean floor…`);
+          lean = await leanFloor(server.url, { ...spec, paths: [spec.paths[0]] }, dialect, database.env, dir);
+        }
+        record(scenario, ours, against, lean ? { lean } : {});
       }
       const footprint = memory(server.pid);
       if (footprint) {
@@ -729,8 +780,8 @@ async function postgresVersion() {
 
 function table(results) {
   const header =
-    '| database | scenario | ours req/s | ceiling req/s | ratio | p50 ms | p95 ms | p99 ms | errors | CPU µs/req ours / ceiling | peak RSS MB | target | result |';
-  const lines = [header, `|${'---|'.repeat(13)}`];
+    '| database | scenario | ours req/s | ceiling req/s | ratio | lean floor req/s | ratio to it | p50 ms | p95 ms | p99 ms | errors | CPU µs/req ours / ceiling | peak RSS MB | target | result |';
+  const lines = [header, `|${'---|'.repeat(15)}`];
   for (const row of results) {
     const label = { floor: ' (in-process)', rest: ' (REST)', page1: ' (page 1)' }[row.compare] ?? '';
     const against = !row.against
@@ -747,6 +798,7 @@ function table(results) {
     const cpu = `${fmt(row.ours.cpu_us)} / ${row.against ? fmt(row.against.cpu_us) : '—'}`;
     lines.push(
       `| ${row.dialect} | ${title} | ${fmt(row.ours.rps)} | ${against} | ${row.ratio === null ? '—' : row.ratio.toFixed(3)} | ` +
+        `${row.lean ? fmt(row.lean.rps) : '—'} | ${row.leanRatio === null || row.leanRatio === undefined ? '—' : row.leanRatio.toFixed(3)} | ` +
         `${fmt(row.ours.p50, 2)} | ${fmt(row.ours.p95, 2)} | ${fmt(row.ours.p99, 2)} | ${row.errors} | ${cpu} | ${fmt(row.ours.rss_mb)} | ${row.target} | ${row.pass === null ? '—' : row.pass ? 'PASS' : 'MISS'} |`,
     );
   }
