@@ -27,6 +27,46 @@ const ARGS = [
   '--no-first-run',
 ];
 const SHOTS = path.resolve('test-results/screenshots');
+/**
+ * Every console page at 1366 and 390 px. UPDATE_SCREENSHOTS=1 writes them into the docs
+ * (docs/screenshots/console/, shown by docs/human-console.md) instead of test-results/.
+ */
+const DOC_SHOTS = process.env.UPDATE_SCREENSHOTS
+  ? path.resolve('docs/screenshots/console')
+  : path.join(SHOTS, 'console');
+
+/**
+ * Runs in the page (as source text: the test has no DOM types): the page must not scroll sideways,
+ * and no element may clip its text or reach past the right edge.
+ */
+const OVERFLOW_CHECK = `(() => {
+  const out = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth) out.push('page is ' + root.scrollWidth + 'px wide in ' + root.clientWidth + 'px');
+  // Text for screen readers only is clipped on purpose; a wide table may scroll inside its own box.
+  const hidden = (el) => el.closest('.visually-hidden') !== null;
+  const scrolls = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      const x = getComputedStyle(up).overflowX;
+      if (x === 'auto' || x === 'scroll') return true;
+    }
+    return false;
+  };
+  for (const element of document.querySelectorAll('main *, header *, nav *')) {
+    if (hidden(element)) continue;
+    const style = getComputedStyle(element);
+    const clips = style.overflowX === 'hidden' || style.overflowX === 'clip' || style.textOverflow === 'ellipsis';
+    const text = (element.textContent || '').trim();
+    const name = '<' + element.tagName.toLowerCase() + '> "' + text.slice(0, 40) + '"';
+    if (clips && text && element.scrollWidth > element.clientWidth + 1) out.push(name + ' is clipped');
+    const box = element.getBoundingClientRect();
+    if (box.width > 0 && box.right > root.clientWidth + 1 && style.position !== 'fixed' && !scrolls(element)) {
+      out.push(name + ' ends at ' + Math.round(box.right) + 'px');
+    }
+  }
+  return out;
+})()`;
+
 const skip = !DIALECTS.includes('sqlite') || (!existsSync(CHROMIUM) && !process.env.CI);
 
 describe.skipIf(skip)('human console in a real browser', () => {
@@ -84,6 +124,7 @@ describe.skipIf(skip)('human console in a real browser', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
+    mkdirSync(DOC_SHOTS, { recursive: true });
     mailbox = await startSmtpMailbox();
     database = await createTestDatabase('sqlite');
     const port = await freePort();
@@ -249,6 +290,32 @@ describe.skipIf(skip)('human console in a real browser', () => {
     }
     expect(dialogs).toBe(0);
   }, 120_000);
+
+  it('fits every page at desktop and phone widths: no sideways scrolling, no clipped text', async () => {
+    const pages = [
+      ['overview', '/human'],
+      ['approvals', '/human/approvals'],
+      ['audit', '/human/audit'],
+      ['activity', '/human/activity'],
+      ['members', '/human/members'],
+      ['agents', '/human/agents'],
+      ['policy', '/human/policy'],
+      ['budget', '/human/budget'],
+    ];
+    const problems: string[] = [];
+    for (const width of [1366, 390]) {
+      const page = await owner.context().newPage();
+      await page.setViewportSize({ width, height: 900 });
+      for (const [name, route] of pages) {
+        await page.goto(`${base}${route}`);
+        const found: string[] = await page.evaluate(OVERFLOW_CHECK);
+        problems.push(...[...new Set(found)].map((problem) => `${route} at ${width}px: ${problem}`));
+        await page.screenshot({ path: path.join(DOC_SHOTS, `${name}-${width}.png`), fullPage: true });
+      }
+      await page.close();
+    }
+    expect(problems).toEqual([]);
+  }, 180_000);
 
   it('a member signs in with a code and cannot reach admin actions', async () => {
     await owner.goto(`${base}/human/members`);

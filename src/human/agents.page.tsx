@@ -97,7 +97,7 @@ function AgentsAndTokens(props: {
           <p class="muted">No agent works in this workspace.</p>
         ) : (
           <div class="table-wrap">
-            <table>
+            <table class="stack">
               <thead>
                 <tr>
                   <th scope="col">Name</th>
@@ -115,8 +115,8 @@ function AgentsAndTokens(props: {
                       <strong>{agent.name}</strong>
                       <div class="small mono muted">{agent.id}</div>
                     </td>
-                    <td>{agent.kind}</td>
-                    <td>{agent.intended_use ?? <span class="muted">—</span>}</td>
+                    <td data-label="Kind">{agent.kind}</td>
+                    <td data-label="Intended use">{agent.intended_use ?? <span class="muted">—</span>}</td>
                     <td class="hide-sm">
                       <Time at={agent.created_at} />
                     </td>
@@ -134,7 +134,7 @@ function AgentsAndTokens(props: {
           signs in again for a new one. Secrets are never shown after they are issued.
         </p>
         <div class="table-wrap">
-          <table>
+          <table class="stack">
             <thead>
               <tr>
                 <th scope="col">Name</th>
@@ -159,15 +159,15 @@ function AgentsAndTokens(props: {
                       {String(token.name ?? '')} {current ? <span class="badge ok">this session</span> : null}
                       <div class="small mono muted">{id}</div>
                     </td>
-                    <td>{props.names.label(String(token.principal ?? ''))}</td>
-                    <td>
+                    <td data-label="Owner">{props.names.label(String(token.principal ?? ''))}</td>
+                    <td data-label="Scopes">
                       {(Array.isArray(token.scopes) ? token.scopes : []).map((scope) => (
                         <>
                           <span class="badge">{String(scope)}</span>{' '}
                         </>
                       ))}
                     </td>
-                    <td>
+                    <td data-label="Last used">
                       <Time at={String(token.last_used_at ?? '')} />
                     </td>
                     <td class="hide-sm">

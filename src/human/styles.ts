@@ -75,7 +75,7 @@ main.narrow { max-width: 560px; padding-top: 3rem; }
 .badge.bad { background: var(--bad-soft); color: var(--bad); border-color: #f5a3ad; }
 .badge.brand { background: var(--brand-soft); color: var(--brand-dark); border-color: #b6c8f5; }
 
-.table-wrap { overflow-x: auto; }
+.table-wrap { overflow-x: auto; position: relative; }
 table { width: 100%; border-collapse: collapse; font-size: .92rem; }
 caption { text-align: left; font-weight: 600; padding-bottom: .5rem; }
 th, td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid var(--line); vertical-align: top; }
@@ -162,6 +162,12 @@ footer.foot { max-width: 1120px; margin: 0 auto; padding: 0 1rem 2rem; color: va
   nav.tabs a { padding: .45rem .55rem; border-bottom-width: 2px; }
   th, td { padding: .45rem .4rem; }
   .hide-sm { display: none; }
+  /* Tables of a few wide columns become one block per row, each cell labelled, so nothing (a
+     Revoke button) ends up beyond the screen's edge. */
+  table.stack thead { display: none; }
+  table.stack tr { display: block; border-bottom: 1px solid var(--line); padding: .35rem 0; }
+  table.stack td { display: block; border: 0; padding: .2rem .4rem; }
+  table.stack td[data-label]::before { content: attr(data-label) ': '; color: var(--muted); font-size: .85rem; }
 }
 `;
 
