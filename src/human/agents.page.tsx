@@ -117,7 +117,7 @@ function AgentsAndTokens(props: {
                     </td>
                     <td data-label="Kind">{agent.kind}</td>
                     <td data-label="Intended use">{agent.intended_use ?? <span class="muted">—</span>}</td>
-                    <td class="hide-sm">
+                    <td class="hide-sm" data-label="Signed up">
                       <Time at={agent.created_at} />
                     </td>
                   </tr>
@@ -170,7 +170,7 @@ function AgentsAndTokens(props: {
                     <td data-label="Last used">
                       <Time at={String(token.last_used_at ?? '')} />
                     </td>
-                    <td class="hide-sm">
+                    <td class="hide-sm" data-label="Expires">
                       <Time at={String(token.idle_expires_at ?? token.expires_at ?? '')} />
                     </td>
                     <td>

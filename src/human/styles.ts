@@ -166,7 +166,7 @@ footer.foot { max-width: 1120px; margin: 0 auto; padding: 0 1rem 2rem; color: va
      Revoke button) ends up beyond the screen's edge. */
   table.stack thead { display: none; }
   table.stack tr { display: block; border-bottom: 1px solid var(--line); padding: .35rem 0; }
-  table.stack td { display: block; border: 0; padding: .2rem .4rem; }
+  table.stack td, table.stack td.hide-sm { display: block; border: 0; padding: .2rem .4rem; }
   table.stack td[data-label]::before { content: attr(data-label) ': '; color: var(--muted); font-size: .85rem; }
 }
 `;
