@@ -13,6 +13,9 @@ export interface StartupCheck {
 
 /** The process exit code when the database is damaged: distinct from 1 (failed) and 2 (usage). */
 export const EXIT_DAMAGED = 4;
+
+/** Root-to-leaf paths read in each table too large to check in full at start. */
+const PROBES = 16;
 /**
  * A cautious rate for quick_check of one table with its indexes: measured at about 250 rows/ms
  * (contacts at 100k, on a loaded two-core machine), halved.
@@ -63,7 +66,7 @@ export function checkSqliteAtStart(
         full.push(name);
       } else {
         stage = `sampled b-tree paths of ${name}`;
-        probeTable(db, name, rowid, 64);
+        probeTable(db, name, rowid, PROBES);
         sampled.push(name);
       }
     }
