@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkSqliteAtStart } from '../src/store/startup-check.js';
 import { runCli } from './cli.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './harness.js';
 import { startServerProcess } from './process.js';
+
+// Every test starts real processes (server, CLI), several seconds each on a busy machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 const PAGE = 4096;
 
@@ -62,7 +65,7 @@ describe.runIf(DIALECTS.includes('sqlite'))('start-up check and doctor on a dama
     copies.push(path.dirname(pristine));
     copyFileSync(file, pristine);
     middle = middleContactsPage(pristine);
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const dir of copies) rmSync(dir, { recursive: true, force: true });
     await database.cleanup();

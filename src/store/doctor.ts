@@ -69,8 +69,14 @@ async function sqliteChecks(file: string): Promise<DoctorCheck[]> {
     }),
   ];
   if (checks[0]!.status === 'failed') return checks;
-  // Opened without the store: no journal-mode change, no migration, nothing written.
-  const db = new SqliteDatabase(file, { fileMustExist: true });
+  // Opened without the store: no journal-mode change, no migration, nothing written. Opening
+  // reads the first page, so a file that cannot be opened fails the schema check.
+  let db: SqliteDatabase.Database;
+  try {
+    db = new SqliteDatabase(file, { fileMustExist: true });
+  } catch (error) {
+    return [...checks, await run('schema', true, () => failed((error as Error).message))];
+  }
   try {
     db.pragma('busy_timeout = 5000');
     checks.push(await run('schema', true, () => ok(`${parseSchema(db)} definitions parse`)));
