@@ -22,6 +22,8 @@ const schema = z
     MAIL_FROM: z.string().min(3).default('agentcrm <no-reply@agentcrm.localhost>'),
     /** FULL survives power loss; NORMAL (in WAL) survives a process crash but may lose the last commits on power loss. */
     SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+    /** Start-up check of the SQLite file: bounded (on), the whole file (full), or none (off: emergencies only). */
+    SQLITE_STARTUP_CHECK: z.enum(['on', 'full', 'off']).default('on'),
     MAX_BODY_BYTES: z.coerce
       .number()
       .int()
@@ -80,6 +82,7 @@ const schema = z
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,
     sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
+    sqliteStartupCheck: env.SQLITE_STARTUP_CHECK,
     maxBodyBytes: env.MAX_BODY_BYTES,
     tokenIdleTtlSeconds: env.TOKEN_IDLE_TTL_SECONDS,
     tokenMaxTtlSeconds: env.TOKEN_MAX_TTL_SECONDS,

@@ -3,7 +3,17 @@ import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
-import { connectStore, migrateToLatest } from './store/connect.js';
+import { connectStore, migrateToLatest, sqliteFile } from './store/connect.js';
+import { checkSqliteAtStart, DatabaseDamagedError, damagedMessage } from './store/startup-check.js';
+
+/**
+ * The start-up check's bounds. `on`: the whole file when it is at most 8 MB, else tables smallest
+ * first within 150 ms and sampled b-tree paths of the rest (docs/RELIABILITY.md has the numbers).
+ */
+const STARTUP_CHECK = {
+  on: { fullCheckBytes: 8 * 1024 * 1024, budgetMs: 150 },
+  full: { fullCheckBytes: Number.POSITIVE_INFINITY, budgetMs: 0 },
+} as const;
 
 /** config → store → migrate → serve; resolves once the port is listening. */
 export async function startServer(config: Config) {
@@ -29,6 +39,19 @@ export async function startServer(config: Config) {
     }
   }, 1000);
   logTimer.unref();
+  if (!config.databaseUrl && config.sqliteStartupCheck !== 'off') {
+    const file = sqliteFile(config.dataDir);
+    const check = checkSqliteAtStart(file, STARTUP_CHECK[config.sqliteStartupCheck]);
+    if (check.problems.length) {
+      logger.fatal(
+        { file, problems: check.problems.slice(0, 20), checked: check.covered },
+        'database damaged',
+      );
+      flushLog();
+      throw new DatabaseDamagedError(damagedMessage(file, check));
+    }
+    logger.info({ checked: check.covered, ms: check.ms }, 'database checked');
+  }
   const store = connectStore(config);
   const applied = await migrateToLatest(store);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');

@@ -4,8 +4,9 @@ import { startServer } from '../server.js';
 import { connectStore, migrateToLatest } from '../store/connect.js';
 import { backupCommand, restoreCommand } from './backup.command.js';
 import { exportCommand, importCommand } from './csv.command.js';
+import { doctorCommand } from './doctor.command.js';
 import { seedCommand } from './seed.command.js';
-import { CliError, cliConfig, EXIT } from './shared.js';
+import { CliError, cliConfig, EXIT, refuseDamaged } from './shared.js';
 
 const program = new Command()
   .name('agentcrm')
@@ -15,7 +16,7 @@ program
   .command('serve', { isDefault: true })
   .description('run the HTTP server (default)')
   .action(async () => {
-    const { stop } = await startServer(cliConfig());
+    const { stop } = await startServer(cliConfig()).catch(refuseDamaged);
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       process.once(signal, () => {
         stop().then(
@@ -39,7 +40,14 @@ program
     }
   });
 
-for (const command of [seedCommand(), importCommand(), exportCommand(), backupCommand(), restoreCommand()]) {
+for (const command of [
+  seedCommand(),
+  importCommand(),
+  exportCommand(),
+  backupCommand(),
+  restoreCommand(),
+  doctorCommand(),
+]) {
   program.addCommand(command);
 }
 

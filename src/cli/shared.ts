@@ -8,13 +8,15 @@ import { isAppError } from '../errors.js';
 import type { Caller, Scope } from '../operations/define.js';
 import type { Services } from '../services.js';
 import { connectStore, migrateToLatest } from '../store/connect.js';
+import { DatabaseDamagedError, EXIT_DAMAGED } from '../store/startup-check.js';
 import { findWorkspace } from '../workspaces/workspaces.repository.js';
 
 /**
  * Exit codes of every command: 0 done; 1 failed; 2 usage (bad flag, unknown kind, missing file,
- * invalid configuration); 3 done, but some input rows were rejected (import).
+ * invalid configuration); 3 done, but some input rows were rejected (import); 4 the database is
+ * damaged (serve refuses to start, doctor found damage).
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, rejected: 3 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, rejected: 3, damaged: EXIT_DAMAGED } as const;
 
 /** A failure the user can fix from the message alone; carries its exit code. */
 export class CliError extends Error {
@@ -27,6 +29,12 @@ export class CliError extends Error {
 }
 
 export const usage = (message: string) => new CliError(message, EXIT.usage);
+
+/** A damaged database ends the command with its own exit code and the recovery steps, no stack. */
+export function refuseDamaged(error: unknown): never {
+  if (error instanceof DatabaseDamagedError) throw new CliError(error.message, EXIT.damaged);
+  throw error;
+}
 
 export function cliConfig(): Config {
   try {

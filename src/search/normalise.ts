@@ -2,7 +2,7 @@
  * The text form search compares: ASCII letters lower-cased, every other ASCII character that is
  * not a letter or digit (punctuation, whitespace, control characters) turned into a space, runs
  * of spaces collapsed. Letters beyond ASCII are kept as they are, because that is what both
- * databases' lower() can do identically. The SQL in src/store/search-index.ts builds the same
+ * databases' lower() can do identically. The SQL in src/store/search-document.ts builds the same
  * form from the stored fields; this is the query side.
  */
 

@@ -37,9 +37,12 @@ export interface Store {
 // PostgreSQL returns int8 (count(*), sum) as strings to protect precision; our counts fit easily.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
+/** Where the embedded database lives. */
+export const sqliteFile = (dataDir: string) => path.join(dataDir, 'agentcrm.sqlite');
+
 export function connectStore(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'sqliteSynchronous'>): Store {
   if (config.databaseUrl) return connectPostgres(config.databaseUrl);
-  return connectSqlite(path.join(config.dataDir, 'agentcrm.sqlite'), config.sqliteSynchronous);
+  return connectSqlite(sqliteFile(config.dataDir), config.sqliteSynchronous);
 }
 
 function connectSqlite(file: string, synchronous: 'FULL' | 'NORMAL'): Store {

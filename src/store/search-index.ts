@@ -1,5 +1,5 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { SEPARATOR_CODES } from '../search/normalise.js';
+import { type Dialect, documentSql } from './search-document.js';
 
 /**
  * Full-text search over a record table, the same semantics on both databases.
@@ -47,61 +47,6 @@ export const MIN_INDEXED_LENGTH = 3;
 export const VOCABULARY_MIN = 4;
 export const VOCABULARY_MAX = 40;
 export const FUZZY_MIN = 5;
-const DIGIT_PUNCTUATION = ' +()-.';
-
-type Dialect = 'sqlite' | 'postgres';
-type Column = (field: string) => string;
-
-const concat = (fields: readonly string[], column: Column) =>
-  fields.length ? fields.map((f) => `coalesce(${column(f)}, '')`).join(` || ' ' || `) : `''`;
-
-/** The separators as a regular-expression class of ranges: [\x01-\x1f…]. */
-function separatorClass(): string {
-  const hex = (code: number) => `\\x${code.toString(16).padStart(2, '0')}`;
-  const ranges: string[] = [];
-  for (let i = 0; i < SEPARATOR_CODES.length; i++) {
-    const start = SEPARATOR_CODES[i]!;
-    while (SEPARATOR_CODES[i + 1] === SEPARATOR_CODES[i]! + 1) i++;
-    const end = SEPARATOR_CODES[i]!;
-    ranges.push(start === end ? hex(start) : `${hex(start)}-${hex(end)}`);
-  }
-  return `[${ranges.join('')}]`;
-}
-
-/**
- * Lower-cases ASCII and turns each separator into a space. SQLite has no regular expressions, so it
- * runs a replace() per separator — only when a rare one is present: most values hold nothing but
- * letters, digits, spaces and @ . _ -, and those four replace()s are much cheaper than the chain.
- */
-function separate(dialect: Dialect, expression: string): string {
-  const lowered = `lower(${expression})`;
-  if (dialect === 'postgres') {
-    return `regexp_replace(lower((${expression}) collate "C"), '${separatorClass()}', ' ', 'g')`;
-  }
-  const common = ['@', '.', '_', '-'].reduce((inner, c) => `replace(${inner}, '${c}', ' ')`, lowered);
-  const every = SEPARATOR_CODES.reduce((inner, code) => `replace(${inner}, char(${code}), ' ')`, lowered);
-  return `(case when ${lowered} glob '*[^-a-z0-9 @._]*' then ${every} else ${common} end)`;
-}
-
-function digitsOnly(dialect: Dialect, expression: string): string {
-  if (dialect === 'postgres') return `translate(${expression}, '${DIGIT_PUNCTUATION}', '')`;
-  return [...DIGIT_PUNCTUATION].reduce((inner, c) => `replace(${inner}, '${c}', '')`, expression);
-}
-
-const collapse = (expression: string) =>
-  Array.from({ length: 5 }).reduce<string>((inner) => `replace(${inner}, '  ', ' ')`, expression);
-
-/**
- * The search document of a row, as SQL over its columns. SQLite's replace() chain and
- * PostgreSQL's regexp_replace() over the same character class give the same text.
- */
-export function documentSql(dialect: Dialect, index: SearchIndex, column: Column): string {
-  const fuzzy = separate(dialect, concat(index.fuzzy, column));
-  const digits = index.digits.map((f) => digitsOnly(dialect, `coalesce(${column(f)}, '')`));
-  const others = [...index.text.map((f) => `coalesce(${column(f)}, '')`), ...digits];
-  const other = separate(dialect, others.length ? others.join(` || ' ' || `) : `''`);
-  return collapse(`' ' || ${fuzzy} || ' | ' || ${other} || ' '`);
-}
 
 /**
  * Adds to the vocabulary the fuzzy words (the document before its `|`) of the stored documents
@@ -140,17 +85,50 @@ function vocabularySql(dialect: Dialect, table: string, where: string): string {
     join json_each('${positions}') as p on p.value <= ${last}`;
 }
 
+const indexedFields = (index: SearchIndex) =>
+  [...new Set([...index.fuzzy, ...index.text, ...index.digits, 'deleted_at'])].join(', ');
+const removeSql = (t: string) =>
+  `delete from ${t}_search where workspace_id = old.workspace_id and record_id = old.id`;
+const THIS_ROW = 'd.workspace_id = new.workspace_id and d.record_id = new.id';
+const addSql = (dialect: Dialect, index: SearchIndex, where: string) => `insert into ${index.table}_search
+    (workspace_id, record_id, doc)
+    select new.workspace_id, new.id, ${documentSql(dialect, index, (f) => `new."${f}"`)}${where}`;
+
+/** SQLite: the triggers that keep a record's search document and the vocabulary in step with it. */
+function sqliteRecordTriggers(index: SearchIndex): string[] {
+  const t = index.table;
+  return [
+    `create trigger ${t}_search_insert after insert on ${t} when new.deleted_at is null begin
+    ${addSql('sqlite', index, '')};
+    ${vocabularySql('sqlite', t, THIS_ROW)};
+    end`,
+    `create trigger ${t}_search_update after update of ${indexedFields(index)} on ${t} begin
+    ${removeSql(t)};
+    ${addSql('sqlite', index, ' where new.deleted_at is null')};
+    ${vocabularySql('sqlite', t, THIS_ROW)};
+    end`,
+  ];
+}
+
+/**
+ * SQLite: re-creates the record table's insert and update triggers from the current SQL (for a
+ * migration that changes how the document is computed, not what it contains).
+ */
+export async function recreateSqliteRecordTriggers(db: Kysely<unknown>, index: SearchIndex) {
+  for (const event of ['insert', 'update'])
+    await sql.raw(`drop trigger ${index.table}_search_${event}`).execute(db);
+  for (const statement of sqliteRecordTriggers(index)) await sql.raw(statement).execute(db);
+}
+
 /** Creates the search index of one table and indexes the rows it already has (migrations only). */
 export async function createSearchIndex(db: Kysely<unknown>, dialect: Dialect, index: SearchIndex) {
   const t = index.table;
   const run = (statement: string) => sql.raw(statement).execute(db);
   const doc = (row: string) => documentSql(dialect, index, (f) => `${row}."${f}"`);
   const text = dialect === 'postgres' ? 'text collate "C"' : 'text';
-  const fields = [...new Set([...index.fuzzy, ...index.text, ...index.digits, 'deleted_at'])].join(', ');
-  const remove = `delete from ${t}_search where workspace_id = old.workspace_id and record_id = old.id`;
-  const thisRow = 'd.workspace_id = new.workspace_id and d.record_id = new.id';
-  const add = (where: string) => `insert into ${t}_search (workspace_id, record_id, doc)
-    select new.workspace_id, new.id, ${doc('new')}${where}`;
+  const fields = indexedFields(index);
+  const remove = removeSql(t);
+  const add = (where: string) => addSql(dialect, index, where);
 
   const backfill = `insert into ${t}_search (workspace_id, record_id, doc)
     select workspace_id, id, ${doc(t)} from ${t} where deleted_at is null`;
@@ -170,7 +148,7 @@ export async function createSearchIndex(db: Kysely<unknown>, dialect: Dialect, i
         if tg_op <> 'INSERT' then ${remove}; end if;
         if tg_op <> 'DELETE' and new.deleted_at is null then
           ${add('')};
-          ${vocabularySql('postgres', t, thisRow)};
+          ${vocabularySql('postgres', t, THIS_ROW)};
         end if;
         return null;
       end $fn$`);
@@ -190,15 +168,7 @@ export async function createSearchIndex(db: Kysely<unknown>, dialect: Dialect, i
     insert into ${t}_search_fts (rowid, doc) values (new.doc_id, new.doc); end`);
   await run(`create trigger ${t}_search_fts_delete after delete on ${t}_search begin
     insert into ${t}_search_fts (${t}_search_fts, rowid, doc) values ('delete', old.doc_id, old.doc); end`);
-  await run(`create trigger ${t}_search_insert after insert on ${t} when new.deleted_at is null begin
-    ${add('')};
-    ${vocabularySql('sqlite', t, thisRow)};
-    end`);
-  await run(`create trigger ${t}_search_update after update of ${fields} on ${t} begin
-    ${remove};
-    ${add(' where new.deleted_at is null')};
-    ${vocabularySql('sqlite', t, thisRow)};
-    end`);
+  for (const statement of sqliteRecordTriggers(index)) await run(statement);
   await run(`create trigger ${t}_search_delete after delete on ${t} begin ${remove}; end`);
 }
 
