@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listAfter, section } from '../../test/agentonly-guide.js';
 import {
   type Agent,
   bootstrapAgent,
@@ -8,46 +8,8 @@ import {
   DIALECTS,
   type TestApp,
 } from '../../test/harness.js';
-import { operations } from '../operations/registry.js';
 
-/** The AgentOnly guide, verbatim (shared/seeds/agentonly-guide.txt): the contract these tests hold us to. */
-const GUIDE = readFileSync(new URL('../../test/fixtures/agentonly-guide.txt', import.meta.url), 'utf8');
 const BASE = 'https://crm.example.test';
-
-/** The guide's sections by heading (`## 02 use` → `02 use`), each with its lines after the heading. */
-function sections(): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  let current: string[] = [];
-  for (const line of GUIDE.split('\n')) {
-    if (line.startsWith('## ')) {
-      current = [line.slice(3)];
-      map.set(
-        line
-          .slice(3)
-          .split(' (')[0]!
-          .replace(/ [A-Z].*$/, ''),
-        current,
-      );
-    } else current.push(line);
-  }
-  return map;
-}
-const section = (name: string) => {
-  const found = [...sections().entries()].find(([heading]) => heading.startsWith(name));
-  if (!found) throw new Error(`no section ${name} in the guide`);
-  return found[1];
-};
-/** The lines of a section between a label line (e.g. "Rules:") and the next label or the end. */
-function listAfter(lines: string[], label: string): string[] {
-  const start = lines.findIndex((line) => line.startsWith(label));
-  const out: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (!/^(- |\d+\. )/.test(line)) break;
-    out.push(line.replace(/^(- |\d+\. )/, ''));
-  }
-  expect(out.length, `items after ${label}`).toBeGreaterThan(0);
-  return out;
-}
 
 /** Where our product is wider than AgentOnly's, the guide's line and the line we publish instead. */
 const ADAPTED: Record<string, string> = {
@@ -61,9 +23,6 @@ const ADAPTED: Record<string, string> = {
 // biome-ignore lint/suspicious/noExplicitAny: walking a parsed document
 const at = (document: any, path: string): unknown =>
   path.split('.').reduce((node, part) => node?.[part], document);
-
-/** The guide's `no` / `sometimes (sensitive)` column → the catalog's requires_human_approval. */
-const approvalOf = (words: string) => (words.startsWith('sometimes') ? 'sometimes' : 'never');
 
 describe.each(DIALECTS)('the AgentOnly guide, followed literally, on %s', (dialect) => {
   let t: TestApp;
@@ -85,62 +44,6 @@ describe.each(DIALECTS)('the AgentOnly guide, followed literally, on %s', (diale
     const haystack = published.replaceAll(BASE, '').replaceAll('…', '').replaceAll('\\"', '"');
     expect(haystack, line).toContain(wanted);
   };
-
-  it('the tool table matches the catalog row by row: kind, mutating, requires_human_approval', async () => {
-    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json')).text);
-    const rows = listAfter(section('02 use'), 'Tools (selected):');
-    expect(rows).toHaveLength(10);
-    for (const row of rows) {
-      const match = /^(\S+) (read|write|propose) (not mutating|mutating) (.+)$/.exec(row);
-      expect(match, row).not.toBeNull();
-      const [, name, kind, mutating, approval] = match!;
-      const tool = catalog.tools.find((entry: { name: string }) => entry.name === name);
-      expect(tool, name).toBeDefined();
-      expect({
-        name,
-        kind: tool.kind,
-        mutating: tool.mutating,
-        approval: tool.requires_human_approval,
-      }).toEqual({
-        name,
-        kind,
-        mutating: mutating === 'mutating',
-        approval: approvalOf(approval!),
-      });
-    }
-    // The guide document's own tool table is the same rows, from the registry.
-    expect(guide.use.tools.selected.map((tool: { name: string }) => tool.name)).toEqual(
-      rows.map((row) => row.split(' ')[0]),
-    );
-  });
-
-  it('every operation has a kind consistent with its flags', async () => {
-    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json')).text);
-    expect(catalog.tools).toHaveLength(operations.length);
-    for (const tool of catalog.tools) {
-      expect(['read', 'write', 'propose'], tool.name).toContain(tool.kind);
-      // A read never changes anything; a propose tool may wait for a human by definition.
-      expect(tool.kind === 'read', tool.name).toBe(!tool.mutating);
-      if (tool.kind === 'propose') expect(tool.requires_human_approval, tool.name).not.toBe('never');
-    }
-    const kinds = Object.fromEntries(
-      catalog.tools.map((tool: { name: string; kind: string }) => [tool.name, tool.kind]),
-    );
-    expect(kinds['contacts.propose_update']).toBe('propose');
-    expect(kinds['billing.request_upgrade']).toBe('propose');
-    expect(kinds['contacts.update']).toBe('write');
-  });
-
-  it('/help shows each route with the guide flags', async () => {
-    const help = (await call(t.app, 'GET', '/help')).text;
-    expect(help).toMatch(
-      /^POST \/contacts\/\{contact_id\}\/proposals .*\[contacts\.propose_update, propose, mutating, approval sometimes\]$/m,
-    );
-    expect(help).toMatch(
-      /^POST \/tasks\/\{task_id\}\/complete .*\[tasks\.complete, write, mutating, approval never\]$/m,
-    );
-    expect(help).toMatch(/^GET \/contacts .*\[contacts\.search, read, not mutating, approval never\]$/m);
-  });
 
   it('carries identity, endpoints and who can sign up, from the manifest', async () => {
     const manifest = JSON.parse((await call(t.app, 'GET', '/agentcrm.json')).text);

@@ -85,8 +85,9 @@ export function guideDocument(services: Services, operations: readonly AnyOperat
     paths: allPaths(operation),
     urls: allPaths(operation).map((path) => `${base}${path}`),
   });
-  const route = (entry: string) => {
-    const [method, path] = entry.includes(' ') ? entry.split(' ') : ['GET', entry];
+  // Documents are read with GET; MCP (Streamable HTTP) takes its messages by POST.
+  const route = (name: string, entry: string) => {
+    const [method, path] = entry.includes(' ') ? entry.split(' ') : [name === 'mcp' ? 'POST' : 'GET', entry];
     return { method: method!, path: path!, url: `${base}${path}` };
   };
 
@@ -99,7 +100,7 @@ export function guideDocument(services: Services, operations: readonly AnyOperat
     identity: IDENTITY,
     endpoints: {
       auth_required_to_read: false,
-      list: Object.entries(ENDPOINTS).map(([name, entry]) => ({ name, ...route(entry) })),
+      list: Object.entries(ENDPOINTS).map(([name, entry]) => ({ name, ...route(name, entry) })),
     },
     who_can_sign_up: {
       agents: `yes, automatically, via POST ${base}${bootstrap.http.path}`,
