@@ -43,7 +43,7 @@ function endpointSection(operations: readonly AnyOperation[], caller: Caller | n
   const who = caller.principalType === 'agent' ? 'an agent' : `a ${caller.role}`;
   return [
     `# the routes this token may call (${who}, scopes ${caller.scopes.join(',')}); ` +
-      `${operations.length - mine.length} more for people or admins are left out: GET /help without a token lists them all`,
+      `${operations.length - mine.length} more that it may not call are left out: GET /help without a token lists them all`,
     ...endpointLines(mine),
   ].join('\n');
 }
