@@ -160,7 +160,7 @@ describe.each(DIALECTS)('field holds and richer approvals on %s', (dialect) => {
     expect((await getContact(person.id)).title).toBe('CEO');
   });
 
-  it('never applies a held field without a decision: update, upsert, tools, bulk update, task complete', async () => {
+  it('never applies a held field without a decision: update, upsert, tools, bulk update, task status', async () => {
     const person = await humanContact({
       name: 'Bo Never',
       email: 'bo@holds.dev',
@@ -196,11 +196,15 @@ describe.each(DIALECTS)('field holds and richer approvals on %s', (dialect) => {
     expect(job.result).toMatchObject({ held: 1 });
     expect(await getContact(person.id)).toMatchObject({ title: 'Founder', tags: ['vip'] });
 
-    // Tasks: completing a task a person wrote is a change of its status, held too.
+    // Tasks: changing the status a person wrote is held; completing the task with tasks.complete is
+    // not (the guide's tool table: tasks.complete never requires approval).
     const task = await as(human.token, 'POST', '/tasks', { title: 'Call Bo', status: 'open' });
-    const done = await asAgent('POST', `/tasks/${task.json.data.id}/complete`, {});
-    expect(done.json.outcome).toBe('proposed');
+    const patched = await asAgent('PATCH', `/tasks/${task.json.data.id}`, { status: 'cancelled' });
+    expect(patched.json.outcome).toBe('proposed');
     expect((await asAgent('GET', `/tasks/${task.json.data.id}`)).json.data.status).toBe('open');
+    const done = await asAgent('POST', `/tasks/${task.json.data.id}/complete`, {});
+    expect(done.json.outcome).toBe('applied');
+    expect((await asAgent('GET', `/tasks/${task.json.data.id}`)).json.data.status).toBe('done');
 
     const pending = await asAgent('GET', `/proposals?status=pending&agent_id=${agent.agentId}&limit=200`);
     const mine = pending.json.data.filter((p: { target: string }) => p.target === `contact/${person.id}`);

@@ -22,8 +22,12 @@ describe.each(DIALECTS)('HTTP transport on %s', (dialect) => {
     const help = await call(t.app, 'GET', '/help');
     expect(help.status).toBe(200);
     expect(help.text).toContain('POST /agent-bootstrap');
-    expect(help.text).toMatch(/^GET \/contacts\/\{contact_id\} .*\[contacts.get, read-only\]$/m);
-    expect(help.text).toMatch(/^PATCH \/contacts\/\{contact_id\} .*\[contacts.update, mutating\]$/m);
+    expect(help.text).toMatch(
+      /^GET \/contacts\/\{contact_id\} .*\[contacts.get, read, not mutating, approval never\]$/m,
+    );
+    expect(help.text).toMatch(
+      /^PATCH \/contacts\/\{contact_id\} .*\[contacts.update, write, mutating, approval sometimes\]$/m,
+    );
   });
 
   it('serves an OpenAPI document generated from the registry', async () => {

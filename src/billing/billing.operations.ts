@@ -40,6 +40,7 @@ export const setBudget = defineOperation({
   http: { method: 'POST', path: '/billing/budget' },
   scope: 'write',
   mutating: true,
+  callers: 'people',
   input: z.strictObject({
     monthly_budget_cents: z.number().int().min(0).max(1_000_000_000).nullable(),
     currency: z

@@ -42,7 +42,7 @@ describe.each(DIALECTS)('contacts on %s', (dialect) => {
       );
       expect(reply.status).toBe(201);
       expect(reply.text).toMatch(
-        /^contact\/c_[0-9a-z]{16} name="Jane Doe" email=jane@acme.com stage=lead tags=vip,renewal custom.tier=gold version=1 /,
+        /^contact\/c_[0-9a-z]{16} name="Jane Doe" email=jane@acme.com stage=lead tags=vip,renewal custom.tier=gold do_not_contact=false version=1 /,
       );
       expect(reply.text).toContain('\n# created\n');
       expect(reply.text).toMatch(/# request_id: req_/);

@@ -22,6 +22,8 @@ export const proposeContactUpdate = defineOperation({
   scope: 'write',
   mutating: true,
   approval: 'sometimes',
+  // Its purpose is to propose; changes to fields that are not sensitive apply at once.
+  kind: 'propose',
   reasonCodes: ['contact.sensitive_field'],
   input: z.strictObject({ contact_id: idRef('c'), changes: contactWrite }),
   policy: proposedContactChange,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import {
   type AnyOperation,
+  type ApprovalMode,
   defineOperation,
   type OperationContext,
   type Verdict,
@@ -35,7 +36,14 @@ const present = <T extends RecordTable>(ws: WorkspaceDb, kind: Kind<T>, rows: Da
 
 export function createOperation<T extends RecordTable>(
   kind: Kind<T>,
-  options: { input: z.ZodType; summary: string; description?: string; policy?: RecordPolicy },
+  options: {
+    input: z.ZodType;
+    summary: string;
+    description?: string;
+    policy?: RecordPolicy;
+    /** When the kind's policy may hold a create (the catalog's requires_human_approval). */
+    approval?: ApprovalMode;
+  },
 ): AnyOperation {
   return defineOperation({
     name: `${kind.table}.create`,
@@ -43,6 +51,7 @@ export function createOperation<T extends RecordTable>(
     ...(options.policy ? { policy: options.policy } : {}),
     // An upsert onto an existing record meets the field-level holds of an update.
     ...(kind.unique ? { approval: 'sometimes' as const } : {}),
+    ...(options.approval ? { approval: options.approval } : {}),
     summary: options.summary,
     description: options.description,
     http: { method: 'POST', path: kind.path },

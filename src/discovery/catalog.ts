@@ -1,5 +1,5 @@
 import { inputJsonSchema, projectionProperties } from '../http/openapi.js';
-import type { AnyOperation } from '../operations/define.js';
+import { type AnyOperation, agentsMayCall, toolKind } from '../operations/define.js';
 import { allReasonCodes } from '../policy/reason-codes.js';
 
 /** Reason codes any operation may answer with, besides its own. */
@@ -32,6 +32,10 @@ function toolSchema(operation: AnyOperation): Record<string, unknown> {
   };
 }
 
+/** Who may call it: anyone (no auth), people only (agents are refused), or agents and people. */
+const callersOf = (operation: AnyOperation) =>
+  operation.auth === 'none' ? 'anyone' : agentsMayCall(operation) ? 'agents_and_people' : 'people';
+
 export function toolEntry(operation: AnyOperation) {
   const codes = new Set([
     ...GENERIC_CODES,
@@ -45,16 +49,31 @@ export function toolEntry(operation: AnyOperation) {
     name: operation.name,
     description: operation.description ? `${operation.summary} ${operation.description}` : operation.summary,
     input_schema: toolSchema(operation),
+    kind: toolKind(operation),
     mutating: operation.mutating,
     requires_idempotency_key: operation.mutating && (operation.requiresIdempotencyKey ?? true),
     requires_human_approval: operation.approval ?? 'never',
     scope: operation.scope,
     auth: operation.auth ?? 'bearer',
+    callers: callersOf(operation),
     http: { method: operation.http.method, path: operation.http.path.replace(/:([a-z_]+)/g, '{$1}') },
     tool_call: { method: 'POST', path: `/tools/${operation.name}` },
     reason_codes: [...codes],
   };
 }
+
+/** The fields of every answer's JSON envelope (src/http/render.ts), in order. */
+export const ENVELOPE_FIELDS = [
+  'outcome',
+  'data',
+  'policy',
+  'explanation',
+  'next_actions',
+  'warnings',
+  'request_id',
+  'idempotency_key',
+  'operation_id',
+] as const;
 
 /** GET /agentcrm-tools.json: every operation of the registry as a typed tool. */
 export function toolCatalog(operations: readonly AnyOperation[]) {
@@ -67,17 +86,7 @@ export function toolCatalog(operations: readonly AnyOperation[]) {
   }
   return {
     version: 1,
-    envelope: [
-      'outcome',
-      'data',
-      'policy',
-      'explanation',
-      'next_actions',
-      'warnings',
-      'request_id',
-      'idempotency_key',
-      'operation_id',
-    ],
+    envelope: ENVELOPE_FIELDS,
     call: 'POST /tools/{name} with the input as the JSON body; mutating tools need X-Idempotency-Key',
     save_tokens:
       'Tools that answer with contacts, companies, deals, tasks or activities take "fields" (only these fields, ' +

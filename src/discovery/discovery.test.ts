@@ -47,11 +47,12 @@ describe.each(DIALECTS)('discovery documents and tool calls on %s', (dialect) =>
     expect(create.input_schema.properties).toHaveProperty('reason');
     const search = catalog.tools.find((tool: { name: string }) => tool.name === 'contacts.search');
     expect(search).toMatchObject({ mutating: false, requires_idempotency_key: false });
-    // Updates may be held (field-level holds, deal close); plain creates never wait.
+    // Updates may be held (field-level holds, deal close); plain creates never wait; completing a task
+    // never waits (the guide's tool table).
     const approvalOf = (name: string) =>
       catalog.tools.find((tool: { name: string }) => tool.name === name).requires_human_approval;
     expect(approvalOf('deals.update')).toBe('sometimes');
-    expect(approvalOf('tasks.complete')).toBe('sometimes');
+    expect(approvalOf('tasks.complete')).toBe('never');
     expect(approvalOf('activities.create')).toBe('never');
   });
 
@@ -66,7 +67,7 @@ describe.each(DIALECTS)('discovery documents and tool calls on %s', (dialect) =>
 
   it('serves the guide, llms.txt and SKILL.md with front matter', async () => {
     const guide = await document('/agentcrm-guide.json');
-    expect(guide.steps.length).toBeGreaterThan(3);
+    expect(guide.integration_prompt.steps.length).toBeGreaterThan(3);
     const llms = await call(t.app, 'GET', '/llms.txt');
     expect(llms.text).toMatch(/^# agentcrm\n/);
     const skill = await call(t.app, 'GET', '/SKILL.md');

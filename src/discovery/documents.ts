@@ -1,4 +1,5 @@
 import type { AnyOperation } from '../operations/define.js';
+import { allWarningCodes } from '../operations/warning-codes.js';
 import { DEFAULT_POLICY, policySettings } from '../policy/policy.js';
 import { allReasonCodes } from '../policy/reason-codes.js';
 import type { Services } from '../services.js';
@@ -12,22 +13,43 @@ export function capabilities(operations: readonly AnyOperation[]): string[] {
   );
 }
 
+/** Who the service is for: the identity signals the manifest and the guide both publish. */
+export const IDENTITY = {
+  service_kind: 'agent_native_crm',
+  primary_user: 'llm_agent',
+  human_role: ['monitoring', 'approval', 'billing'],
+  signup_mode: 'agent_bootstrap_only',
+  human_signup: 'invite_only_via_agent',
+  account_creation: {
+    automatic_agent_signup: true,
+    default_plan: 'sandbox',
+    endpoint: 'POST /agent-bootstrap',
+  },
+  production_billing: { today: 'human_owner_required', planned: 'agent_managed' },
+} as const;
+
+/** The documents and entry points, by name (paths on this server). */
+export const ENDPOINTS = {
+  manifest: '/agentcrm.json',
+  tools: '/agentcrm-tools.json',
+  policy: '/agentcrm-policy.json',
+  guide: '/agentcrm-guide.json',
+  manual: '/help',
+  openapi: '/openapi.json',
+  llms_txt: '/llms.txt',
+  skill: '/SKILL.md',
+  tool_call: 'POST /tools/{name}',
+  agent_bootstrap: 'POST /agent-bootstrap',
+  agent_invite_human: 'POST /agent-invite-human',
+  mcp: '/mcp',
+} as const;
+
 /** GET /agentcrm.json: the service manifest an agent checks before integrating. */
 export function manifest(services: Services, operations: readonly AnyOperation[]) {
   return {
     name: 'agentcrm',
     version: VERSION,
-    service_kind: 'agent_native_crm',
-    primary_user: 'llm_agent',
-    human_role: ['monitoring', 'approval', 'billing'],
-    signup_mode: 'agent_bootstrap_only',
-    human_signup: 'invite_only_via_agent',
-    account_creation: {
-      automatic_agent_signup: true,
-      default_plan: 'sandbox',
-      endpoint: 'POST /agent-bootstrap',
-    },
-    production_billing: { today: 'human_owner_required', planned: 'agent_managed' },
+    ...IDENTITY,
     base_url: services.config.publicUrl,
     auth: {
       type: 'bearer',
@@ -38,20 +60,7 @@ export function manifest(services: Services, operations: readonly AnyOperation[]
     },
     formats: { default: 'text/plain', json: 'Accept: application/json or ?format=json' },
     capabilities: capabilities(operations),
-    endpoints: {
-      manifest: '/agentcrm.json',
-      tools: '/agentcrm-tools.json',
-      policy: '/agentcrm-policy.json',
-      guide: '/agentcrm-guide.json',
-      manual: '/help',
-      openapi: '/openapi.json',
-      llms_txt: '/llms.txt',
-      skill: '/SKILL.md',
-      tool_call: 'POST /tools/{name}',
-      agent_bootstrap: 'POST /agent-bootstrap',
-      agent_invite_human: 'POST /agent-invite-human',
-      mcp: '/mcp',
-    },
+    endpoints: ENDPOINTS,
   };
 }
 
@@ -85,5 +94,6 @@ export function policyDocument() {
       },
     },
     reason_codes: allReasonCodes(),
+    warning_codes: allWarningCodes(),
   };
 }

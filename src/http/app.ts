@@ -1,18 +1,13 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { authenticate } from '../auth/tokens.js';
-import { toolCatalog } from '../discovery/catalog.js';
-import { manifest, policyDocument } from '../discovery/documents.js';
-import { guideDocument } from '../discovery/guide.js';
-import { llmsTxt, skillMarkdown } from '../discovery/skill.js';
 import { AppError, isAppError } from '../errors.js';
 import { buildHumanConsole } from '../human/console.js';
 import type { AnyOperation } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
 import { clientIp, refuseTokenInQuery } from './client.js';
-import { helpText } from './help.js';
-import { openApiDocument } from './openapi.js';
+import { mountDocuments } from './documents.js';
 import { allPaths, methodsForPath } from './paths.js';
 import { enforceRequestLimit } from './ratelimit.js';
 import { type Format, type Rendered, type ResponseMeta, renderError, renderSuccess } from './render.js';
@@ -191,31 +186,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     await next();
   });
 
-  app.get('/healthz', (c) => c.text('ok\n'));
-  app.get('/readyz', async (c) => {
-    try {
-      await services.store.ping();
-      return c.text('ready\n');
-    } catch (error) {
-      services.logger.error({ err: error, request_id: c.get('requestId') }, 'readiness check failed');
-      throw new AppError(
-        'unavailable',
-        'the database is not answering',
-        'retry shortly; if it lasts, check DATABASE_URL and the database server',
-      );
-    }
-  });
-  app.get('/help', (c) => c.text(helpText(services, operations)));
-  app.get('/openapi.json', (c) => c.json(openApiDocument(services, operations)));
-
-  app.get('/agentcrm.json', (c) => c.json(manifest(services, operations)));
-  app.get('/agentcrm-tools.json', (c) => c.json(toolCatalog(operations)));
-  app.get('/agentcrm-policy.json', (c) => c.json(policyDocument()));
-  app.get('/agentcrm-guide.json', (c) => c.json(guideDocument(services, operations)));
-  app.get('/llms.txt', (c) => c.text(llmsTxt(services)));
-  app.get('/SKILL.md', (c) =>
-    c.body(skillMarkdown(services, operations), 200, { 'content-type': 'text/markdown; charset=utf-8' }),
-  );
+  mountDocuments(app, services, operations);
 
   /** Runs one operation for an HTTP request and renders its result. */
   const handle = async (

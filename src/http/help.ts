@@ -1,17 +1,51 @@
-import type { AnyOperation } from '../operations/define.js';
+import { type AnyOperation, agentsMayCall, type Caller, toolKind } from '../operations/define.js';
 import type { Services } from '../services.js';
 import { allPaths } from './paths.js';
 
 const toCurly = (path: string) => path.replace(/:([a-z_]+)/g, '{$1}');
 
-/** One line per route, generated from the registry: `METHOD path  summary  [operation]`. */
+/**
+ * One line per route, generated from the registry: `METHOD path  summary  [operation, flags]`, the
+ * flags as in the guide's tool table (kind, mutating, approval) plus who may call it.
+ */
 export function endpointLines(operations: readonly AnyOperation[]): string[] {
   return operations.map((operation) => {
     const [path] = allPaths(operation);
-    const flags = [operation.name, operation.mutating ? 'mutating' : 'read-only'];
+    const flags = [
+      operation.name,
+      toolKind(operation),
+      operation.mutating ? 'mutating' : 'not mutating',
+      `approval ${operation.approval ?? 'never'}`,
+    ];
     if (operation.auth === 'none') flags.push('no auth');
+    else if (operation.callers === 'people') flags.push('people only');
+    else if (operation.scope === 'admin') flags.push('admins only');
     return `${operation.http.method} ${toCurly(path!)}  ${operation.summary}  [${flags.join(', ')}]`;
   });
+}
+
+/**
+ * The operations this caller may run at all: an agent is never refused a route it is shown (agents
+ * act as members, and people-only routes refuse them), nor is a token shown routes its scopes lack.
+ */
+function callableBy(caller: Caller, operations: readonly AnyOperation[]): AnyOperation[] {
+  return operations.filter(
+    (operation) =>
+      operation.auth === 'none' ||
+      (caller.scopes.includes(operation.scope) &&
+        (caller.principalType !== 'agent' || agentsMayCall(operation))),
+  );
+}
+
+function endpointSection(operations: readonly AnyOperation[], caller: Caller | null): string {
+  if (!caller) return endpointLines(operations).join('\n');
+  const mine = callableBy(caller, operations);
+  const who = caller.principalType === 'agent' ? 'an agent' : `a ${caller.role}`;
+  return [
+    `# the routes this token may call (${who}, scopes ${caller.scopes.join(',')}); ` +
+      `${operations.length - mine.length} more that it may not call are left out: GET /help without a token lists them all`,
+    ...endpointLines(mine),
+  ].join('\n');
 }
 
 /** The relations and expansions of each kind of record, from the operations' views. */
@@ -28,8 +62,15 @@ function expansionLines(operations: readonly AnyOperation[]): string[] {
 const listLimit = (operations: readonly AnyOperation[]) =>
   operations.find((operation) => operation.view)?.view?.listLimit ?? 0;
 
-/** GET /help: the manual an agent reads first. */
-export function helpText(services: Services, operations: readonly AnyOperation[]): string {
+/**
+ * GET /help: the manual an agent reads first. With the caller's token the endpoint list holds only
+ * what that caller may call; without, every route, marked "people only" or "admins only".
+ */
+export function helpText(
+  services: Services,
+  operations: readonly AnyOperation[],
+  caller: Caller | null = null,
+): string {
   const base = services.config.publicUrl;
   return `agentcrm - agent operating manual
 =================================
@@ -132,10 +173,10 @@ underscores (contacts_search). Agents holding a token can use /mcp with Authoriz
 ENDPOINTS
 ---------
 GET /help  this manual
-GET /healthz  liveness probe (no auth)
-GET /readyz  readiness probe, checks the database (no auth)
+GET /healthz  liveness probe (no auth; ?format=json for the envelope)
+GET /readyz  readiness probe, checks the database (no auth; ?format=json for the envelope)
 GET /openapi.json  OpenAPI 3.1 description of every route (no auth)
 POST /mcp  the MCP endpoint (Streamable HTTP); OAuth metadata at /.well-known/oauth-authorization-server
-${endpointLines(operations).join('\n')}
+${endpointSection(operations, caller)}
 `;
 }

@@ -16,10 +16,9 @@ function scalar(value: unknown): string {
   return textValue(JSON.stringify(value));
 }
 
-function pairs(key: string, value: unknown, out: string[], top = false): void {
+// Absent (null) values are left out; false is a value, shown as JSON shows it (do_not_contact=false).
+function pairs(key: string, value: unknown, out: string[]): void {
   if (value === null || value === undefined) return;
-  // A record's unset flags are left out like absent values (custom values are shown as sent).
-  if (top && value === false) return;
   if (Array.isArray(value)) {
     if (value.length === 0) return;
     const simple = value.every((v) => typeof v === 'string' && !NEEDS_QUOTES.test(v));
@@ -54,7 +53,7 @@ function recordLines(record: Record<string, unknown>): string[] {
   for (const [key, value] of Object.entries(record)) {
     if (key === 'handle' || (key === 'id' && typeof record.handle === 'string')) continue;
     if (isRecordList(value)) related.push(...value.map((item) => `  ${key} ${recordLine(item)}`));
-    else pairs(key, value, out, true);
+    else pairs(key, value, out);
   }
   return [out.join(' '), ...related];
 }

@@ -58,7 +58,16 @@ describe.each(DIALECTS)('MCP server on %s', (dialect) => {
         expect(tool!.inputSchema.properties?.[field], `${operation.name}.${field}`).toEqual(definition);
       }
       expect(tool!.annotations?.readOnlyHint).toBe(!operation.mutating);
+      // The guide's flags, which annotations cannot carry, are the catalog's.
+      expect(tool!._meta, operation.name).toEqual({
+        'agentcrm/kind': entry.kind,
+        'agentcrm/requires_human_approval': entry.requires_human_approval,
+        'agentcrm/callers': entry.callers,
+      });
     }
+    expect(tools.find((tool) => tool.name === 'contacts_propose_update')!._meta?.['agentcrm/kind']).toBe(
+      'propose',
+    );
     const search = tools.find((tool) => tool.name === 'contacts_search')!;
     expect(search.annotations).toMatchObject({ readOnlyHint: true, idempotentHint: true });
     expect(search.inputSchema.properties?.idempotency_key).toBeUndefined();

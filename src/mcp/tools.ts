@@ -87,6 +87,12 @@ export function typedTool(operation: AnyOperation): Tool {
       idempotentHint: !operation.mutating || needsIdempotencyKey(operation),
       openWorldHint: false,
     },
+    // The guide's flags, which MCP's annotations cannot say: read / write / propose, and approval.
+    _meta: {
+      'agentcrm/kind': entry.kind,
+      'agentcrm/requires_human_approval': entry.requires_human_approval,
+      'agentcrm/callers': entry.callers,
+    },
   };
 }
 

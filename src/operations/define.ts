@@ -6,14 +6,19 @@ import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import type { RecordView } from './projection.js';
+import type { WarningCode } from './warning-codes.js';
 
 export type Scope = 'read' | 'write' | 'admin';
 /** A person's role in a workspace; agents act with the member role. */
 export type Role = 'admin' | 'member';
 export type ApprovalMode = 'never' | 'sometimes' | 'always';
+/** The AgentOnly guide's kind of a tool: it reads, it writes, or it proposes a change for a human. */
+export type ToolKind = 'read' | 'write' | 'propose';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
-export type Outcome = 'applied' | 'proposed' | 'denied' | 'error';
-export type Decision = 'allow' | 'require_approval' | 'deny';
+export const OUTCOMES = ['applied', 'proposed', 'denied', 'error'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+export const DECISIONS = ['allow', 'require_approval', 'deny'] as const;
+export type Decision = (typeof DECISIONS)[number];
 
 /** Who is calling: resolved from the bearer token by the transport. */
 export interface Caller {
@@ -30,7 +35,8 @@ export interface Caller {
 }
 
 export interface Warning {
-  code: string;
+  /** A documented warning code (warning-codes.ts): the compiler refuses any other. */
+  code: WarningCode;
   message: string;
   /** For a field-level hold: the field held, and the proposal it waits in. */
   field?: string;
@@ -177,6 +183,16 @@ export interface OperationDefinition<Input extends z.ZodType = z.ZodType> {
   /** Defaults to `mutating`: tool calls that change data must carry an idempotency key. */
   requiresIdempotencyKey?: boolean;
   approval?: ApprovalMode;
+  /**
+   * The guide's kind; derived when left out (see toolKind). Set it for what the flags cannot tell:
+   * a tool whose purpose is to propose (contacts.propose_update) although parts of it may apply.
+   */
+  kind?: ToolKind;
+  /**
+   * `people` when agents are refused by the handler whatever their scopes (creating workspaces,
+   * deciding proposals): /help leaves such routes out for an agent and the catalog says so.
+   */
+  callers?: 'people';
   /** Reason codes this operation can return besides the generic ones. */
   reasonCodes?: (ReasonCode | ErrorCode)[];
   /**
@@ -196,3 +212,18 @@ export function defineOperation<Input extends z.ZodType>(
 
 // biome-ignore lint/suspicious/noExplicitAny: the registry holds operations of every input type
 export type AnyOperation = OperationDefinition<any>;
+
+/**
+ * The guide's kind of an operation: what does not mutate reads; what always waits for a human
+ * (billing.request_upgrade) proposes; the rest writes unless the definition says otherwise.
+ */
+export function toolKind(operation: AnyOperation): ToolKind {
+  if (operation.kind) return operation.kind;
+  if (!operation.mutating) return 'read';
+  return operation.approval === 'always' ? 'propose' : 'write';
+}
+
+/** Whether an agent may call it at all: agents act as members, and some routes are for people only. */
+export function agentsMayCall(operation: AnyOperation): boolean {
+  return operation.callers !== 'people' && operation.scope !== 'admin';
+}

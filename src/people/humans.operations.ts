@@ -6,7 +6,7 @@ import { email, idRef, shortText } from '../crm/fields.js';
 import { AppError, notFound } from '../errors.js';
 import { hashSecret, newSecret } from '../ids.js';
 import { billingOwnerInviteMessage } from '../mail/messages.js';
-import { defineOperation } from '../operations/define.js';
+import { defineOperation, type Warning } from '../operations/define.js';
 import { assertSeatAvailable } from '../plans/usage.js';
 import { tokenWorkspace } from '../workspaces/access.js';
 import { toInviteRecord } from '../workspaces/member-records.js';
@@ -23,7 +23,7 @@ export const inviteBillingOwner = defineOperation({
     'Invite your human as billing owner: they get an email link to /human?invite=… (AgentOnly section 04).',
   description:
     'Creates a one-time invite and emails the link; you never see its secret. Until the human accepts, the ' +
-    'workspace stays on the sandbox plan. A new invite replaces a pending one. Once accepted, the human is the ' +
+    'workspace stays on the sandbox plan. A new invite withdraws a pending one (warning invite.withdrawn). Once accepted, the human is the ' +
     'billing owner and an admin, approves your proposals and can unlock production (billing.request_upgrade).',
   http: { method: 'POST', path: '/agent-invite-human', aliases: ['/functions/v1/agent-invite-human'] },
   scope: 'write',
@@ -54,7 +54,14 @@ export const inviteBillingOwner = defineOperation({
         'ask the billing owner to approve work or invite teammates (POST /workspaces/{id}/invites)',
       );
     }
-    await revokePendingInvites(ws, { kind: 'billing_owner' }, ctx.now);
+    const replaced = await revokePendingInvites(ws, { kind: 'billing_owner' }, ctx.now);
+    // Only one billing-owner invite can be pending: say which link stopped working (expired ones did already).
+    const warnings: Warning[] = replaced
+      .filter((invite) => invite.expires_at > ctx.now)
+      .map((invite) => ({
+        code: 'invite.withdrawn',
+        message: `the pending invite invite/${invite.id} to ${invite.email} was withdrawn: its link no longer works, only this new one can be accepted`,
+      }));
     await assertSeatAvailable(ctx, ws.workspaceId);
     const secret = newSecret(INVITE_PREFIX);
     const ttl = ctx.services.config.inviteTtlSeconds;
@@ -95,6 +102,7 @@ export const inviteBillingOwner = defineOperation({
         `# emailed ${input.human_email} a one-time link to ${ctx.services.config.publicUrl}/human?invite=…`,
         '# the workspace stays sandbox until they accept',
       ],
+      warnings,
       nextActions: [
         { tool_name: 'account.whoami', when: 'later: billing_owner is set once the human accepts' },
       ],

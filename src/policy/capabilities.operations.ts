@@ -19,7 +19,6 @@ const HOLDING = [
   'deals.update',
   'deals.bulk_update',
   'tasks.update',
-  'tasks.complete',
 ];
 
 /** What the policy makes of one operation for this caller, in words an agent can act on. */
@@ -41,6 +40,13 @@ function judge(
   const agent = caller.principalType === 'agent';
   if ((operation.name === 'proposals.decide' || operation.name === 'proposals.decide_many') && agent) {
     return { can: 'no', reason_code: 'approval_requires_human', why: 'only a person decides proposals' };
+  }
+  if (agent && operation.callers === 'people') {
+    return {
+      can: 'no',
+      reason_code: 'forbidden',
+      why: 'people only: agents are refused whatever their scopes',
+    };
   }
   if (agent && operation.name.endsWith('.delete') && policy.agent_deletes !== 'allow') {
     return policy.agent_deletes === 'deny'

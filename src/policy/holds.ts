@@ -107,7 +107,7 @@ export function heldResult<T extends RecordTable>(
   if (!update.proposal) return recordResult(record, { meta });
   const { proposal, held } = update;
   const warnings = held.map((item) => ({
-    code: item.reason_code,
+    code: FIELD_HELD.reason_code,
     field: item.field,
     proposal_id: item.proposal_id,
     message: `${item.field} was held for a human in proposal/${item.proposal_id}: ${item.last_written_by} wrote it last (${item.last_written_at})`,

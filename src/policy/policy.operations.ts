@@ -88,6 +88,7 @@ export const setAutoApprove = defineOperation({
   http: { method: 'PUT', path: '/policy/auto-approve/:operation' },
   scope: 'admin',
   mutating: true,
+  callers: 'people',
   reasonCodes: ['policy.auto_approved'],
   input: z.strictObject({
     operation: z.string().min(1).max(100),

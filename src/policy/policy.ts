@@ -54,7 +54,7 @@ export const policySettings = z.strictObject({
   hold_human_edited_fields: z
     .boolean()
     .describe(
-      "An agent's change to a contact, company, deal or task field a person wrote last is held as a proposal (policy.field_held_human_edit); the rest of the update applies at once.",
+      "An agent's change to a contact, company, deal or task field a person wrote last is held as a proposal (policy.field_held_human_edit); the rest of the update applies at once. Completing a task (tasks.complete) is never held.",
     ),
   approve_deal_close: z
     .boolean()

@@ -215,6 +215,7 @@ export const decideProposal = defineOperation({
   http: { method: 'POST', path: '/proposals/:proposal_id/decide' },
   scope: 'write',
   mutating: true,
+  callers: 'people',
   reasonCodes: [
     'proposal.approved',
     'proposal.rejected',
@@ -258,6 +259,7 @@ export const decideProposals = defineOperation({
   http: { method: 'POST', path: '/proposals/decide' },
   scope: 'write',
   mutating: true,
+  callers: 'people',
   reasonCodes: ['proposal.approved', 'proposal.rejected', 'proposal.expired'],
   input: z
     .strictObject({

@@ -65,7 +65,7 @@ describe.each(DIALECTS)('reminders on %s', (dialect) => {
       new RegExp(`^${ids.task} due=2026-02-28T12:00:00.000Z overdue=true title="Call back" due_at=`),
     );
     expect(lines[2]).toMatch(
-      new RegExp(`^${ids.deal} due=2026-03-01T09:00:00.000Z title=Renewal status=open`),
+      new RegExp(`^${ids.deal} due=2026-03-01T09:00:00.000Z overdue=false title=Renewal status=open`),
     );
     expect(lines[3]).toMatch(new RegExp(`^${ids.sameTime} `));
     expect(lines[4]).toBe('# due by 2026-03-01T09:00:00.000Z');

@@ -1,21 +1,21 @@
 import { z } from 'zod';
 import { idRef } from '../crm/fields.js';
 import { createOperation, getOperation, searchOperation, updateOperation } from '../crm/record.operations.js';
-import { expectedVersion, versionInput } from '../crm/records.js';
+import { expectedVersion, recordResult, versionInput } from '../crm/records.js';
 import { findRecord } from '../crm/records.repository.js';
 import { withRefs } from '../crm/refs.js';
 import { recordView } from '../crm/views.js';
-import { missing } from '../crm/write.js';
+import { missing, updateRecord } from '../crm/write.js';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
-import { heldResult, updateWithHolds } from '../policy/holds.js';
 import { taskCreate, taskKind, taskSpec, taskWrite, toTaskRecord } from './task.js';
 import { listTasks } from './tasks.repository.js';
 
 export const completeTask = defineOperation({
   name: 'tasks.complete',
   view: recordView('tasks'),
-  approval: 'sometimes',
+  // The guide: completing a task never waits for a human, so field-level holds do not apply to it.
+  approval: 'never',
   summary: 'Mark a task done (completed_at is set); completing a done task changes nothing.',
   http: { method: 'POST', path: '/tasks/:task_id/complete' },
   scope: 'write',
@@ -31,15 +31,9 @@ export const completeTask = defineOperation({
         `reopen it first with PATCH /tasks/${current.id} {"status":"open"}, or leave it cancelled`,
       );
     }
-    const update = await updateWithHolds(
-      ctx,
-      taskKind,
-      current.id,
-      { status: 'done' },
-      expectedVersion(input),
-    );
+    const update = await updateRecord(ctx, taskKind, current.id, { status: 'done' }, expectedVersion(input));
     const [record] = await withRefs(ctx.ws, 'tasks', [update.row], toTaskRecord);
-    return heldResult(update, record!, [update.changed ? '# completed' : '# unchanged: already done']);
+    return recordResult(record!, { meta: [update.changed ? '# completed' : '# unchanged: already done'] });
   },
 });
 
@@ -51,6 +45,8 @@ export const taskOperations = [
       'status starts open; complete it with tasks.complete (POST /tasks/{id}/complete) or PATCH status to done or ' +
       'cancelled. Links must name live records of this workspace; an agent assignee must be an agent of it.',
     input: taskCreate,
+    // The guide's tool table: a task (one assigned to a person, by the workspace policy) may wait for a human.
+    approval: 'sometimes',
   }),
   getOperation(taskKind),
   updateOperation(taskKind, taskWrite),

@@ -95,7 +95,7 @@ export async function revokePendingInvites(
   ws: WorkspaceDb,
   filter: { kind: InvitesTable['kind']; email?: string },
   now: string,
-): Promise<void> {
+): Promise<Pick<InvitesTable, 'id' | 'email' | 'expires_at'>[]> {
   let query = ws
     .updateTable('invites')
     .set({ revoked_at: now })
@@ -103,7 +103,7 @@ export async function revokePendingInvites(
     .where('accepted_at', 'is', null)
     .where('revoked_at', 'is', null);
   if (filter.email) query = query.where('email', '=', filter.email);
-  await query.execute();
+  return query.returning(['id', 'email', 'expires_at']).execute();
 }
 
 export async function revokeInvite(ws: WorkspaceDb, id: string, now: string): Promise<boolean> {

@@ -57,6 +57,7 @@ export const createWorkspace = defineOperation({
   http: { method: 'POST', path: '/workspaces' },
   scope: 'write',
   mutating: true,
+  callers: 'people',
   input: z.strictObject({ name: workspaceName }),
   async handler(ctx, input) {
     const caller = ctx.caller!;
