@@ -56,12 +56,17 @@ function hasBody(c: Context<HttpEnv>): boolean {
 /** The HTTP surface: probes, documents, and one route per operation of the registry. */
 export function buildHttpApp(services: Services, operations: readonly AnyOperation[]): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
+  const idempotencyKeyOf = (c: { req: { header: (name: string) => string | undefined } }) =>
+    c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
   const meta = (c: {
+    req: { header: (name: string) => string | undefined };
     get: <K extends keyof HttpEnv['Variables']>(key: K) => HttpEnv['Variables'][K];
   }): ResponseMeta => ({
     format: c.get('format'),
     requestId: c.get('requestId'),
-    idempotencyKey: null,
+    // Every answer echoes the key, refusals before the operation ran included, so a client can
+    // match any answer to the call it retries.
+    idempotencyKey: idempotencyKeyOf(c),
     operationName: c.get('operationName'),
   });
 
@@ -121,7 +126,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     const error = new AppError(
       'payload_too_large',
       `the request body is larger than ${services.config.maxBodyBytes} bytes`,
-      'send fewer records per request (batch operations take up to 1000) or split the body',
+      "send fewer records per request (an agent's batch takes up to the policy's bulk_deny_above) or split the body",
     );
     return respond(c, renderError(error, meta(c)));
   };
@@ -243,7 +248,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       return ip;
     };
     c.set('rateLimitHeaders', await enforceRequestLimit(services, caller, caller ? null : ipOf()));
-    const idempotencyKey = c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
+    const idempotencyKey = idempotencyKeyOf(c);
     if (viaTool && operation.mutating && (operation.requiresIdempotencyKey ?? true) && !idempotencyKey) {
       throw new AppError(
         'idempotency_key_required',
@@ -265,7 +270,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
         expand: c.req.query('expand') ?? c.req.header('x-expand'),
       },
     });
-    return respond(c, renderSuccess(result, { ...meta(c), idempotencyKey }));
+    return respond(c, renderSuccess(result, meta(c)));
   };
 
   for (const operation of operations) {

@@ -9,6 +9,7 @@ import { missing } from '../crm/write.js';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
 import { heldResult, updateWithHolds } from '../policy/holds.js';
+import { agentTaskForPerson } from '../policy/task-rules.js';
 import { taskCreate, taskKind, taskSpec, taskWrite, toTaskRecord } from './task.js';
 import { listTasks } from './tasks.repository.js';
 
@@ -43,17 +44,28 @@ export const completeTask = defineOperation({
   },
 });
 
+const ASSIGN_NOTE =
+  "An agent's task assigned to a person (usr_…, a member), or reassigned to one, waits for a human's approval " +
+  '(outcome proposed, task.person_assignee_requires_approval; policy approve_agent_tasks_for_people).';
+
 export const taskOperations = [
   createOperation(taskKind, {
     summary:
       'Create a task: title, due_at, notes, links to a contact/deal/company, assignee (agt_… or usr_…).',
     description:
       'status starts open; complete it with tasks.complete (POST /tasks/{id}/complete) or PATCH status to done or ' +
-      'cancelled. Links must name live records of this workspace; an agent assignee must be an agent of it.',
+      'cancelled. Links must name live records of this workspace; an agent assignee must be an agent of it. ' +
+      ASSIGN_NOTE,
     input: taskCreate,
+    policy: agentTaskForPerson,
+    reasonCodes: ['task.person_assignee_requires_approval'],
   }),
   getOperation(taskKind),
-  updateOperation(taskKind, taskWrite),
+  updateOperation(taskKind, taskWrite, {
+    description: ASSIGN_NOTE,
+    policy: agentTaskForPerson,
+    reasonCodes: ['task.person_assignee_requires_approval'],
+  }),
   searchOperation(taskKind, taskSpec, listTasks, 'title and notes', 'tasks.list'),
   completeTask,
 ];
