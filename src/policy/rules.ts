@@ -36,14 +36,14 @@ const isSet = (value: unknown) =>
  * contacts.propose_update"), except filling an empty one where the workspace allows it
  * (agents_fill_empty_sensitive_fields). do_not_contact is a flag that always holds a value.
  */
-export function needsHuman(policy: Policy, field: string, before: unknown): boolean {
+function needsHuman(policy: Policy, field: string, before: unknown): boolean {
   if (!policy.sensitive_contact_fields.includes(field as never)) return false;
   const fillsEmpty = field !== 'do_not_contact' && !isSet(before);
   return !(fillsEmpty && policy.agents_fill_empty_sensitive_fields);
 }
 
 /** The sensitive fields of a change that must go through a human (see needsHuman). */
-export function sensitiveOf(changed: FieldChanges, policy: Policy): string[] {
+function sensitiveOf(changed: FieldChanges, policy: Policy): string[] {
   return Object.entries(changed)
     .filter(([field, [before]]) => needsHuman(policy, field, before))
     .map(([field]) => field);
