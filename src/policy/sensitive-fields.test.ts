@@ -1,3 +1,6 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type Agent,
@@ -82,6 +85,32 @@ describe.each(DIALECTS)('sensitive contact fields on %s', (dialect) => {
     // A person writes directly.
     const byHuman = await call(t.app, 'PATCH', `/contacts/${id}`, { phone: '+1 555 0112' }, as(human.token));
     expect(byHuman.status).toBe(200);
+  });
+
+  it('denies it through the MCP tool too, echoing the idempotency key', async () => {
+    const id = await contact({ name: 'Mcp Mia' });
+    const transport = new StreamableHTTPClientTransport(new URL('https://crm.example.org/mcp'), {
+      fetch: (url, init) => t.app.fetch(new Request(url, init)),
+      requestInit: { headers: { authorization: `Bearer ${agent.token}` } },
+    });
+    const client = new Client({ name: 'sensitive-test', version: '1.0.0' });
+    await client.connect(transport);
+    try {
+      const result = (await client.callTool({
+        name: 'contacts_update',
+        arguments: { contact_id: id, phone: '+1 555 0160', idempotency_key: 'idem_mcp_phone' },
+      })) as CallToolResult;
+      expect(result.structuredContent).toMatchObject({
+        outcome: 'denied',
+        policy: { reason_code: 'contact.sensitive_field' },
+        idempotency_key: 'idem_mcp_phone',
+      });
+      const content = result.content[0];
+      expect(content?.type === 'text' ? content.text : '').toContain('# idempotency_key: idem_mcp_phone');
+    } finally {
+      await client.close();
+    }
+    expect((await read(id)).phone ?? null).toBeNull();
   });
 
   it('makes contacts.propose_update of an empty field a proposal for a human', async () => {
