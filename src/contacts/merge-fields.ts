@@ -1,7 +1,10 @@
-import { findRecord } from '../crm/records.repository.js';
-import type { Warning } from '../operations/define.js';
 import type { ContactsTable } from '../store/schema.js';
-import type { WorkspaceDb } from '../store/scoped.js';
+
+/** A warning of the merge's answer (the shape of operations' Warning). */
+interface MergeWarning {
+  code: string;
+  message: string;
+}
 
 /** The fields a survivor takes from the merged contacts when its own are empty. */
 const FILLED = [
@@ -18,12 +21,16 @@ const MAX_TAGS = 50;
 const MAX_CUSTOM_KEYS = 100;
 const MAX_CUSTOM_JSON = 32_768;
 
-/** The survivor's column changes: empty fields filled, tags united, custom keys added. */
+/**
+ * The survivor's column changes: empty fields filled, tags united, custom keys added. Shared by the
+ * merge and its policy rule; the caller says which companies are live, so this file needs no store
+ * (and stays out of the operations' import graph).
+ */
 export async function survivorChanges(
-  ws: WorkspaceDb,
+  isLiveCompany: (id: string) => Promise<boolean>,
   survivor: ContactsTable,
   merged: ContactsTable[],
-  warnings: Warning[],
+  warnings: MergeWarning[],
 ): Promise<Partial<ContactsTable>> {
   const set: Record<string, unknown> = {};
   for (const field of FILLED) {
@@ -32,7 +39,7 @@ export async function survivorChanges(
       const value = other[field];
       if (value === null) continue;
       // A company reference must point at a live company.
-      if (field === 'company_id' && !(await findRecord(ws, 'companies', value as string))) continue;
+      if (field === 'company_id' && !(await isLiveCompany(value as string))) continue;
       set[field] = value;
       break;
     }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idRef } from '../crm/fields.js';
-import { updateVersioned } from '../crm/records.repository.js';
+import { findRecord, updateVersioned } from '../crm/records.repository.js';
 import { recordView } from '../crm/views.js';
 import { AppError, notFound } from '../errors.js';
 import { textValue } from '../http/text.js';
@@ -156,7 +156,8 @@ export const mergeContacts = defineOperation({
     const merged = from.map((id) => found.get(id)!);
 
     const warnings: Warning[] = [];
-    const set = await survivorChanges(ctx.ws, survivor, merged, warnings);
+    const isLiveCompany = async (id: string) => (await findRecord(ctx.ws, 'companies', id)) !== undefined;
+    const set = await survivorChanges(isLiveCompany, survivor, merged, warnings);
 
     // The merged contacts go first: the survivor may take an email that only they held.
     const deleted = await softDeleteContacts(ctx.ws, from, ctx.now);

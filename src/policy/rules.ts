@@ -131,7 +131,7 @@ export async function agentMergePolicy(
   const found = new Map((await findLiveContacts(ctx.ws, from)).map((row) => [row.id, row]));
   if (from.some((id) => !found.has(id))) return null; // the handler answers not_found
   const set = await survivorChanges(
-    ctx.ws,
+    async (id) => (await findRecord(ctx.ws, 'companies', id)) !== undefined,
     survivor,
     from.map((id) => found.get(id)!),
     [],
