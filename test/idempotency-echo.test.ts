@@ -8,7 +8,7 @@ describe.each(DIALECTS)('idempotency key echo on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect, { MAX_BODY_BYTES: '65536' });
     agent = await bootstrapAgent(t.app, 'echo_agent');
-  });
+  }, 60_000); // setup runs sign-ups and migrations: slow on a loaded machine
   afterAll(async () => t.close());
 
   /** The same request in JSON and in text: both must carry the key. */

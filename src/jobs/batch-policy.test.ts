@@ -22,7 +22,7 @@ describe.each(DIALECTS)('batch size as policy on %s', (dialect) => {
     t = await createTestApp(dialect);
     agent = await bootstrapAgent(t.app, 'bulk_agent');
     human = await inviteHuman(t.app, t.config.dataDir, agent, 'owner@bulk.dev');
-  });
+  }, 60_000); // setup runs sign-ups and migrations: slow on a loaded machine
   afterAll(async () => t.close());
 
   const items = (n: number, prefix = 'Item') =>

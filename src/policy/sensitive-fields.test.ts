@@ -25,7 +25,7 @@ describe.each(DIALECTS)('sensitive contact fields on %s', (dialect) => {
     t = await createTestApp(dialect);
     agent = await bootstrapAgent(t.app, 'sensitive_agent');
     human = await inviteHuman(t.app, t.config.dataDir, agent, 'owner@sensitive.dev');
-  });
+  }, 60_000); // setup runs sign-ups and migrations: slow on a loaded machine
   afterAll(async () => t.close());
 
   let keys = 0;

@@ -21,7 +21,7 @@ describe.each(DIALECTS)('agent tasks for people on %s', (dialect) => {
     human = await inviteHuman(t.app, t.config.dataDir, agent, 'owner@tasks.dev');
     const other = await bootstrapAgent(t.app, 'other_agent');
     stranger = await inviteHuman(t.app, t.config.dataDir, other, 'owner@elsewhere.dev');
-  });
+  }, 60_000); // setup runs sign-ups and migrations: slow on a loaded machine
   afterAll(async () => t.close());
 
   let keys = 0;
