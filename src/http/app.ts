@@ -16,7 +16,7 @@ import { openApiDocument } from './openapi.js';
 import { allPaths, methodsForPath } from './paths.js';
 import { enforceRequestLimit } from './ratelimit.js';
 import { type Format, type Rendered, type ResponseMeta, renderError, renderSuccess } from './render.js';
-import { collectInput, negotiateFormat, readJsonBody, requestIdFrom } from './request.js';
+import { collectInput, idempotencyKeyOf, negotiateFormat, readJsonBody, requestIdFrom } from './request.js';
 
 /** The Hono environment of the HTTP surface; transports mounted on it (MCP, OAuth) share it. */
 export type HttpEnv = {
@@ -56,16 +56,12 @@ function hasBody(c: Context<HttpEnv>): boolean {
 /** The HTTP surface: probes, documents, and one route per operation of the registry. */
 export function buildHttpApp(services: Services, operations: readonly AnyOperation[]): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
-  const idempotencyKeyOf = (c: { req: { header: (name: string) => string | undefined } }) =>
-    c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
   const meta = (c: {
     req: { header: (name: string) => string | undefined };
     get: <K extends keyof HttpEnv['Variables']>(key: K) => HttpEnv['Variables'][K];
   }): ResponseMeta => ({
     format: c.get('format'),
     requestId: c.get('requestId'),
-    // Every answer echoes the key, refusals before the operation ran included, so a client can
-    // match any answer to the call it retries.
     idempotencyKey: idempotencyKeyOf(c),
     operationName: c.get('operationName'),
   });
