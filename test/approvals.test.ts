@@ -174,11 +174,11 @@ describe.each(DIALECTS)('field holds and richer approvals on %s', (dialect) => {
     const upsert = await asAgent('POST', '/contacts', {
       email: 'bo@holds.dev',
       title: 'Intern',
-      phone: '+1 555 0100',
+      follow_up_note: 'ask about the renewal',
     });
     expect(upsert.status).toBe(200);
     expect(upsert.json.warnings.map((w: { field: string }) => w.field)).toEqual(['title']);
-    expect(upsert.json.data).toMatchObject({ title: 'Founder', phone: '+1 555 0100' });
+    expect(upsert.json.data).toMatchObject({ title: 'Founder', follow_up_note: 'ask about the renewal' });
     const propose = await asAgent('POST', `/contacts/${person.id}/proposals`, {
       changes: { tags: ['cold'] },
     });

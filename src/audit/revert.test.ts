@@ -489,7 +489,10 @@ describe.each(DIALECTS)('history and undo on %s', (dialect) => {
 
   it("an agent's revert that would clear a sensitive field waits for a human", async () => {
     const contact = (await api('POST', '/contacts', { name: 'Sensitive' }, agent.token)).json.data;
+    // Only a workspace that lets agents fill empty sensitive fields lets this fill through.
+    await api('PATCH', '/policy', { agents_fill_empty_sensitive_fields: true }, human.token);
     await api('PATCH', `/contacts/${contact.id}`, { email: 'filled@undo.dev' }, agent.token);
+    await api('PATCH', '/policy', { agents_fill_empty_sensitive_fields: null }, human.token);
     const [filled] = await history(`/contacts/${contact.id}`);
     const proposed = await revert({ audit_id: filled.id, apply: true }, agent.token);
     expect(proposed.status).toBe(202);

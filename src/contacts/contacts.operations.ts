@@ -8,7 +8,9 @@ import { proposeContactUpdate } from './propose.operations.js';
 
 const SENSITIVE_NOTE =
   'Agents cannot change the sensitive fields of an existing contact here (default: email, phone, do_not_contact, ' +
-  'owner; see GET /policy): such a write is denied with reason contact.sensitive_field — use contacts.propose_update.';
+  'owner; see GET /policy), not even fill an empty one unless the policy agents_fill_empty_sensitive_fields is on: ' +
+  'such a write is denied with reason contact.sensitive_field — use contacts.propose_update. A new contact may ' +
+  'carry any field.';
 
 export const contactOperations = [
   createOperation(contactKind, {
@@ -20,9 +22,14 @@ export const contactOperations = [
       path: ['name'],
     }),
     policy: directContactWrite,
+    reasonCodes: ['contact.sensitive_field'],
   }),
   getOperation(contactKind),
-  updateOperation(contactKind, contactWrite, { description: SENSITIVE_NOTE, policy: directContactWrite }),
+  updateOperation(contactKind, contactWrite, {
+    description: SENSITIVE_NOTE,
+    policy: directContactWrite,
+    reasonCodes: ['contact.sensitive_field'],
+  }),
   searchOperation(contactKind, contactSpec, listContacts, 'name, email, title and follow_up_note'),
   proposeContactUpdate,
   ...lifecycleOperations(contactKind, { deletePolicy: agentDeletePolicy(contactKind) }),

@@ -6,8 +6,8 @@ import { AppError, notFound } from '../errors.js';
 import { textValue } from '../http/text.js';
 import { defineOperation, type Warning } from '../operations/define.js';
 import { releasePlanUsage } from '../plans/usage.js';
+import { agentMergePolicy } from '../policy/rules.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../query/parse.js';
-import type { ContactsTable } from '../store/schema.js';
 import { toContactRecord } from './contact.js';
 import { findContact } from './contacts.repository.js';
 import {
@@ -19,6 +19,7 @@ import {
   moveContactReferences,
   softDeleteContacts,
 } from './merge.repository.js';
+import { survivorChanges } from './merge-fields.js';
 
 const contactId = idRef('c');
 /** The handle kind of each table a merge moves references in. */
@@ -118,21 +119,6 @@ export const findDuplicates = defineOperation({
   },
 });
 
-/** The fields a survivor takes from the merged contacts when its own are empty. */
-const FILLED = [
-  'name',
-  'email',
-  'phone',
-  'title',
-  'stage',
-  'company_id',
-  'follow_up_at',
-  'follow_up_note',
-] as const;
-const MAX_TAGS = 50;
-const MAX_CUSTOM_KEYS = 100;
-const MAX_CUSTOM_JSON = 32_768;
-
 export const mergeContacts = defineOperation({
   name: 'contacts.merge',
   view: recordView('contacts'),
@@ -141,10 +127,14 @@ export const mergeContacts = defineOperation({
     'The survivor (this contact) keeps its own values; each of its empty fields takes the first non-empty value ' +
     'among the merged contacts, in the order of "from". Tags are united; custom keys the survivor lacks are added ' +
     '(first one wins). Deals, tasks and activities of the merged contacts move to the survivor. Every merged ' +
-    'contact gets an audit row naming the survivor.',
+    "contact gets an audit row naming the survivor. An agent's merge that would change a sensitive field of the " +
+    "survivor (see GET /policy) waits for a human's approval (outcome proposed, contact.sensitive_field).",
   http: { method: 'POST', path: '/contacts/:contact_id/merge' },
   scope: 'write',
   mutating: true,
+  approval: 'sometimes',
+  reasonCodes: ['contact.sensitive_field'],
+  policy: agentMergePolicy,
   input: z.strictObject({
     contact_id: contactId,
     from: z.array(contactId).min(1).max(50),
@@ -166,7 +156,8 @@ export const mergeContacts = defineOperation({
     const merged = from.map((id) => found.get(id)!);
 
     const warnings: Warning[] = [];
-    const set = await survivorChanges(ctx.ws, survivor, merged, warnings);
+    const isLiveCompany = async (id: string) => (await findRecord(ctx.ws, 'companies', id)) !== undefined;
+    const set = await survivorChanges(isLiveCompany, survivor, merged, warnings);
 
     // The merged contacts go first: the survivor may take an email that only they held.
     const deleted = await softDeleteContacts(ctx.ws, from, ctx.now);
@@ -230,53 +221,5 @@ export const mergeContacts = defineOperation({
     };
   },
 });
-
-/** The survivor's column changes: empty fields filled, tags united, custom keys added. */
-async function survivorChanges(
-  ws: Parameters<typeof findContact>[0],
-  survivor: ContactsTable,
-  merged: ContactsTable[],
-  warnings: Warning[],
-): Promise<Partial<ContactsTable>> {
-  const set: Record<string, unknown> = {};
-  for (const field of FILLED) {
-    if (survivor[field] !== null) continue;
-    for (const other of merged) {
-      const value = other[field];
-      if (value === null) continue;
-      // A company reference must point at a live company.
-      if (field === 'company_id' && !(await findRecord(ws, 'companies', value as string))) continue;
-      set[field] = value;
-      break;
-    }
-  }
-  const tags = [...new Set([survivor, ...merged].flatMap((row) => JSON.parse(row.tags) as string[]))];
-  if (tags.length > MAX_TAGS) {
-    warnings.push({ code: 'tags_dropped', message: `kept the first ${MAX_TAGS} of ${tags.length} tags` });
-    tags.length = MAX_TAGS;
-  }
-  if (JSON.stringify(tags) !== survivor.tags) set.tags = JSON.stringify(tags);
-
-  const custom = JSON.parse(survivor.custom) as Record<string, unknown>;
-  const dropped: string[] = [];
-  for (const other of merged) {
-    for (const [key, value] of Object.entries(JSON.parse(other.custom) as Record<string, unknown>)) {
-      if (Object.hasOwn(custom, key)) continue;
-      custom[key] = value;
-      if (Object.keys(custom).length > MAX_CUSTOM_KEYS || JSON.stringify(custom).length > MAX_CUSTOM_JSON) {
-        delete custom[key];
-        dropped.push(key);
-      }
-    }
-  }
-  if (dropped.length) {
-    warnings.push({
-      code: 'custom_dropped',
-      message: `custom keys over the limits were not merged: ${dropped.slice(0, 20).join(', ')}`,
-    });
-  }
-  if (JSON.stringify(custom) !== survivor.custom) set.custom = JSON.stringify(custom);
-  return set as Partial<ContactsTable>;
-}
 
 export const contactMergeOperations = [findDuplicates, mergeContacts];

@@ -8,6 +8,7 @@ import {
   DIALECTS,
   type TestApp,
 } from '../../test/harness.js';
+import { setPolicy } from '../../test/mailbox.js';
 import { scopeTo } from '../store/scoped.js';
 import { moveContactReferences } from './merge.repository.js';
 
@@ -58,6 +59,10 @@ describe.each(DIALECTS)('duplicates and merge on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect);
     agent = await bootstrapAgent(t.app, 'merger');
+    // These tests are about what a merge does; an agent's merge that fills a sensitive field
+    // waits for a human by default (src/policy/sensitive-fields.test.ts), so this workspace lets
+    // agents fill empty ones.
+    await setPolicy(t.app, t.config.dataDir, agent, { agents_fill_empty_sensitive_fields: true });
     other = await bootstrapAgent(t.app, 'outsider');
     acme = await company('co_acme000000000000', 'Acme');
     globex = await company('co_globex00000000000'.slice(0, 19), 'Globex');

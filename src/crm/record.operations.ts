@@ -8,6 +8,7 @@ import {
   type Verdict,
 } from '../operations/define.js';
 import { heldResult, updateWithHolds } from '../policy/holds.js';
+import type { ReasonCode } from '../policy/reason-codes.js';
 import type { ListPage, ListParams } from '../query/apply.js';
 import { listInput } from '../query/input.js';
 import type { ResourceSpec } from '../query/parse.js';
@@ -31,6 +32,17 @@ type Kind<T extends RecordTable> = RecordKind<T, { version: number }>;
 /** A workspace-policy hook for a record operation (see OperationDefinition.policy). */
 export type RecordPolicy = (ctx: OperationContext, input: Record<string, unknown>) => Promise<Verdict | null>;
 
+/** The policy hook of a record operation, and the reason codes it may answer with (for the catalog). */
+interface PolicyOptions {
+  policy?: RecordPolicy;
+  reasonCodes?: ReasonCode[];
+}
+
+const policyParts = (options: PolicyOptions) => ({
+  ...(options.policy ? { policy: options.policy } : {}),
+  ...(options.reasonCodes ? { reasonCodes: options.reasonCodes } : {}),
+});
+
 const present = <T extends RecordTable>(ws: WorkspaceDb, kind: Kind<T>, rows: Database[T][]) =>
   withRefs(ws, kind.table, rows, kind.toRecord);
 
@@ -40,15 +52,14 @@ export function createOperation<T extends RecordTable>(
     input: z.ZodType;
     summary: string;
     description?: string;
-    policy?: RecordPolicy;
     /** When the kind's policy may hold a create (the catalog's requires_human_approval). */
     approval?: ApprovalMode;
-  },
+  } & PolicyOptions,
 ): AnyOperation {
   return defineOperation({
     name: `${kind.table}.create`,
     view: recordView(kind.table),
-    ...(options.policy ? { policy: options.policy } : {}),
+    ...policyParts(options),
     // An upsert onto an existing record meets the field-level holds of an update.
     ...(kind.unique ? { approval: 'sometimes' as const } : {}),
     ...(options.approval ? { approval: options.approval } : {}),
@@ -104,12 +115,12 @@ export function getOperation<T extends RecordTable>(kind: Kind<T>): AnyOperation
 export function updateOperation<T extends RecordTable>(
   kind: Kind<T>,
   write: z.ZodObject,
-  options: { summary?: string; description?: string; policy?: RecordPolicy } = {},
+  options: { summary?: string; description?: string } & PolicyOptions = {},
 ): AnyOperation {
   return defineOperation({
     name: `${kind.table}.update`,
     view: recordView(kind.table),
-    ...(options.policy ? { policy: options.policy } : {}),
+    ...policyParts(options),
     // Field-level holds (hold_human_edited_fields) and target rules (approve_deal_close) may hold it.
     approval: 'sometimes',
     summary:

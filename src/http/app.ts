@@ -11,7 +11,7 @@ import { mountDocuments } from './documents.js';
 import { allPaths, methodsForPath } from './paths.js';
 import { enforceRequestLimit } from './ratelimit.js';
 import { type Format, type Rendered, type ResponseMeta, renderError, renderSuccess } from './render.js';
-import { collectInput, negotiateFormat, readJsonBody, requestIdFrom } from './request.js';
+import { collectInput, idempotencyKeyOf, negotiateFormat, readJsonBody, requestIdFrom } from './request.js';
 
 /** The Hono environment of the HTTP surface; transports mounted on it (MCP, OAuth) share it. */
 export type HttpEnv = {
@@ -52,11 +52,12 @@ function hasBody(c: Context<HttpEnv>): boolean {
 export function buildHttpApp(services: Services, operations: readonly AnyOperation[]): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
   const meta = (c: {
+    req: { header: (name: string) => string | undefined };
     get: <K extends keyof HttpEnv['Variables']>(key: K) => HttpEnv['Variables'][K];
   }): ResponseMeta => ({
     format: c.get('format'),
     requestId: c.get('requestId'),
-    idempotencyKey: null,
+    idempotencyKey: idempotencyKeyOf(c),
     operationName: c.get('operationName'),
   });
 
@@ -116,7 +117,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     const error = new AppError(
       'payload_too_large',
       `the request body is larger than ${services.config.maxBodyBytes} bytes`,
-      'send fewer records per request (batch operations take up to 1000) or split the body',
+      "send fewer records per request (an agent's batch takes up to the policy's bulk_deny_above) or split the body",
     );
     return respond(c, renderError(error, meta(c)));
   };
@@ -214,7 +215,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       return ip;
     };
     c.set('rateLimitHeaders', await enforceRequestLimit(services, caller, caller ? null : ipOf()));
-    const idempotencyKey = c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
+    const idempotencyKey = idempotencyKeyOf(c);
     if (viaTool && operation.mutating && (operation.requiresIdempotencyKey ?? true) && !idempotencyKey) {
       throw new AppError(
         'idempotency_key_required',
@@ -236,7 +237,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
         expand: c.req.query('expand') ?? c.req.header('x-expand'),
       },
     });
-    return respond(c, renderSuccess(result, { ...meta(c), idempotencyKey }));
+    return respond(c, renderSuccess(result, meta(c)));
   };
 
   for (const operation of operations) {

@@ -123,13 +123,20 @@ GOVERNANCE (agents act, humans approve)
 ---------------------------------------
 - Branch on outcome (applied | proposed | denied | error) and policy.reason_code, never on prose.
 - Writes may carry X-Idempotency-Key (tool calls must): a retry with the same key and body
-  returns the first answer; another body with that key is 422 idempotency_key_reused.
-- Changing a sensitive contact field (email, phone, do_not_contact, owner by default) is denied
-  here (contact.sensitive_field): POST /contacts/{id}/proposals {"changes":{...},"reason":"..."}
-  stores a proposal (outcome proposed, 202); poll GET /proposals/{id} until applied, rejected,
-  stale or failed. A human decides; you never can.
-- Confirmed deletes and large batches (POST /contacts/batch, up to 1000) may need approval too.
-  Batches run in the background: poll GET /operations/{id}.
+  returns the first answer; another body with that key is 422 idempotency_key_reused. Every
+  answer, errors included, echoes the key (idempotency_key; "# idempotency_key:" in text).
+- Changing a sensitive field (email, phone, do_not_contact, owner by default) of an existing
+  contact, even filling an empty one, is denied here (contact.sensitive_field), by PATCH, upsert,
+  batch, import, bulk update or tool alike: POST /contacts/{id}/proposals {"changes":{...},
+  "reason":"..."} stores a proposal (outcome proposed, 202); poll GET /proposals/{id} until
+  applied, rejected, stale or failed. A human decides; you never can. A new contact may carry
+  any field. A workspace may let agents fill EMPTY ones directly (policy
+  agents_fill_empty_sensitive_fields, off by default); an agent's merge that changes one waits.
+- A task you assign to a person (usr_...) waits for a human's approval
+  (task.person_assignee_requires_approval; policy approve_agent_tasks_for_people, on by default).
+- Confirmed deletes and large batches may need approval too: an agent's batch above
+  bulk_approval_above (200) waits; above bulk_deny_above (1000) it is denied (bulk.too_large).
+  Batches run in the background: poll GET /operations/{id}. GET /policy shows the settings.
 - ?dry_run=true on any write shows the decision and the exact diff, changing nothing.
 - GET /policy/capabilities: what you may do now, and why. GET /events?since=: the change feed.
 - Production needs a human billing owner: invite yours (POST /agent-invite-human), then

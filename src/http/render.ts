@@ -1,7 +1,7 @@
 import { type AppError, ERROR_CODES } from '../errors.js';
 import type { NextAction, OperationResult, Outcome, Warning } from '../operations/define.js';
 import { ALLOWED } from '../operations/pipeline.js';
-import { dataLines } from './text.js';
+import { dataLines, textValue } from './text.js';
 
 export type Format = 'text' | 'json';
 
@@ -97,14 +97,22 @@ export function successText(result: OperationResult, meta: ResponseMeta): string
   for (const action of result.nextActions ?? [])
     lines.push(`# next_action: ${action.tool_name} ${action.when}`);
   if (result.nextCursor) lines.push(`# next: ${result.nextCursor}`);
-  lines.push(`# request_id: ${meta.requestId}`);
+  lines.push(...closingLines(meta));
   return `${lines.join('\n')}\n`;
 }
 
 export function errorText(error: AppError, meta: ResponseMeta): string {
   const lines = [`error ${error.code}: ${oneLine(error.message)}`, `hint: ${oneLine(error.hint)}`];
-  lines.push(`# request_id: ${meta.requestId}`);
+  lines.push(...closingLines(meta));
   return `${lines.join('\n')}\n`;
+}
+
+/** The request id, and the idempotency key the call carried (quoted when it holds spaces or quotes). */
+function closingLines(meta: ResponseMeta): string[] {
+  const lines = [`# request_id: ${meta.requestId}`];
+  if (meta.idempotencyKey !== null)
+    lines.push(`# idempotency_key: ${textValue(oneLine(meta.idempotencyKey))}`);
+  return lines;
 }
 
 const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ');

@@ -25,6 +25,16 @@ export function requestIdFrom(c: Context, generate: () => string): string {
 }
 
 /** Bodies are JSON whatever the Content-Type says: `curl -d '{…}'` sends a form type. */
+/**
+ * The idempotency key the call carries (X-Idempotency-Key, or Idempotency-Key). Every answer echoes
+ * it, refusals before the operation ran included, so a client can match any answer to its call.
+ */
+export function idempotencyKeyOf(c: {
+  req: { header: (name: string) => string | undefined };
+}): string | null {
+  return c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
+}
+
 export async function readJsonBody(c: Context): Promise<Record<string, unknown>> {
   // The app's middleware has read the bytes already (see buildHttpApp); decoding them directly
   // skips the Response Hono would build to turn them into text.

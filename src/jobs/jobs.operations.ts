@@ -12,7 +12,12 @@ import { loadPolicy } from '../policy/policy.js';
 import type { JobsTable } from '../store/schema.js';
 import { findJob, insertJob, queueHealth, recentBatchVolume } from './jobs.repository.js';
 
-export const MAX_BATCH = 1000;
+/**
+ * The most items one batch call may carry, whoever sends it: a bound on memory, well above the
+ * largest bulk_deny_above a policy may set (1000). How many items an agent may batch is the
+ * policy's decision (bulk.too_large), not the schema's, so it answers as a policy denial.
+ */
+export const MAX_BATCH_ITEMS = 10_000;
 
 const POLL_OPERATION = {
   tool_name: 'operations.get_status',
@@ -41,7 +46,8 @@ export function toOperationRecord(row: JobsTable) {
 
 /**
  * Batches by agents follow the bulk thresholds: larger than bulk_deny_above is denied, larger
- * than bulk_approval_above — or past the rolling volume of the window — waits for a human.
+ * than bulk_approval_above — or past the rolling volume of the window — waits for a human. It runs
+ * before any item does, so a denied batch charges no plan cap, whatever the plan.
  */
 export async function bulkPolicy(
   ctx: OperationContext,
@@ -80,15 +86,16 @@ export async function bulkPolicy(
   return null;
 }
 
-/** `<kind>.batch_upsert`: up to 1000 records in one call, run in the background as an operation. */
+/** `<kind>.batch_upsert`: many records in one call, run in the background as an operation. */
 function batchOperation(table: string, path: string, itemOperation: string, verb: string): AnyOperation {
   return defineOperation({
     name: `${table}.batch_${verb}`,
-    summary: `${verb === 'upsert' ? 'Create or update' : 'Create'} up to ${MAX_BATCH} ${table} in one call; runs in the background (operation op_…).`,
+    summary: `${verb === 'upsert' ? 'Create or update' : 'Create'} many ${table} in one call (an agent: up to the policy's bulk_deny_above, 1000 by default); runs in the background (operation op_…).`,
     description:
       `Each item is what ${itemOperation} takes and is handled exactly as that call would (validation, ` +
       `${verb === 'upsert' ? 'upsert, ' : ''}plan caps, policy, audit). Answers at once with data.operation_id; poll ` +
-      'operations.get_status for progress (done/total) and per-item errors. Large batches by agents may need approval.',
+      "operations.get_status for progress (done/total) and per-item errors. An agent's batch above bulk_approval_above " +
+      `waits for approval; above bulk_deny_above it is denied (bulk.too_large). At most ${MAX_BATCH_ITEMS} items per call for anyone.`,
     http: { method: 'POST', path: `${path}/batch` },
     scope: 'write',
     mutating: true,
@@ -98,7 +105,7 @@ function batchOperation(table: string, path: string, itemOperation: string, verb
       items: z
         .array(z.record(z.string(), z.unknown()))
         .min(1)
-        .max(MAX_BATCH, `at most ${MAX_BATCH} items per batch`),
+        .max(MAX_BATCH_ITEMS, `at most ${MAX_BATCH_ITEMS} items per call`),
     }),
     policy: bulkPolicy,
     handler: (ctx, input) => enqueue(ctx, `${table}.batch_${verb}`, itemOperation, input.items),

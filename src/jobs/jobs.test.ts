@@ -178,12 +178,14 @@ describe.each(DIALECTS)('background operations on %s', (dialect) => {
   it('validates the batch itself and keeps operations to their workspace', async () => {
     const empty = await batch('/contacts/batch', []);
     expect(empty.status).toBe(400);
+    // Above the policy's bulk_deny_above is a policy denial (src/jobs/batch-policy.test.ts); the
+    // schema only keeps a sanity cap far above it.
     const tooMany = await batch(
       '/contacts/batch',
-      Array.from({ length: 1001 }, () => ({ name: 'x' })),
+      Array.from({ length: 10_001 }, () => ({ name: 'x' })),
     );
     expect(tooMany.status).toBe(400);
-    expect(tooMany.json.error.message).toContain('at most 1000');
+    expect(tooMany.json.error.message).toContain('at most 10000');
     const mine = await batch('/contacts/batch', [{ name: 'Private' }]);
     const stranger = await bootstrapAgent(t.app, 'stranger');
     const peek = await call(t.app, 'GET', `/operations/${mine.json.data.id}`, undefined, {
@@ -236,7 +238,7 @@ describe.each(DIALECTS)('background operations on %s', (dialect) => {
       { token: agent.token, json: true },
     );
     expect(leads.json.data).toHaveLength(20);
-    // Per-record policy still applies: an agent cannot overwrite emails in bulk either.
+    // Per-record policy still applies: an agent cannot set phones in bulk either, not even empty ones.
     const sensitive = await call(
       t.app,
       'POST',
@@ -244,15 +246,7 @@ describe.each(DIALECTS)('background operations on %s', (dialect) => {
       { where: { email: 'like:@bulk.dev' }, changes: { phone: '+1 555 0000' } },
       { token: agent.token, json: true },
     );
-    expect(await finished(sensitive.json.data.id)).toMatchObject({ status: 'succeeded', done: 30 });
-    const again = await call(
-      t.app,
-      'POST',
-      '/contacts/bulk-update',
-      { where: { email: 'like:@bulk.dev' }, changes: { phone: '+1 555 1111' } },
-      { token: agent.token, json: true },
-    );
-    const refused = await finished(again.json.data.id);
+    const refused = await finished(sensitive.json.data.id);
     expect(refused).toMatchObject({ status: 'failed', failed: 30 });
     expect(refused.errors[0].code).toBe('contact.sensitive_field');
   });

@@ -78,7 +78,7 @@ function judge(
       why:
         'fields a person wrote last are held for a human (per-field warnings name them); the rest applies at once' +
         (operation.name === 'contacts.update' || operation.name === 'contacts.create'
-          ? `; changing ${policy.sensitive_contact_fields.join(', ')} of an existing contact is denied here: use contacts.propose_update`
+          ? `; ${sensitiveRule(policy)}`
           : ''),
     };
   }
@@ -86,14 +86,25 @@ function judge(
     return {
       can: 'yes',
       reason_code: 'contact.sensitive_field',
-      why: `changing ${policy.sensitive_contact_fields.join(', ')} of an existing contact is denied here: use contacts.propose_update`,
+      why: sensitiveRule(policy),
     };
   }
   if (agent && operation.name === 'contacts.propose_update') {
     return {
       can: 'sometimes_approval',
       reason_code: 'contact.sensitive_field',
-      why: `changes to ${policy.sensitive_contact_fields.join(', ')} wait for a human; others apply at once`,
+      why: `changes to ${policy.sensitive_contact_fields.join(', ')} wait for a human${policy.agents_fill_empty_sensitive_fields ? ' (filling an empty one applies at once)' : ''}; others apply at once`,
+    };
+  }
+  if (
+    agent &&
+    ['tasks.create', 'tasks.update'].includes(operation.name) &&
+    policy.approve_agent_tasks_for_people
+  ) {
+    return {
+      can: 'sometimes_approval',
+      reason_code: 'task.person_assignee_requires_approval',
+      why: 'a task assigned to a person (usr_…) waits for a human; tasks for agents or for nobody apply at once',
     };
   }
   if (operation.approval === 'always')
@@ -106,6 +117,14 @@ function judge(
     };
   }
   return { can: 'yes', reason_code: 'policy.allowed', why: 'allowed' };
+}
+
+/** What an agent's direct contact write may not do, under this policy. */
+function sensitiveRule(policy: Policy): string {
+  const fields = policy.sensitive_contact_fields.join(', ');
+  return policy.agents_fill_empty_sensitive_fields
+    ? `changing ${fields} of an existing contact is denied here (filling an empty one, except do_not_contact, is allowed): use contacts.propose_update`
+    : `changing ${fields} of an existing contact, even filling an empty one, is denied here: use contacts.propose_update`;
 }
 
 export const explainCapabilities = defineOperation({

@@ -264,15 +264,16 @@ describe.each(DIALECTS)('agent governance on %s', (dialect) => {
       { token: human.token, json: true },
     );
     expect(byHuman.status).toBe(200);
-    // An upsert by email that would change a sensitive field is a direct write too.
+    // An upsert by email that would change a sensitive field, even fill an empty one, is a direct write too.
     const upsert = await tool('contacts.create', {
       email: 'paul@new.dev',
       phone: '+1 555 0105',
       do_not_contact: true,
     });
-    expect(upsert.status).toBe(200);
-    const change = await tool('contacts.create', { email: 'paul@new.dev', do_not_contact: false });
-    expect(change.json.policy.reason_code).toBe('contact.sensitive_field');
+    expect(upsert.status).toBe(403);
+    expect(upsert.json.policy.reason_code).toBe('contact.sensitive_field');
+    const other = await tool('contacts.create', { email: 'paul@new.dev', title: 'CEO' });
+    expect(other.status).toBe(200);
   });
 
   it('dry runs show the decision and the exact diff and change nothing', async () => {

@@ -25,7 +25,14 @@ export const policySettings = z.strictObject({
   sensitive_contact_fields: z
     .array(z.enum(CONTACT_FIELDS))
     .max(CONTACT_FIELDS.length)
-    .describe('Agents change these only through contacts.propose_update, which a human approves.'),
+    .describe(
+      'Agents change these on an existing contact only through contacts.propose_update, which a human approves (contact.sensitive_field); a new contact may carry them.',
+    ),
+  agents_fill_empty_sensitive_fields: z
+    .boolean()
+    .describe(
+      'When true, an agent may fill a sensitive field that is empty (no value yet) directly; overwriting or clearing one still needs a proposal. do_not_contact is a flag, never empty: changing it always needs a proposal.',
+    ),
   agent_deletes: decisionSetting.describe('What happens when an agent deletes a contact, company or deal.'),
   bulk_approval_above: z
     .number()
@@ -61,6 +68,11 @@ export const policySettings = z.strictObject({
     .describe(
       "An agent's deal update that moves the deal to won or lost (status, or stage won/lost) needs a human's approval (deal.close_requires_approval); other stage moves apply at once.",
     ),
+  approve_agent_tasks_for_people: z
+    .boolean()
+    .describe(
+      "An agent's task assigned to a person (a member of this workspace, usr_…) — created so, or reassigned to one — needs a human's approval (task.person_assignee_requires_approval); tasks for agents or for nobody apply at once.",
+    ),
   proposal_expiry_hours: z
     .number()
     .int()
@@ -87,6 +99,7 @@ export type Policy = z.output<typeof policySettings> & {
 
 const defaults: Policy = {
   sensitive_contact_fields: ['email', 'phone', 'do_not_contact', 'owner'],
+  agents_fill_empty_sensitive_fields: false,
   agent_deletes: 'require_approval',
   bulk_approval_above: 200,
   bulk_deny_above: 1000,
@@ -94,6 +107,7 @@ const defaults: Policy = {
   bulk_window_max_records: 5000,
   hold_human_edited_fields: false,
   approve_deal_close: false,
+  approve_agent_tasks_for_people: true,
   proposal_expiry_hours: 168,
   auto_approve: {},
 };

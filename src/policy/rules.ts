@@ -1,4 +1,7 @@
 import { contactKind } from '../contacts/contact.js';
+import { findContact } from '../contacts/contacts.repository.js';
+import { findLiveContacts } from '../contacts/merge.repository.js';
+import { survivorChanges } from '../contacts/merge-fields.js';
 import { checkConfirmation } from '../crm/confirm.js';
 import type { RecordKind, RecordTable } from '../crm/kind.js';
 import { handleOf } from '../crm/kind.js';
@@ -7,7 +10,7 @@ import { findLiveBy, findRecord } from '../crm/records.repository.js';
 import { dealKind } from '../deals/deal.js';
 import { bulkPolicy } from '../jobs/jobs.operations.js';
 import type { OperationContext, Verdict } from '../operations/define.js';
-import { loadPolicy } from './policy.js';
+import { loadPolicy, type Policy } from './policy.js';
 
 /** Field → [current, proposed] for the fields a change would really alter on a record. */
 function pendingChanges(
@@ -25,15 +28,24 @@ const isAgent = (ctx: OperationContext) => ctx.caller?.principalType === 'agent'
 
 /** A stored value that says something: filling an empty field is adding, not changing. */
 const isSet = (value: unknown) =>
-  value !== null && value !== undefined && value !== 0 && value !== '' && value !== '[]' && value !== '{}';
+  value !== null && value !== undefined && value !== '' && value !== '[]' && value !== '{}';
 
 /**
- * The sensitive fields a change would overwrite or clear. Filling an empty one (or raising the
- * do_not_contact flag) adds information and needs no approval.
+ * Whether an agent's change of one contact field, from `before`, must go through a human: every
+ * change of a sensitive field does (the guide: "sensitive contact field updates always go through
+ * contacts.propose_update"), except filling an empty one where the workspace allows it
+ * (agents_fill_empty_sensitive_fields). do_not_contact is a flag that always holds a value.
  */
-function sensitiveOf(changed: FieldChanges, sensitive: readonly string[]): string[] {
+function needsHuman(policy: Policy, field: string, before: unknown): boolean {
+  if (!policy.sensitive_contact_fields.includes(field as never)) return false;
+  const fillsEmpty = field !== 'do_not_contact' && !isSet(before);
+  return !(fillsEmpty && policy.agents_fill_empty_sensitive_fields);
+}
+
+/** The sensitive fields of a change that must go through a human (see needsHuman). */
+function sensitiveOf(changed: FieldChanges, policy: Policy): string[] {
   return Object.entries(changed)
-    .filter(([field, [before]]) => sensitive.includes(field) && isSet(before))
+    .filter(([field, [before]]) => needsHuman(policy, field, before))
     .map(([field]) => field);
 }
 
@@ -50,9 +62,11 @@ async function contactTarget(ctx: OperationContext, input: Record<string, unknow
 }
 
 /**
- * Direct writes by an agent (contacts.update, and contacts.create when it updates by email) may
- * not overwrite or clear a sensitive field of an existing contact: they are denied with a pointer
- * to contacts.propose_update. People write directly; new contacts may carry any field.
+ * Direct writes by an agent (contacts.update, and contacts.create when it updates by email, on
+ * every surface and in every batch, import or bulk update, which run these one item at a time) may
+ * not change a sensitive field of an existing contact: they are denied with a pointer to
+ * contacts.propose_update. People write directly; a new contact may carry any field, since
+ * nothing a person wrote is replaced.
  */
 export async function directContactWrite(
   ctx: OperationContext,
@@ -63,7 +77,7 @@ export async function directContactWrite(
   if (!current) return null;
   const policy = await loadPolicy(ctx.ws);
   const changed = pendingChanges(ctx, contactKind, current, fieldChanges(input, 'contact_id'));
-  const sensitive = sensitiveOf(changed, policy.sensitive_contact_fields);
+  const sensitive = sensitiveOf(changed, policy);
   if (sensitive.length === 0) return null;
   return {
     decision: 'deny',
@@ -88,7 +102,7 @@ export async function proposedContactChange(
   if (!current) return null; // the handler answers not_found
   const policy = await loadPolicy(ctx.ws);
   const changed = pendingChanges(ctx, contactKind, current, input.changes);
-  const sensitive = sensitiveOf(changed, policy.sensitive_contact_fields);
+  const sensitive = sensitiveOf(changed, policy);
   if (sensitive.length === 0) return null;
   return {
     decision: 'require_approval',
@@ -96,6 +110,45 @@ export async function proposedContactChange(
     summary: `change ${sensitive.join(', ')} of contact/${current.id} (${current.name ?? current.email ?? 'unnamed'})`,
     target: `contact/${current.id}`,
     targetVersion: current.version,
+    diff: changed,
+  };
+}
+
+/**
+ * contacts.merge by an agent: the survivor takes the merged contacts' values where its own are
+ * empty, and their tags and custom keys. When that would change a sensitive field, the merge waits
+ * for a human (a proposal of the whole merge), as contacts.propose_update would; otherwise a new
+ * contact made with a phone and merged in would write the phone of an existing one.
+ */
+export async function agentMergePolicy(
+  ctx: OperationContext,
+  input: { contact_id: string; from: string[] },
+): Promise<Verdict | null> {
+  if (!isAgent(ctx)) return null;
+  const survivor = await findContact(ctx.ws, input.contact_id);
+  if (!survivor) return null; // the handler answers not_found
+  const from = [...new Set(input.from)].filter((id) => id !== survivor.id);
+  const found = new Map((await findLiveContacts(ctx.ws, from)).map((row) => [row.id, row]));
+  if (from.some((id) => !found.has(id))) return null; // the handler answers not_found
+  const set = await survivorChanges(
+    async (id) => (await findRecord(ctx.ws, 'companies', id)) !== undefined,
+    survivor,
+    from.map((id) => found.get(id)!),
+    [],
+  );
+  const current = survivor as unknown as Record<string, unknown>;
+  const changed: FieldChanges = Object.fromEntries(
+    Object.entries(set).map(([field, value]) => [field, [current[field] ?? null, value]]),
+  );
+  const policy = await loadPolicy(ctx.ws);
+  const sensitive = sensitiveOf(changed, policy);
+  if (sensitive.length === 0) return null;
+  return {
+    decision: 'require_approval',
+    reason_code: 'contact.sensitive_field',
+    summary: `merge ${from.map((id) => `contact/${id}`).join(', ')} into contact/${survivor.id}, which changes its ${sensitive.join(', ')}`,
+    target: `contact/${survivor.id}`,
+    targetVersion: survivor.version,
     diff: changed,
   };
 }
@@ -145,7 +198,8 @@ export interface RevertImpact {
 /**
  * An agent's revert meets the rules its writes would meet one by one: deleting records (undoing a
  * create or a restore) follows agent_deletes; overwriting or clearing a sensitive contact field
- * needs a human's approval (as contacts.propose_update does); a revert touching more records than
+ * (or filling one, unless agents_fill_empty_sensitive_fields) needs a human's approval, as
+ * contacts.propose_update does; a revert touching more records than
  * the bulk thresholds is approved or denied as a batch of that size would be.
  */
 export async function agentRevertPolicy(
@@ -194,7 +248,7 @@ export async function agentRevertPolicy(
   const sensitive = touched.flatMap((record) =>
     record.target.startsWith('contact/')
       ? record.fields
-          .filter(({ field, now }) => policy.sensitive_contact_fields.includes(field as never) && isSet(now))
+          .filter(({ field, now }) => needsHuman(policy, field, now))
           .map(({ field }) => `${record.target}.${field}`)
       : [],
   );
