@@ -411,7 +411,7 @@ describe.each(DIALECTS)('agent governance on %s', (dialect) => {
     expect(inverted.status).toBe(400);
     const read = await call(t.app, 'GET', '/policy', undefined, { token: agent.token });
     expect(read.text).toMatch(
-      /^policy\/workspace sensitive_contact_fields=email,phone,do_not_contact,owner agent_deletes=require_approval/,
+      /^policy\/workspace sensitive_contact_fields=email,phone,do_not_contact,owner agents_fill_empty_sensitive_fields=false agent_deletes=require_approval/,
     );
   });
 
