@@ -11,7 +11,7 @@ import { operations } from './operations/registry.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.js';
-import type { HostResolver } from './webhooks/send.js';
+import { type HostResolver, systemResolver } from './webhooks/send.js';
 
 export interface AppOptions {
   config: Config;
@@ -51,6 +51,7 @@ export function createApp(options: AppOptions): App {
     ids: options.ids ?? timeOrderedIds(clock),
     logger,
     mailer: options.mailer ?? createMailer(options.config, logger),
+    resolveHost: options.resolveHost ?? systemResolver,
   };
   // The runner needs the services it belongs to; it stays idle until start().
   const meter = createUsageMeter(options.store, clock, logger);
@@ -64,7 +65,6 @@ export function createApp(options: AppOptions): App {
   (services as { webhooks: WebhookDispatcher }).webhooks = createWebhookDispatcher(
     services,
     options.webhookIntervalMs,
-    options.resolveHost,
   );
   const http = buildHttpApp(services, operations);
   mountOAuth(http, services);

@@ -4,7 +4,7 @@ import { serverKey } from '../crm/confirm.repository.js';
 import { createPoller } from '../poller.js';
 import type { Services } from '../services.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
-import { type HostResolver, postDelivery } from './send.js';
+import { postDelivery } from './send.js';
 import { eventBody, MAX_ATTEMPTS, openSecret, retryDelayMs, sign } from './webhook.js';
 import {
   claimDueDeliveries,
@@ -31,11 +31,7 @@ const BATCH = 10;
  * in one process's hands at a time; the lease outlasts the request timeout, and a process that
  * dies loses its leases when they expire, after which another takes the rows over.
  */
-export function createWebhookDispatcher(
-  services: Services,
-  intervalMs = 1000,
-  resolve?: HostResolver,
-): WebhookDispatcher {
+export function createWebhookDispatcher(services: Services, intervalMs = 1000): WebhookDispatcher {
   const worker = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   const { config } = services;
   const timeoutMs = config.webhooksTimeoutSeconds * 1000;
@@ -62,7 +58,7 @@ export function createWebhookDispatcher(
         'webhook-signature': sign(secret, event.id, timestamp, body),
       },
       body,
-      { allowLoopback: config.webhooksAllowLoopback, timeoutMs, resolve },
+      { allowLoopback: config.webhooksAllowLoopback, timeoutMs, resolve: services.resolveHost },
     );
     const now = services.clock.now();
     const attempts = Number(delivery.attempts) + 1;

@@ -8,7 +8,7 @@ import { isLoopbackHost, normalHost } from './ssrf.js';
 /** Resolves a host name to every address it has (node:dns `lookup` with `all`, by default). */
 export type HostResolver = (host: string) => Promise<{ address: string; family: number }[]>;
 
-const systemResolver: HostResolver = (host) => lookup(host, { all: true, verbatim: true });
+export const systemResolver: HostResolver = (host) => lookup(host, { all: true, verbatim: true });
 
 export interface AttemptResult {
   statusCode: number | null;

@@ -213,6 +213,10 @@ describe.each(DIALECTS)('webhook addresses at delivery on %s', (dialect) => {
           expect(delivery.last_error).toMatch(/^refused: h\d+\.hooks\.example resolves to /);
           expect(delivery.last_error, hook.address).toContain(hook.why);
         });
+        // The on-demand ping goes through the same resolver and check.
+        const ping = await call(app, 'POST', `/webhooks/${hook.id}/test`, {}, as);
+        expect(ping.json.data, ping.text).toMatchObject({ ok: false, status_code: null });
+        expect(ping.json.data.error, hook.address).toContain(hook.why);
         await call(app, 'DELETE', `/webhooks/${hook.id}`, undefined, as);
       }
     }
