@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type App, createApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
 import { connectStore, type Store } from '../src/store/connect.js';
@@ -42,9 +42,12 @@ describe.each(DIALECTS)('CSV formula injection on %s', (dialect) => {
     dir = mkdtempSync(path.join(tmpdir(), 'agentcrm-csv-formula-'));
     expect((await runCli(['migrate'], database.env)).code).toBe(0);
     store = connectStore(testConfig(database.env));
-    app = createApp({ config: testConfig(database.env), store });
+    app = createApp({ config: testConfig(database.env), store, jobIntervalMs: 50 });
+    app.services.jobs.start();
   });
   afterAll(async () => {
+    await app.services.jobs.stop();
+    await app.services.meter.stop();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
     await database.cleanup();
@@ -121,7 +124,7 @@ describe.each(DIALECTS)('CSV formula injection on %s', (dialect) => {
         at: typeof created_at + typeof updated_at,
       }));
     expect(strip(await exported(target.tokenFile))).toEqual(strip(text));
-  });
+  }, 180_000);
 
   it('quotes the cells of the rejects file, which holds what the input file said', async () => {
     const ws = await workspace();
@@ -144,5 +147,31 @@ describe.each(DIALECTS)('CSV formula injection on %s', (dialect) => {
       ["'\t=tab", "'\r=cr"],
     ]);
     for (const line of lines) for (const cell of line) expect(runnable(cell), cell).toBe(false);
-  });
+  }, 120_000);
+
+  it('the API import (contacts.import_csv) takes the protective quote away too', async () => {
+    const ws = await workspace();
+    const csv = 'name,title\n"\'=HYPERLINK(""https://evil.example"",""x"")",\'\'+twice\n';
+    const headers = { 'x-idempotency-key': 'idem_formula_import' };
+    const queued = await call(
+      app,
+      'POST',
+      '/contacts/import',
+      { csv },
+      { token: ws.token, json: true, headers },
+    );
+    expect(queued.status, queued.text).toBe(202);
+    await vi.waitFor(
+      async () => {
+        const status = await call(app, 'GET', `/operations/${queued.json.data.id}`, undefined, {
+          token: ws.token,
+          json: true,
+        });
+        expect(status.json.data.status).toBe('succeeded');
+      },
+      { timeout: 30_000, interval: 50 },
+    );
+    const [contact] = await contacts(ws.token);
+    expect(contact).toMatchObject({ name: '=HYPERLINK("https://evil.example","x")', title: "'+twice" });
+  }, 120_000);
 });
