@@ -1,4 +1,3 @@
-import type { Warning } from '../operations/define.js';
 import type { Condition } from './parse.js';
 
 /**
@@ -20,9 +19,10 @@ export function likePattern(value: string): string {
  * A `%` in a like: pattern is almost always SQL habit (`like:%pilot%`); it matches a literal `%`,
  * so a caller who meant a wildcard would get a short or empty list with no word of why. The
  * answer says it and shows the pattern with `*`. (`_` is not warned about: it is common in real
- * values such as snake_case keys and e-mail addresses.)
+ * values such as snake_case keys and e-mail addresses.) The warnings are plain objects, so this
+ * module depends on the query parser alone.
  */
-export function likeWarnings(conditions: readonly Condition[]): Warning[] {
+export function likeWarnings(conditions: readonly Condition[]): { code: string; message: string }[] {
   return conditions
     .filter((c): c is Extract<Condition, { op: 'like' }> => c.op === 'like' && c.value.includes('%'))
     .map((c) => ({
