@@ -44,7 +44,8 @@ describe.each(DIALECTS)('CSV formula injection on %s', (dialect) => {
     store = connectStore(testConfig(database.env));
     app = createApp({ config: testConfig(database.env), store, jobIntervalMs: 50 });
     app.services.jobs.start();
-  });
+    // The first CLI run migrates a fresh database: slow on a loaded machine.
+  }, 180_000);
   afterAll(async () => {
     await app.services.jobs.stop();
     await app.services.meter.stop();
