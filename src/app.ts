@@ -11,6 +11,7 @@ import { operations } from './operations/registry.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.js';
+import { type HostResolver, systemResolver } from './webhooks/send.js';
 
 export interface AppOptions {
   config: Config;
@@ -24,6 +25,8 @@ export interface AppOptions {
   webhookIntervalMs?: number;
   /** Defaults to SMTP (SMTP_URL) or the DATA_DIR/outbox/ folder. */
   mailer?: Mailer;
+  /** How webhook deliveries resolve host names; the system resolver by default (tests give a table). */
+  resolveHost?: HostResolver;
 }
 
 export interface App {
@@ -48,6 +51,7 @@ export function createApp(options: AppOptions): App {
     ids: options.ids ?? timeOrderedIds(clock),
     logger,
     mailer: options.mailer ?? createMailer(options.config, logger),
+    resolveHost: options.resolveHost ?? systemResolver,
   };
   // The runner needs the services it belongs to; it stays idle until start().
   const meter = createUsageMeter(options.store, clock, logger);

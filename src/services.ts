@@ -6,6 +6,7 @@ import type { JobRunner } from './jobs/worker.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Store } from './store/connect.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
+import type { HostResolver } from './webhooks/send.js';
 
 /** Everything an operation may use from the outside world; built once in createApp. */
 export interface Services {
@@ -21,4 +22,6 @@ export interface Services {
   readonly meter: UsageMeter;
   /** Sends queued webhook deliveries; started by the server, woken when a change queues some. */
   readonly webhooks: WebhookDispatcher;
+  /** How webhook deliveries and pings resolve host names (the system resolver outside tests). */
+  readonly resolveHost: HostResolver;
 }

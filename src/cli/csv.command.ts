@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { stringify } from 'csv-stringify';
 import { exportCsv } from '../csv/export.js';
+import { neutraliseCell, restoreCell } from '../csv/formula.js';
 import { HeaderError, parseMap, REJECT_COLUMNS } from '../csv/headers.js';
 import { importCsv, type RejectedRow } from '../csv/import.js';
 import { CSV_KINDS, type CsvKind, isCsvKind } from '../csv/kinds.js';
@@ -110,7 +111,10 @@ export function importCommand(): Command {
       const progress = createProgress();
       const onReject = async ({ row, error, cells }: RejectedRow) => {
         if (shown++ < SHOWN_REJECTS) progress.note(`row ${row}: ${error}`);
-        if (rejects && !rejects.write([String(row), error, ...cells])) await once(rejects, 'drain');
+        // The rejects file holds the input's cells, neutralised like every CSV we write; a cell that
+        // came already quoted keeps its one quote, so importing the fixed file reads what this run read.
+        const line = [String(row), error, ...cells.map(restoreCell)].map(neutraliseCell);
+        if (rejects && !rejects.write(line)) await once(rejects, 'drain');
       };
       try {
         const { caller } = await resolveAccess(services, flags, 'write', false);
@@ -121,7 +125,7 @@ export function importCommand(): Command {
           progress,
           onReject,
           (header, mapping) => {
-            rejects?.write([...REJECT_COLUMNS, ...header]);
+            rejects?.write([...REJECT_COLUMNS, ...header].map(neutraliseCell));
             if (mapping.unknown.length > 0) {
               process.stderr.write(
                 `warning: ignoring columns ${mapping.unknown.map((h) => `"${h}"`).join(', ')} ` +

@@ -1,4 +1,5 @@
 import { CURRENCIES } from '../deals/currency.js';
+import { restoreCell } from './formula.js';
 import type { Target } from './headers.js';
 import type { RefColumn } from './kinds.js';
 
@@ -57,7 +58,8 @@ export function readRow(
   const row: RowInput = { fields: {}, refs: [] };
   let amount: string | undefined;
   targets.forEach((target, i) => {
-    const cell = cells[i]?.trim() ?? '';
+    // Undo the quote our exports put before formula-like cells (formula.ts): round trips are lossless.
+    const cell = restoreCell(cells[i]?.trim() ?? '');
     if (cell === '' || target.type === 'skip') return;
     switch (target.type) {
       case 'id':

@@ -7,6 +7,7 @@ import type { Services } from '../services.js';
 import { scopeTo, type WorkspaceDb } from '../store/scoped.js';
 import { customCell } from './cells.js';
 import { countLive, customPage, type ExportRow, exportPage } from './csv.repository.js';
+import { neutraliseCell } from './formula.js';
 import { CSV_SPECS, type CsvKind, exportColumns } from './kinds.js';
 
 const PAGE = 1_000;
@@ -43,7 +44,7 @@ export async function exportCsv(
       for (let after = ''; ; ) {
         const rows = await exportPage(ws, kind, after, PAGE);
         for (const row of rows) {
-          if (!csv.write(cells(row, columns))) await once(csv, 'drain');
+          if (!csv.write(cells(row, columns).map(neutraliseCell))) await once(csv, 'drain');
         }
         written += rows.length;
         progress.advance(rows.length);

@@ -147,6 +147,10 @@ QUERY (list endpoints)
   ?stage=lead                       eq is the default operator
   ?created_at=gte:2026-01-01T00:00:00Z   ops: eq ne gt gte lt lte like in is not
   ?stage=in:lead,qualified          comma-separated list
+  ?name=like:acme  ?name=like:jo*   like: contains, ASCII case ignored; * is the only wildcard
+                                    (with a * the pattern is anchored: jo* starts with jo); % and _
+                                    match themselves (like:100% finds "100% sure"; a % gets a
+                                    like_literal warning, since SQL's %pilot% is *pilot* here)
   ?follow_up_at=is:null             is:null / not:null
   ?custom.tier=gold  ?tags=vip      custom fields and tags
   ?company.domain=acme.com          one hop to the linked company

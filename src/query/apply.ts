@@ -3,6 +3,7 @@ import { AppError } from '../errors.js';
 import type { Warning } from '../operations/define.js';
 import type { DialectCapabilities } from '../store/dialect.js';
 import { type CursorPosition, decodeCursor, encodeCursor, queryFingerprint } from './cursor.js';
+import { likePattern, likeWarnings } from './like.js';
 import {
   type Condition,
   DEFAULT_LIMIT,
@@ -41,14 +42,6 @@ export type SearchHook = (term: string) => Promise<SearchRanking>;
 const RANK = 'search_rank';
 const COMPARE = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 const NUMERIC = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
-
-function likePattern(value: string): string {
-  const escaped = value
-    .replace(/[A-Z]+/g, (letters) => letters.toLowerCase())
-    .replace(/[\\%_]/g, (c) => `\\${c}`);
-  const withWildcards = escaped.replace(/\*/g, '%');
-  return withWildcards.includes('%') ? withWildcards : `%${withWildcards}%`;
-}
 
 /** A typed parameter: numbers compare as numbers on both databases whatever the column's type. */
 const param = (value: string | number) =>
@@ -171,7 +164,7 @@ export async function listPage<Row extends { id: string }>(
 ): Promise<ListPage<Row>> {
   const conditions = parseFilters(spec, params.where ?? {});
   const sort = parseSort(spec, params.sort);
-  const warnings: Warning[] = [];
+  const warnings: Warning[] = likeWarnings(conditions);
   let limit = params.limit ?? DEFAULT_LIMIT;
   if (limit > MAX_LIMIT) {
     warnings.push({

@@ -58,7 +58,7 @@ export function createWebhookDispatcher(services: Services, intervalMs = 1000): 
         'webhook-signature': sign(secret, event.id, timestamp, body),
       },
       body,
-      { allowLoopback: config.webhooksAllowLoopback, timeoutMs },
+      { allowLoopback: config.webhooksAllowLoopback, timeoutMs, resolve: services.resolveHost },
     );
     const now = services.clock.now();
     const attempts = Number(delivery.attempts) + 1;

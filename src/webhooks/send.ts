@@ -2,7 +2,13 @@ import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { refusedAddress } from './ssrf.js';
+import { refusedAddress } from './address-ranges.js';
+import { isLoopbackHost, normalHost } from './ssrf.js';
+
+/** Resolves a host name to every address it has (node:dns `lookup` with `all`, by default). */
+export type HostResolver = (host: string) => Promise<{ address: string; family: number }[]>;
+
+export const systemResolver: HostResolver = (host) => lookup(host, { all: true, verbatim: true });
 
 export interface AttemptResult {
   statusCode: number | null;
@@ -22,16 +28,17 @@ const EXCERPT_BYTES = 512;
 async function checkedAddress(
   url: URL,
   allowLoopback: boolean,
+  resolve: HostResolver,
 ): Promise<{ address: string; family: number }> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const addresses = isIP(host)
-    ? [{ address: host, family: isIP(host) }]
-    : await lookup(host, { all: true, verbatim: true });
+  const host = normalHost(url.hostname);
+  const addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await resolve(host);
   if (addresses.length === 0) throw new Error(`${host} does not resolve`);
   for (const { address } of addresses) {
     const why = refusedAddress(address, allowLoopback);
     if (why) throw new Error(`refused: ${host} resolves to ${address}, a ${why} address`);
   }
+  // A *.localhost name is loopback whatever a resolver answers (RFC 6761 §6.3).
+  if (!allowLoopback && isLoopbackHost(host)) throw new Error(`refused: ${host} is a loopback name`);
   return addresses[0]!;
 }
 
@@ -43,13 +50,13 @@ export async function postDelivery(
   url: URL,
   headers: Record<string, string>,
   body: string,
-  options: { allowLoopback: boolean; timeoutMs: number },
+  options: { allowLoopback: boolean; timeoutMs: number; resolve?: HostResolver },
 ): Promise<AttemptResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let pinned: { address: string; family: number };
   try {
-    pinned = await checkedAddress(url, options.allowLoopback);
+    pinned = await checkedAddress(url, options.allowLoopback, options.resolve ?? systemResolver);
   } catch (error) {
     return { statusCode: null, error: (error as Error).message, durationMs: elapsed(), excerpt: null };
   }

@@ -349,7 +349,11 @@ export const testWebhook = defineOperation({
         'webhook-signature': sign(secret, id, timestamp, body),
       },
       body,
-      { allowLoopback: config.webhooksAllowLoopback, timeoutMs: config.webhooksTimeoutSeconds * 1000 },
+      {
+        allowLoopback: config.webhooksAllowLoopback,
+        timeoutMs: config.webhooksTimeoutSeconds * 1000,
+        resolve: ctx.services.resolveHost,
+      },
     );
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     return {
