@@ -13,6 +13,8 @@ export const WARNING_CODES = {
   policy: 'a dry run: applying it would meet the policy decision the message names',
   'policy.field_held_human_edit':
     'a field of the update was held for a human in the proposal the warning names (a person wrote it last)',
+  like_literal:
+    'a like: pattern holds %, which matches itself (only * is a wildcard): write like:*word* for "contains word"',
   tags_dropped: 'a merge kept only the first tags, up to the limit',
   custom_dropped: 'a merge left out custom keys over the limits',
   columns_ignored: 'an import ignored CSV columns that name no field',

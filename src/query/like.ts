@@ -22,11 +22,11 @@ export function likePattern(value: string): string {
  * values such as snake_case keys and e-mail addresses.) The warnings are plain objects, so this
  * module depends on the query parser alone.
  */
-export function likeWarnings(conditions: readonly Condition[]): { code: string; message: string }[] {
+export function likeWarnings(conditions: readonly Condition[]): { code: 'like_literal'; message: string }[] {
   return conditions
     .filter((c): c is Extract<Condition, { op: 'like' }> => c.op === 'like' && c.value.includes('%'))
     .map((c) => ({
-      code: 'like_literal',
+      code: 'like_literal' as const,
       message:
         `${c.field.name}=like:${c.value.slice(0, 60)} matches "%" as a character, not a wildcard; ` +
         `the wildcard is * (${c.field.name}=like:${c.value.slice(0, 60).replace(/%/g, '*')})`,
