@@ -65,6 +65,7 @@ export async function startServer(config: Config) {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await store.close();
     clearInterval(logTimer);
+    flushLog();
     process.removeListener('exit', flushLog);
     throw error;
   }

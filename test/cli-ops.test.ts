@@ -49,8 +49,10 @@ describe('the agentcrm command line', () => {
   });
 
   it('refuses bad values of the new settings at start, naming each', async () => {
+    // PORT 0: were the values accepted, the server would not take anyone's port.
     const result = await runCli(['serve'], {
       ...env,
+      PORT: '0',
       DATABASE_POOL_SIZE: '0',
       DRAIN_SECONDS: '-1',
       METRICS_TOKEN: 'short',

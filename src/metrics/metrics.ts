@@ -47,9 +47,26 @@ export function createMetrics(deps: { store: Store; clock: Clock; logger: Logger
     buckets: SECONDS,
     registers,
   });
-  // The labelled children are looked up once per label set, not built per request.
-  const counters = new Map<string, Counter.Internal>();
-  const timers = new Map<string, Histogram.Internal<'operation' | 'surface'>>();
+  // The labelled children are made once per label set and found through maps keyed by the label
+  // values themselves (interned strings, a number): no key string is built per request.
+  interface Series {
+    timer: Histogram.Internal<'operation' | 'surface'>;
+    byStatus: Map<number, Counter.Internal>;
+  }
+  const series = new Map<string, Map<Surface, Series>>();
+  const seriesOf = (op: string, surface: Surface): Series => {
+    let bySurface = series.get(op);
+    if (!bySurface) {
+      bySurface = new Map();
+      series.set(op, bySurface);
+    }
+    let found = bySurface.get(surface);
+    if (!found) {
+      found = { timer: latency.labels(op, surface), byStatus: new Map() };
+      bySurface.set(surface, found);
+    }
+    return found;
+  };
 
   let readInFlight = () => 0;
   new Gauge({
@@ -162,20 +179,14 @@ export function createMetrics(deps: { store: Store; clock: Clock; logger: Logger
   return {
     request(operation, surface, status, seconds) {
       const op = operation ?? 'none';
-      const key = `${op} ${surface} ${status}`;
-      let counter = counters.get(key);
+      const found = seriesOf(op, surface);
+      let counter = found.byStatus.get(status);
       if (!counter) {
         counter = requests.labels(op, surface, String(status));
-        counters.set(key, counter);
+        found.byStatus.set(status, counter);
       }
       counter.inc();
-      const timerKey = `${op} ${surface}`;
-      let timer = timers.get(timerKey);
-      if (!timer) {
-        timer = latency.labels(op, surface);
-        timers.set(timerKey, timer);
-      }
-      timer.observe(seconds);
+      found.timer.observe(seconds);
     },
     shed: (reason) => shed.labels(reason).inc(),
     inFlightFrom(read) {
