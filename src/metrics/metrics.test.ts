@@ -132,10 +132,28 @@ describe.each(DIALECTS)('GET /metrics on %s', (dialect) => {
     }
   });
 
-  it('counts pending proposals and queued jobs across workspaces', async () => {
-    const families = await scrape();
-    expect(sampleValue(families, 'agentcrm_proposals_pending')).toBe(0);
-    expect(sampleValue(families, 'agentcrm_jobs_queued')).toBe(0);
+  it('counts pending proposals across workspaces, read from the database at scrape time', async () => {
+    const before = sampleValue(await scrape(), 'agentcrm_proposals_pending');
+    const agent = await bootstrapAgent(t.app, 'proposer');
+    let keys = 0;
+    const tool = (name: string, body: unknown) =>
+      call(t.app, 'POST', `/tools/${name}`, body, {
+        token: agent.token,
+        json: true,
+        headers: { 'x-idempotency-key': `idem_metrics_proposal_${++keys}` },
+      });
+    const created = await tool('contacts.create', { name: 'Jane Doe', email: 'jane@acme.com' });
+    const proposed = await tool('contacts.propose_update', {
+      contact_id: created.json.data.id,
+      changes: { email: 'jane.doe@acme.com' },
+      reason: 'she wrote from her new address',
+    });
+    expect(proposed.status).toBe(202);
+    // Scrapes within a second share one read of the database.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const after = await scrape();
+    expect(sampleValue(after, 'agentcrm_proposals_pending')).toBe(before + 1);
+    expect(sampleValue(after, 'agentcrm_jobs_queued')).toBe(0);
   });
 });
 
