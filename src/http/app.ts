@@ -10,7 +10,7 @@ import { buildHumanConsole } from '../human/console.js';
 import type { AnyOperation } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
-import { limitCapacity } from './capacity.js';
+import { abortedByClient, limitCapacity } from './capacity.js';
 import { clientIp, refuseTokenInQuery } from './client.js';
 import { type HttpEnv, metaOf, respond } from './env.js';
 import { helpText } from './help.js';
@@ -92,7 +92,17 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
   app.use('*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitBody(c, next);
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
+      // bodyLimit reads a chunked body itself; a client hanging up meanwhile is an abort, not a 500.
+      // (Errors of the handlers after it never reach here: Hono turns them into answers.)
+      try {
+        return await limitBody(c, next);
+      } catch (error) {
+        const aborted = abortedByClient(c);
+        if (aborted) return aborted;
+        throw error;
+      }
+    }
     if (Number.parseInt(length, 10) > services.config.maxBodyBytes) return tooLarge(c);
     return next();
   });

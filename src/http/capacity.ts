@@ -22,6 +22,18 @@ function incomingOf(c: Context<HttpEnv>): { readableEnded: boolean } | undefined
 }
 
 /**
+ * After reading the body failed: when the client hung up mid-body, the "answer" for the log (status
+ * 499, aborted) — no server error, nobody is left to answer, nothing to page an operator about.
+ * Null when the failure was something else.
+ */
+export function abortedByClient(c: Context<HttpEnv>): Response | null {
+  const incoming = incomingOf(c);
+  if (!incoming || incoming.readableEnded) return null;
+  c.set('aborted', true);
+  return new Response(null, { status: 499 });
+}
+
+/**
  * Past capacity, answer at once with 503 and Retry-After instead of queueing until timeouts.
  * A body is read in full (through the size cap before this) before its request counts as in
  * flight, in a pool of its own (4 × MAX_IN_FLIGHT): clients that send bodies slowly hold a socket
@@ -60,13 +72,8 @@ export function limitCapacity(services: Services): MiddlewareHandler<HttpEnv> {
         const body = await c.req.raw.arrayBuffer();
         (c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer> }).arrayBuffer = Promise.resolve(body);
       } catch (error) {
-        // A client that hung up mid-body is no server error: nobody is left to answer, and the
-        // log says so (status 499, aborted) instead of a 500 that would page an operator.
-        const incoming = incomingOf(c);
-        if (incoming && !incoming.readableEnded) {
-          c.set('aborted', true);
-          return new Response(null, { status: 499 });
-        }
+        const aborted = abortedByClient(c);
+        if (aborted) return aborted;
         throw error;
       } finally {
         reading--;
