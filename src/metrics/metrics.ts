@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type * as PromClient from 'prom-client';
 import type { Clock } from '../ids.js';
 import type { Store } from '../store/connect.js';
 import { backlog } from './metrics.repository.js';
@@ -25,11 +26,27 @@ export interface Metrics {
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** Metrics switched off (neither METRICS_TOKEN nor METRICS_PORT): nothing is recorded. */
+export const noMetrics: Metrics = {
+  request() {},
+  shed() {},
+  inFlightFrom() {},
+  signInFailure() {},
+  webhookAttempt() {},
+  render: async () => '',
+  contentType: 'text/plain; version=0.0.4; charset=utf-8',
+};
+
 /**
  * A registry of its own per app (createApp may run many times in one process, as tests do), so
  * nothing lands in prom-client's global registry.
  */
 export function createMetrics(deps: { store: Store; clock: Clock; logger: Logger }): Metrics {
+  // Loaded here, only when metrics are on: importing prom-client costs about 70 ms of CPU, which
+  // every start of every CLI command would otherwise pay.
+  const { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } = createRequire(import.meta.url)(
+    'prom-client',
+  ) as typeof PromClient;
   const registry = new Registry();
   const registers = [registry];
   collectDefaultMetrics({ register: registry });
@@ -50,8 +67,8 @@ export function createMetrics(deps: { store: Store; clock: Clock; logger: Logger
   // The labelled children are made once per label set and found through maps keyed by the label
   // values themselves (interned strings, a number): no key string is built per request.
   interface Series {
-    timer: Histogram.Internal<'operation' | 'surface'>;
-    byStatus: Map<number, Counter.Internal>;
+    timer: PromClient.Histogram.Internal<'operation' | 'surface'>;
+    byStatus: Map<number, PromClient.Counter.Internal>;
   }
   const series = new Map<string, Map<Surface, Series>>();
   const seriesOf = (op: string, surface: Surface): Series => {
