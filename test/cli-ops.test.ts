@@ -8,7 +8,8 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'agentcrm-cli-ops-'));
 const env = { DATA_DIR: dataDir };
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-describe('the agentcrm command line', () => {
+// Each case starts the CLI a few times; on a loaded machine one start takes seconds.
+describe('the agentcrm command line', { timeout: 60_000 }, () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('prints its version', async () => {
