@@ -236,6 +236,8 @@ async function startServer(databaseEnv, dir, dialect, { profile = settings.profi
         PORT: String(port),
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
+        // No load balancer to drain for: stop at once between scenarios.
+        DRAIN_SECONDS: '0',
         PLAN_OVERRIDES: JSON.stringify({ production: UNLIMITED, sandbox: UNLIMITED }),
         RATE_LIMIT_IP_PER_MINUTE: '100000000',
         ...(env.BENCH_SQLITE_SYNC ? { SQLITE_SYNCHRONOUS: env.BENCH_SQLITE_SYNC } : {}),

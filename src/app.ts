@@ -6,6 +6,7 @@ import { type Clock, type IdSource, systemClock, timeOrderedIds } from './ids.js
 import { createJobRunner, type JobRunner } from './jobs/worker.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { mountMcp } from './mcp/routes.js';
+import { createMetrics, noMetrics } from './metrics/metrics.js';
 import { mountOAuth } from './oauth/routes.js';
 import { operations } from './operations/registry.js';
 import type { Services } from './services.js';
@@ -58,6 +59,12 @@ export function createApp(options: AppOptions): App {
   const services: Services = {
     ...partial,
     meter,
+    // Off unless someone can read them: no cost on the request path, and none at start.
+    metrics:
+      options.config.metricsToken || options.config.metricsPort !== undefined
+        ? createMetrics({ store: options.store, clock, logger })
+        : noMetrics,
+    readiness: { draining: false },
     jobs: undefined as unknown as JobRunner,
     webhooks: undefined as unknown as WebhookDispatcher,
   };

@@ -32,6 +32,15 @@ const schema = z
     TOKEN_IDLE_TTL_SECONDS: durationSeconds.default(30 * 24 * 3600),
     TOKEN_MAX_TTL_SECONDS: durationSeconds.default(365 * 24 * 3600),
     SHUTDOWN_GRACE_SECONDS: durationSeconds.default(10),
+    /** On SIGTERM, /readyz answers 503 this long (requests still served) before the listener closes. */
+    DRAIN_SECONDS: z.coerce.number().int().min(0).max(600).default(5),
+    /** Connections each process opens to PostgreSQL for requests (plus 40% of it for request counters). */
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+    /** Serves /metrics on the main port to a caller sending Authorization: Bearer <this>. */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    /** Serves /metrics without a token on a listener of its own, bound to METRICS_HOST. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).default('127.0.0.1'),
     /** An idempotency key whose attempt has not finished this long is taken over by a retry. */
     IDEMPOTENCY_LOCK_SECONDS: durationSeconds.default(30),
     /** Requests handled at once; more are answered 503 with Retry-After (load shedding). */
@@ -87,6 +96,11 @@ const schema = z
     tokenIdleTtlSeconds: env.TOKEN_IDLE_TTL_SECONDS,
     tokenMaxTtlSeconds: env.TOKEN_MAX_TTL_SECONDS,
     shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
+    drainSeconds: env.DRAIN_SECONDS,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    metricsToken: env.METRICS_TOKEN,
+    metricsPort: env.METRICS_PORT,
+    metricsHost: env.METRICS_HOST,
     jobLockSeconds: env.JOB_LOCK_SECONDS,
     maxInFlight: env.MAX_IN_FLIGHT,
     headersTimeoutSeconds: env.HTTP_HEADERS_TIMEOUT_SECONDS,
@@ -111,6 +125,9 @@ const schema = z
   }));
 
 export type Config = Readonly<z.output<typeof schema>>;
+
+/** Every environment variable the configuration reads, with its schema (`serve --help` lists them). */
+export const settingSchemas: Readonly<Record<string, z.ZodType>> = schema.in.shape;
 
 export class ConfigError extends Error {}
 

@@ -1,8 +1,9 @@
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { metricsResponse } from './http/metrics-route.js';
+import { listen } from './listen.js';
 import { connectStore, migrateToLatest, sqliteFile } from './store/connect.js';
 import { checkSqliteAtStart, DatabaseDamagedError, damagedMessage } from './store/startup-check.js';
 
@@ -56,9 +57,6 @@ export async function startServer(config: Config) {
   const applied = await migrateToLatest(store);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const app = createApp({ config, store, logger });
-  app.services.jobs.start();
-  app.services.webhooks.start();
-  app.services.meter.start();
   // Slow clients (slowloris) must not hold connections open: headers within headersTimeout, the
   // whole request within requestTimeout, checked every second (Node's default is every 30 s).
   const timeouts = {
@@ -67,28 +65,81 @@ export async function startServer(config: Config) {
     keepAliveTimeout: 5_000,
     connectionsCheckingInterval: 1_000,
   };
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve(
-      { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: timeouts },
-      () => resolve(s as Server),
-    );
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  let server: Server;
+  let metricsServer: Server | undefined;
+  try {
+    server = await listen(app.fetch, {
+      port: config.port,
+      host: config.host,
+      setting: 'PORT',
+      serverOptions: timeouts,
+    });
+    if (config.metricsPort !== undefined) {
+      // Its own listener, bound to METRICS_HOST, answers /metrics to anyone who can reach it.
+      metricsServer = await listen(
+        (request) =>
+          new URL(request.url).pathname === '/metrics'
+            ? metricsResponse(app.services)
+            : new Response('not found: this listener serves GET /metrics only\n', { status: 404 }),
+        { port: config.metricsPort, host: config.metricsHost, setting: 'METRICS_PORT' },
+      );
+    }
+  } catch (error) {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await store.close();
+    clearInterval(logTimer);
+    flushLog();
+    process.removeListener('exit', flushLog);
+    throw error;
+  }
+  app.services.jobs.start();
+  app.services.webhooks.start();
+  app.services.meter.start();
+  const port = portOf(server, config.port);
+  const metricsPort = metricsServer ? portOf(metricsServer, config.metricsPort!) : undefined;
   logger.info(
-    { port, host: config.host, database: config.databaseUrl ? 'postgres' : store.sqlitePath },
+    {
+      port,
+      host: config.host,
+      database: config.databaseUrl ? 'postgres' : store.sqlitePath,
+      ...(metricsServer ? { metrics_port: metricsPort, metrics_host: config.metricsHost } : {}),
+    },
     `agentcrm listening on http://${config.host}:${port}`,
   );
   // Supervisors and tests wait for this line: it goes out at once.
   flushLog();
 
   let stopping: Promise<void> | undefined;
-  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the database. */
-  const stop = () => {
+  let endDrain = () => {};
+  /**
+   * Drains, then stops: for DRAIN_SECONDS /readyz answers 503 while every request is still served,
+   * so a load balancer stops sending new ones before the port closes; then stops accepting, lets
+   * in-flight requests finish (up to the grace period) and closes the database. `drain: false`
+   * (Ctrl-C, or a second signal during the drain) skips or cuts the drain short.
+   */
+  const stop = ({ drain = true }: { drain?: boolean } = {}) => {
+    if (!drain) endDrain();
     stopping ??= (async () => {
+      if (drain && config.drainSeconds > 0) {
+        app.services.readiness.draining = true;
+        logger.info(
+          { drain_seconds: config.drainSeconds },
+          'draining: /readyz answers 503, requests are still served',
+        );
+        flushLog();
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, config.drainSeconds * 1000);
+          endDrain = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
       logger.info('shutting down');
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      metricsServer?.close();
+      metricsServer?.closeAllConnections();
       const grace = setTimeout(() => server.closeAllConnections(), config.shutdownGraceSeconds * 1000);
       await closed;
       clearTimeout(grace);
@@ -103,5 +154,10 @@ export async function startServer(config: Config) {
     })();
     return stopping;
   };
-  return { server, port, stop, app };
+  return { server, port, metricsPort, stop, app };
+}
+
+function portOf(server: Server, fallback: number): number {
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : fallback;
 }

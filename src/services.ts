@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Clock, IdSource } from './ids.js';
 import type { JobRunner } from './jobs/worker.js';
 import type { Mailer } from './mail/mailer.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { Store } from './store/connect.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 import type { HostResolver } from './webhooks/send.js';
@@ -24,4 +25,8 @@ export interface Services {
   readonly webhooks: WebhookDispatcher;
   /** How webhook deliveries and pings resolve host names (the system resolver outside tests). */
   readonly resolveHost: HostResolver;
+  /** Prometheus metrics of this app (a registry of its own). */
+  readonly metrics: Metrics;
+  /** Set when the server is draining (SIGTERM): /readyz answers 503, requests are still served. */
+  readonly readiness: { draining: boolean };
 }

@@ -41,6 +41,8 @@ function storeOf(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Store {
     ping: async () => {},
     durable: async () => {},
     durability: () => null,
+    onFlush: () => {},
+    pools: () => [],
     close: () => db.destroy(),
   };
 }

@@ -22,7 +22,15 @@ export interface ServerProcess {
  */
 export async function startServerProcess(env: Record<string, string>, port = 0): Promise<ServerProcess> {
   const child = spawn(process.execPath, [CLI, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // No drain unless a test asks for one: SIGTERM then stops at once, as these tests expect.
+    env: {
+      PATH: process.env.PATH ?? '',
+      LOG_LEVEL: 'info',
+      DRAIN_SECONDS: '0',
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

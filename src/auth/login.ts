@@ -80,6 +80,16 @@ export async function consumeLoginCode(
   services: Services,
   attempt: { email: string; code: string; clientIp: string | null; now: Date },
 ): Promise<AppError | null> {
+  const refused = await checkLoginCode(db, services, attempt);
+  if (refused) services.metrics.signInFailure(refused.code);
+  return refused;
+}
+
+async function checkLoginCode(
+  db: Db,
+  services: Services,
+  attempt: { email: string; code: string; clientIp: string | null; now: Date },
+): Promise<AppError | null> {
   const { config } = services;
   const byIp = await hit(db, attempt.now, {
     policy: 'login-verify-ip',

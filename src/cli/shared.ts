@@ -12,11 +12,12 @@ import { DatabaseDamagedError, EXIT_DAMAGED } from '../store/startup-check.js';
 import { findWorkspace } from '../workspaces/workspaces.repository.js';
 
 /**
- * Exit codes of every command: 0 done; 1 failed; 2 usage (bad flag, unknown kind, missing file,
- * invalid configuration); 3 done, but some input rows were rejected (import); 4 the database is
- * damaged (serve refuses to start, doctor found damage).
+ * Exit codes of every command: 0 done; 1 failed; 2 usage (bad flag, unknown command or kind,
+ * missing file, invalid configuration); 3 done, but some input rows were rejected (import); 4 the
+ * database is damaged (serve refuses to start, doctor found damage); 5 `serve` could not listen
+ * (the port is in use or not allowed).
  */
-export const EXIT = { ok: 0, failed: 1, usage: 2, rejected: 3, damaged: EXIT_DAMAGED } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, rejected: 3, damaged: EXIT_DAMAGED, listen: 5 } as const;
 
 /** A failure the user can fix from the message alone; carries its exit code. */
 export class CliError extends Error {

@@ -6,60 +6,23 @@ import { buildHumanConsole } from '../human/console.js';
 import type { AnyOperation } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
+import { abortedByClient, limitCapacity } from './capacity.js';
 import { clientIp, refuseTokenInQuery } from './client.js';
 import { mountDocuments } from './documents.js';
+import { type HttpEnv, metaOf, respond } from './env.js';
+import { metricsHandler } from './metrics-route.js';
+import { recordRequest } from './observe.js';
 import { allPaths, methodsForPath } from './paths.js';
 import { enforceRequestLimit } from './ratelimit.js';
-import { type Format, type Rendered, type ResponseMeta, renderError, renderSuccess } from './render.js';
+import { renderError, renderSuccess } from './render.js';
 import { collectInput, idempotencyKeyOf, negotiateFormat, readJsonBody, requestIdFrom } from './request.js';
 
-/** The Hono environment of the HTTP surface; transports mounted on it (MCP, OAuth) share it. */
-export type HttpEnv = {
-  Variables: {
-    requestId: string;
-    format: Format;
-    operationName: string | null;
-    rateLimitHeaders: Record<string, string> | null;
-  };
-};
-
-function respond(c: Context<HttpEnv>, rendered: Rendered): Response {
-  return new Response(rendered.body, {
-    status: rendered.status,
-    headers: {
-      ...c.get('rateLimitHeaders'),
-      ...rendered.headers,
-      'x-request-id': c.get('requestId'),
-      'cache-control': 'no-store',
-      'x-content-type-options': 'nosniff',
-    },
-  });
-}
-
-/**
- * Whether a request carries a body, asked without making the Node adapter build a web Request
- * (reading `.body` does): over HTTP/1.1 a body comes with Content-Length or Transfer-Encoding.
- * A request with neither (one made in-process with app.fetch, or a bodiless POST) is asked itself.
- */
-function hasBody(c: Context<HttpEnv>): boolean {
-  if (c.req.header('transfer-encoding') !== undefined) return true;
-  const length = c.req.header('content-length');
-  if (length !== undefined) return length !== '0';
-  return c.req.raw.body !== null;
-}
+export type { HttpEnv } from './env.js';
 
 /** The HTTP surface: probes, documents, and one route per operation of the registry. */
 export function buildHttpApp(services: Services, operations: readonly AnyOperation[]): Hono<HttpEnv> {
   const app = new Hono<HttpEnv>();
-  const meta = (c: {
-    req: { header: (name: string) => string | undefined };
-    get: <K extends keyof HttpEnv['Variables']>(key: K) => HttpEnv['Variables'][K];
-  }): ResponseMeta => ({
-    format: c.get('format'),
-    requestId: c.get('requestId'),
-    idempotencyKey: idempotencyKeyOf(c),
-    operationName: c.get('operationName'),
-  });
+  const meta = metaOf;
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -70,6 +33,8 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     c.set('format', negotiateFormat(c));
     c.set('operationName', null);
     c.set('rateLimitHeaders', null);
+    c.set('caller', null);
+    c.set('aborted', false);
     await next();
     // Nothing is answered before the commits it may show are on disk: the writer's own, and any
     // other request's that a read could have seen (SQLite's group commit; immediate on PostgreSQL).
@@ -100,17 +65,9 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       c.header('x-request-id', c.get('requestId'));
       c.header('x-content-type-options', 'nosniff');
     }
-    services.logger.info(
-      {
-        request_id: c.get('requestId'),
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        operation: c.get('operationName'),
-        duration_ms: Math.round((performance.now() - started) * 10) / 10,
-      },
-      'request',
-    );
+    // Draining before a stop: a client on a kept-alive connection reconnects, and lands elsewhere.
+    if (services.readiness.draining) c.header('connection', 'close');
+    recordRequest(services, c, started);
   });
 
   const tooLarge = (c: Context<HttpEnv>) => {
@@ -130,56 +87,22 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
   app.use('*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined) return limitBody(c, next);
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined) {
+      // bodyLimit reads a chunked body itself; a client hanging up meanwhile is an abort, not a 500.
+      // (Errors of the handlers after it never reach here: Hono turns them into answers.)
+      try {
+        return await limitBody(c, next);
+      } catch (error) {
+        const aborted = abortedByClient(c);
+        if (aborted) return aborted;
+        throw error;
+      }
+    }
     if (Number.parseInt(length, 10) > services.config.maxBodyBytes) return tooLarge(c);
     return next();
   });
 
-  // Past capacity, answer at once with 503 and Retry-After instead of queueing until timeouts.
-  // A body is read in full (through the cap above) before its request counts as in flight, in a
-  // pool of its own (4 × MAX_IN_FLIGHT): clients that send bodies slowly hold a socket and a
-  // reading place until HTTP_REQUEST_TIMEOUT_SECONDS, never a handler's slot; memory stays bounded
-  // by the two pools times MAX_BODY_BYTES.
-  let inFlight = 0;
-  let reading = 0;
-  const busy = (c: Context<HttpEnv>, what: string) =>
-    respond(
-      c,
-      renderError(
-        new AppError(
-          'unavailable',
-          `the server is at capacity (${what})`,
-          'retry after the number of seconds in Retry-After; back off if it repeats',
-          { headers: { 'retry-after': '1' } },
-        ),
-        meta(c),
-      ),
-    );
-  app.use('*', async (c, next) => {
-    if (c.req.path === '/healthz') return next();
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD' && hasBody(c)) {
-      if (reading >= services.config.maxInFlight * 4) return busy(c, 'too many request bodies arriving');
-      reading++;
-      try {
-        // From the Node adapter's request this reads the socket directly (no web stream). The bytes
-        // go where Hono keeps a body it has read, so c.req.text(), .json(), .arrayBuffer() and
-        // .parseBody() answer from them; c.req.raw's body is spent (read it through c.req).
-        const body = await c.req.raw.arrayBuffer();
-        (c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer> }).arrayBuffer = Promise.resolve(body);
-      } finally {
-        reading--;
-      }
-    }
-    if (inFlight >= services.config.maxInFlight) {
-      return busy(c, `${services.config.maxInFlight} requests in flight`);
-    }
-    inFlight++;
-    try {
-      await next();
-    } finally {
-      inFlight--;
-    }
-  });
+  app.use('*', limitCapacity(services));
   app.use('*', async (c, next) => {
     // Only a query string can carry a token; most requests have none, and parsing a URL costs.
     const url = c.req.url;
@@ -188,6 +111,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
   });
 
   mountDocuments(app, services, operations);
+  app.get('/metrics', metricsHandler(services));
 
   /** Runs one operation for an HTTP request and renders its result. */
   const handle = async (
@@ -207,6 +131,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     }
     const caller =
       operation.auth === 'none' ? null : await authenticate(services, c.req.header('authorization'));
+    c.set('caller', caller);
     // The address is needed only without a token (its rate limit) or by the few operations that
     // ask; reading it from the socket costs a system call, so it is worked out on demand.
     let ip: string | null | undefined;

@@ -7,7 +7,7 @@ import { llmsTxt, skillMarkdown } from '../discovery/skill.js';
 import { AppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
 import type { Services } from '../services.js';
-import type { HttpEnv } from './app.js';
+import type { HttpEnv } from './env.js';
 import { helpText } from './help.js';
 import { openApiDocument } from './openapi.js';
 import { renderSuccess } from './render.js';
@@ -29,6 +29,13 @@ function probe(c: Context<HttpEnv>, status: string): Response {
 export function mountDocuments(app: Hono<HttpEnv>, services: Services, operations: readonly AnyOperation[]) {
   app.get('/healthz', (c) => probe(c, 'ok'));
   app.get('/readyz', async (c) => {
+    if (services.readiness.draining) {
+      throw new AppError(
+        'unavailable',
+        'the server is draining before it stops',
+        'send new requests to another instance; this one finishes what it has and exits',
+      );
+    }
     try {
       await services.store.ping();
     } catch (error) {

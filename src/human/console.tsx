@@ -75,6 +75,7 @@ export function buildHumanConsole(services: Services): Hono<HumanEnv> {
     const state = await loadSession(services, readCookie(c, services, SESSION_COOKIE));
     const session = 'session' in state ? state.session : null;
     c.set('session', session);
+    c.set('caller', session?.caller ?? null);
     c.set('sessionEnded', 'ended' in state);
     if ('ended' in state) clearCookie(c, services, SESSION_COOKIE);
     let binding: string;

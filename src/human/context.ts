@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { clientIp } from '../http/client.js';
+import type { Caller } from '../operations/define.js';
 import type { Services } from '../services.js';
 import { GOVERNANCE, has } from './governance.js';
 import type { Frame } from './layout.js';
@@ -15,6 +16,8 @@ export type HumanEnv = {
     sessionEnded: boolean;
     csrf: string;
     form: Record<string, string>;
+    /** The same variable as the HTTP surface's: the request log line names its workspace and actor. */
+    caller: Caller | null;
   };
 };
 

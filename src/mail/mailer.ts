@@ -37,11 +37,11 @@ function smtpMailer(url: string, from: string, logger: Logger): Mailer {
       try {
         await transport.sendMail({ from, ...message });
       } catch (error) {
-        logger.error({ err: error, to: message.to }, 'mail delivery failed');
+        logger.error({ err: error }, 'mail delivery failed');
         throw mailFailed();
       }
-      // Never the subject or body: they may hold a code.
-      logger.info({ to: message.to }, 'mail sent');
+      // Never the recipient, subject or body: an address is personal data, and the text may hold a code.
+      logger.info('mail sent');
     },
   };
 }
@@ -61,8 +61,8 @@ function outboxMailer(directory: string, from: string, logger: Logger): Mailer {
         logger.error({ err: error, file }, 'could not write mail to the outbox');
         throw mailFailed();
       }
-      // Never the subject or body: they may hold a code. Only where to find the message.
-      logger.info({ to: message.to, file }, `mail written to ${file}`);
+      // Never the recipient, subject or body (personal data, a code): only where to find the message.
+      logger.info({ file }, `mail written to ${file}`);
     },
   };
 }

@@ -88,6 +88,7 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
   const handler = async (c: Context<HttpEnv>): Promise<Response> => {
     c.set('operationName', 'mcp');
     const caller = await authenticateMcp(services, c.req.header('authorization'));
+    c.set('caller', caller);
     if (c.req.method !== 'POST' && c.req.method !== 'DELETE') {
       throw new AppError(
         'method_not_allowed',

@@ -31,7 +31,21 @@ export interface Store {
   readonly countersDb: Kysely<Database>;
   /** SQLite's group commit counters (commits seen, flushes made, whether one is owed); else null. */
   durability(): { commits: number; flushes: number; pending: boolean } | null;
+  /** Calls `listener` with each group-commit flush's duration in seconds; never on PostgreSQL. */
+  onFlush(listener: (seconds: number) => void): void;
+  /** PostgreSQL connection pools, as they are now (for metrics); empty on SQLite. */
+  pools(): PoolUse[];
   close(): Promise<void>;
+}
+
+export interface PoolUse {
+  /** `main` (requests) or `counters` (request counters, see countersDb). */
+  pool: string;
+  max: number;
+  /** Connections open, idle among them, and callers waiting for one. */
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 // PostgreSQL returns int8 (count(*), sum) as strings to protect precision; our counts fit easily.
@@ -40,8 +54,10 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
 /** Where the embedded database lives. */
 export const sqliteFile = (dataDir: string) => path.join(dataDir, 'agentcrm.sqlite');
 
-export function connectStore(config: Pick<Config, 'databaseUrl' | 'dataDir' | 'sqliteSynchronous'>): Store {
-  if (config.databaseUrl) return connectPostgres(config.databaseUrl);
+export function connectStore(
+  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'sqliteSynchronous' | 'databasePoolSize'>,
+): Store {
+  if (config.databaseUrl) return connectPostgres(config.databaseUrl, config.databasePoolSize);
   return connectSqlite(sqliteFile(config.dataDir), config.sqliteSynchronous);
 }
 
@@ -69,6 +85,8 @@ function connectSqlite(file: string, synchronous: 'FULL' | 'NORMAL'): Store {
     },
     durable,
     durability: () => group?.stats() ?? null,
+    onFlush: (listener) => group?.onFlush(listener),
+    pools: () => [],
     close: async () => {
       await durable();
       await db.destroy();
@@ -103,14 +121,15 @@ function withStatementCache(database: SqliteDatabase.Database, size = 500, large
   };
 }
 
-function connectPostgres(url: string): Store {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+function connectPostgres(url: string, poolSize: number): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   // Request counters: a hit per request must not cost a WAL flush per request. A query issued in
   // 'connect' runs before the client is handed out (the client queues queries in order).
-  const countersPool = new pg.Pool({ connectionString: url, max: 4 });
+  // Counter writes are short and never wait on a flush: 40% of the main pool (4 at the default 10).
+  const countersPool = new pg.Pool({ connectionString: url, max: Math.max(1, Math.round(poolSize * 0.4)) });
   countersPool.on('error', () => {});
   countersPool.on('connect', (client) => {
     client.query('set synchronous_commit = off').catch(() => {});
@@ -126,6 +145,21 @@ function connectPostgres(url: string): Store {
     },
     durable: async () => {},
     durability: () => null,
+    onFlush: () => {},
+    pools: () =>
+      [
+        ['main', pool],
+        ['counters', countersPool],
+      ].map(([name, p]) => {
+        const { options, totalCount, idleCount, waitingCount } = p as pg.Pool;
+        return {
+          pool: name as string,
+          max: options.max,
+          total: totalCount,
+          idle: idleCount,
+          waiting: waitingCount,
+        };
+      }),
     close: async () => {
       await countersDb.destroy();
       await db.destroy();

@@ -23,6 +23,8 @@ export interface GroupCommit {
   durable(): Promise<void>;
   /** Commits counted and flushes made, for tests and diagnostics. */
   stats(): { commits: number; flushes: number; pending: boolean };
+  /** Calls `listener` with each flush's duration in seconds (the metrics histogram). */
+  onFlush(listener: (seconds: number) => void): void;
 }
 
 type Prepared = Pick<SqliteDatabase.Statement, 'reader' | 'all' | 'run' | 'iterate'>;
@@ -37,6 +39,7 @@ export function groupCommit(
   let flushes = 0;
   let flushing: Promise<void> | null = null;
   let fd: number | null = null;
+  const listeners: ((seconds: number) => void)[] = [];
 
   // A statement ends a transaction that was open before it (COMMIT; a ROLLBACK is counted too,
   // harmlessly), or writes outside one (an autocommitted INSERT): either way new frames may be in
@@ -84,6 +87,7 @@ export function groupCommit(
 
   const flush = async (): Promise<void> => {
     const upTo = committed;
+    const started = performance.now();
     const descriptor = walDescriptor();
     if (descriptor !== null) {
       await new Promise<void>((resolve, reject) =>
@@ -91,6 +95,8 @@ export function groupCommit(
       );
     }
     flushes++;
+    const seconds = (performance.now() - started) / 1000;
+    for (const listener of listeners) listener(seconds);
     if (upTo > flushed) flushed = upTo;
   };
 
@@ -114,5 +120,8 @@ export function groupCommit(
       }
     },
     stats: () => ({ commits: committed, flushes, pending: flushed < committed }),
+    onFlush: (listener) => {
+      listeners.push(listener);
+    },
   };
 }

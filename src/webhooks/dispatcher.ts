@@ -89,6 +89,10 @@ export function createWebhookDispatcher(services: Services, intervalMs = 1000): 
       },
       { succeeded, failingAfter: exhausted ? MAX_ATTEMPTS : null, now: now.toISOString() },
     );
+    services.metrics.webhookAttempt(
+      succeeded ? 'succeeded' : exhausted ? 'given_up' : 'retrying',
+      (now.getTime() - Date.parse(delivery.next_attempt_at)) / 1000,
+    );
     services.logger.info(
       {
         delivery: delivery.id,
