@@ -8,6 +8,7 @@ import { createMailer, type Mailer } from './mail/mailer.js';
 import { mountMcp } from './mcp/routes.js';
 import { mountOAuth } from './oauth/routes.js';
 import { operations } from './operations/registry.js';
+import { createKeyring } from './secrets/keyring.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -48,6 +49,7 @@ export function createApp(options: AppOptions): App {
     ids: options.ids ?? timeOrderedIds(clock),
     logger,
     mailer: options.mailer ?? createMailer(options.config, logger),
+    keyring: createKeyring(options.config, options.store, clock),
   };
   // The runner needs the services it belongs to; it stays idle until start().
   const meter = createUsageMeter(options.store, clock, logger);

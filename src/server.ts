@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { prepareSecrets } from './secrets/startup.js';
 import { connectStore, migrateToLatest } from './store/connect.js';
 
 /** config → store → migrate → serve; resolves once the port is listening. */
@@ -33,6 +34,12 @@ export async function startServer(config: Config) {
   const applied = await migrateToLatest(store);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const app = createApp({ config, store, logger });
+  try {
+    await prepareSecrets(app.services);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   app.services.jobs.start();
   app.services.webhooks.start();
   app.services.meter.start();

@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Clock, IdSource } from './ids.js';
 import type { JobRunner } from './jobs/worker.js';
 import type { Mailer } from './mail/mailer.js';
+import type { Keyring } from './secrets/keyring.js';
 import type { Store } from './store/connect.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -15,6 +16,8 @@ export interface Services {
   readonly ids: IdSource;
   readonly logger: Logger;
   readonly mailer: Mailer;
+  /** The keys stored secrets are sealed under (docs/secrets.md). */
+  readonly keyring: Keyring;
   /** Background operations (batches); started by the server, woken when work is queued. */
   readonly jobs: JobRunner;
   /** Request metering per workspace and month (buffered; see billing/meter.ts). */
