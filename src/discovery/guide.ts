@@ -33,6 +33,7 @@ export function guideDocument(services: Services, operations: readonly AnyOperat
       rules: [
         'Drive control flow from outcome and policy.reason_code, never from prose.',
         'Mutating tools require X-Idempotency-Key; reuse the key only to retry the same request.',
+        'Make each key random, e.g. idem_<uuid> with a new UUID: without a token (signup, sign-in) a key needs 16 random characters after its prefix, because it is what proves a retry is yours.',
         'On outcome "proposed", poll proposals.get_status until decided.',
         'Surface reason codes verbatim; they are stable identifiers.',
       ],
@@ -41,7 +42,7 @@ export function guideDocument(services: Services, operations: readonly AnyOperat
       { step: 1, do: `GET ${base}/agentcrm.json and assert the signals above` },
       {
         step: 2,
-        do: `POST ${base}/agent-bootstrap with X-Request-Id and X-Idempotency-Key; persist data.workspace_id, data.agent_id, data.token`,
+        do: `POST ${base}/agent-bootstrap with X-Request-Id and X-Idempotency-Key: idem_<uuid> (a new UUID of your own); persist data.workspace_id, data.agent_id, data.token`,
       },
       { step: 3, do: `GET ${base}/agentcrm-tools.json; register each tool with its flags` },
       { step: 4, do: `call tools with POST ${base}/tools/{name}; send Authorization: Bearer <token>` },

@@ -83,6 +83,8 @@ GOVERNANCE (agents act, humans approve)
 - Branch on outcome (applied | proposed | denied | error) and policy.reason_code, never on prose.
 - Writes may carry X-Idempotency-Key (tool calls must): a retry with the same key and body
   returns the first answer; another body with that key is 422 idempotency_key_reused.
+  Make keys random (idem_<uuid>, a new UUID each change); without a token (signup, sign-in)
+  a key needs 16 random characters after its prefix, or it is 400 invalid_input.
 - Changing a sensitive contact field (email, phone, do_not_contact, owner by default) is denied
   here (contact.sensitive_field): POST /contacts/{id}/proposals {"changes":{...},"reason":"..."}
   stores a proposal (outcome proposed, 202); poll GET /proposals/{id} until applied, rejected,
