@@ -232,6 +232,7 @@ describe.each(DIALECTS)(
       const answers = openStoredAnswers(loot.tables);
       expect(answers).toEqual([]);
       expect(openWebhookSecrets(loot.tables)).toEqual([]);
+      expect(loot.log).not.toContain('no SECRETS_KEY');
       // The database holds no key at all, and neither the log nor the copy holds the key or a secret.
       expect(loot.tables.server_keys).toEqual([]);
       for (const secret of [
@@ -257,6 +258,8 @@ describe.each(DIALECTS)(
       expect(tokens.sort()).toEqual(loot.tokens.slice(1, 4).sort());
       for (const token of tokens) expect(await loot.whoami(token)).toBe(200);
       expect(openWebhookSecrets(loot.tables)).toEqual([loot.webhookSecret]);
+      // On PostgreSQL (a production-like setting) the start says so; SQLite on http stays quiet.
+      expect(loot.log.includes('no SECRETS_KEY or SECRETS_KEY_FILE')).toBe(dialect === 'postgres');
       // The signup answer (a random key) and the invite acceptance stay closed.
       expect(tokens).not.toContain(loot.tokens[0]);
       expect(tokens).not.toContain(loot.tokens[4]);
