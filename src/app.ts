@@ -9,6 +9,7 @@ import { mountMcp } from './mcp/routes.js';
 import { createMetrics, noMetrics } from './metrics/metrics.js';
 import { mountOAuth } from './oauth/routes.js';
 import { operations } from './operations/registry.js';
+import { createKeyring } from './secrets/keyring.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -53,6 +54,7 @@ export function createApp(options: AppOptions): App {
     logger,
     mailer: options.mailer ?? createMailer(options.config, logger),
     resolveHost: options.resolveHost ?? systemResolver,
+    keyring: createKeyring(options.config, options.store, clock),
   };
   // The runner needs the services it belongs to; it stays idle until start().
   const meter = createUsageMeter(options.store, clock, logger);

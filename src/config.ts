@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { planOverridesSchema, resolvePlans } from './plans/plans.js';
+import { decodeKey, readKeyFile } from './secrets/key-setting.js';
 
 const durationSeconds = z.coerce.number().int().positive();
 
@@ -80,49 +81,86 @@ const schema = z
     WEBHOOKS_TIMEOUT_SECONDS: durationSeconds.default(10),
     /** JSON: per-plan overrides of caps and request rate, e.g. {"sandbox":{"contacts":5000}}. */
     PLAN_OVERRIDES: planOverridesSchema.default(resolvePlans({})),
+    /** The server key that seals stored secrets (hex or base64, at least 32 bytes); see docs/secrets.md. */
+    SECRETS_KEY: z.string().optional(),
+    /** A file holding that key; it must lie outside DATA_DIR. */
+    SECRETS_KEY_FILE: z.string().optional(),
+    /** The key being rotated away from: still opens what it sealed, never seals. */
+    SECRETS_KEY_PREVIOUS: z.string().optional(),
   })
-  .transform((env) => ({
-    port: env.PORT,
-    host: env.HOST,
-    dataDir: path.resolve(env.DATA_DIR),
-    databaseUrl: env.DATABASE_URL,
-    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
-    logLevel: env.LOG_LEVEL,
-    smtpUrl: env.SMTP_URL,
-    mailFrom: env.MAIL_FROM,
-    sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
-    sqliteStartupCheck: env.SQLITE_STARTUP_CHECK,
-    maxBodyBytes: env.MAX_BODY_BYTES,
-    tokenIdleTtlSeconds: env.TOKEN_IDLE_TTL_SECONDS,
-    tokenMaxTtlSeconds: env.TOKEN_MAX_TTL_SECONDS,
-    shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
-    drainSeconds: env.DRAIN_SECONDS,
-    databasePoolSize: env.DATABASE_POOL_SIZE,
-    metricsToken: env.METRICS_TOKEN,
-    metricsPort: env.METRICS_PORT,
-    metricsHost: env.METRICS_HOST,
-    jobLockSeconds: env.JOB_LOCK_SECONDS,
-    maxInFlight: env.MAX_IN_FLIGHT,
-    headersTimeoutSeconds: env.HTTP_HEADERS_TIMEOUT_SECONDS,
-    requestTimeoutSeconds: Math.max(env.HTTP_REQUEST_TIMEOUT_SECONDS, env.HTTP_HEADERS_TIMEOUT_SECONDS),
-    idempotencyLockSeconds: env.IDEMPOTENCY_LOCK_SECONDS,
-    loginCodeTtlSeconds: env.LOGIN_CODE_TTL_SECONDS,
-    loginMaxFailures: env.LOGIN_MAX_FAILURES,
-    loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
-    loginThrottleWindowSeconds: env.LOGIN_THROTTLE_WINDOW_SECONDS,
-    loginRequestsPerEmail: env.LOGIN_REQUESTS_PER_EMAIL,
-    loginRequestsPerIp: env.LOGIN_REQUESTS_PER_IP,
-    loginVerifiesPerIp: env.LOGIN_VERIFIES_PER_IP,
-    stepUpCodeTtlSeconds: env.STEP_UP_CODE_TTL_SECONDS,
-    inviteTtlSeconds: env.INVITE_TTL_SECONDS,
-    rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
-    trustProxy: env.TRUST_PROXY,
-    plans: env.PLAN_OVERRIDES,
-    webhooksAllowLoopback: env.WEBHOOKS_ALLOW_LOOPBACK,
-    webhooksTimeoutSeconds: env.WEBHOOKS_TIMEOUT_SECONDS,
-    mcpTools: env.MCP_TOOLS,
-    oauthAccessTokenTtlSeconds: env.OAUTH_ACCESS_TOKEN_TTL_SECONDS,
-  }));
+  .transform((env, ctx) => {
+    const dataDir = path.resolve(env.DATA_DIR);
+    const key = (name: string, value: Buffer | string | undefined) => {
+      if (typeof value !== 'string') return value;
+      ctx.addIssue({ code: 'custom', path: [name], message: value });
+      return undefined;
+    };
+    if (env.SECRETS_KEY && env.SECRETS_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRETS_KEY_FILE'],
+        message: 'set SECRETS_KEY or SECRETS_KEY_FILE, not both',
+      });
+    }
+    const secretsKey =
+      key('SECRETS_KEY', env.SECRETS_KEY ? decodeKey(env.SECRETS_KEY) : undefined) ??
+      key('SECRETS_KEY_FILE', env.SECRETS_KEY_FILE ? readKeyFile(env.SECRETS_KEY_FILE, dataDir) : undefined);
+    const secretsKeyPrevious = key(
+      'SECRETS_KEY_PREVIOUS',
+      env.SECRETS_KEY_PREVIOUS ? decodeKey(env.SECRETS_KEY_PREVIOUS) : undefined,
+    );
+    if (secretsKeyPrevious && !secretsKey) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRETS_KEY_PREVIOUS'],
+        message: 'needs SECRETS_KEY or SECRETS_KEY_FILE: the previous key only opens, the current one seals',
+      });
+    }
+    return {
+      port: env.PORT,
+      host: env.HOST,
+      dataDir,
+      databaseUrl: env.DATABASE_URL,
+      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+      logLevel: env.LOG_LEVEL,
+      smtpUrl: env.SMTP_URL,
+      mailFrom: env.MAIL_FROM,
+      sqliteSynchronous: env.SQLITE_SYNCHRONOUS,
+      sqliteStartupCheck: env.SQLITE_STARTUP_CHECK,
+      drainSeconds: env.DRAIN_SECONDS,
+      databasePoolSize: env.DATABASE_POOL_SIZE,
+      metricsToken: env.METRICS_TOKEN,
+      metricsPort: env.METRICS_PORT,
+      metricsHost: env.METRICS_HOST,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      tokenIdleTtlSeconds: env.TOKEN_IDLE_TTL_SECONDS,
+      tokenMaxTtlSeconds: env.TOKEN_MAX_TTL_SECONDS,
+      shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
+      jobLockSeconds: env.JOB_LOCK_SECONDS,
+      maxInFlight: env.MAX_IN_FLIGHT,
+      headersTimeoutSeconds: env.HTTP_HEADERS_TIMEOUT_SECONDS,
+      requestTimeoutSeconds: Math.max(env.HTTP_REQUEST_TIMEOUT_SECONDS, env.HTTP_HEADERS_TIMEOUT_SECONDS),
+      idempotencyLockSeconds: env.IDEMPOTENCY_LOCK_SECONDS,
+      loginCodeTtlSeconds: env.LOGIN_CODE_TTL_SECONDS,
+      loginMaxFailures: env.LOGIN_MAX_FAILURES,
+      loginFailureWindowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      loginThrottleWindowSeconds: env.LOGIN_THROTTLE_WINDOW_SECONDS,
+      loginRequestsPerEmail: env.LOGIN_REQUESTS_PER_EMAIL,
+      loginRequestsPerIp: env.LOGIN_REQUESTS_PER_IP,
+      loginVerifiesPerIp: env.LOGIN_VERIFIES_PER_IP,
+      stepUpCodeTtlSeconds: env.STEP_UP_CODE_TTL_SECONDS,
+      inviteTtlSeconds: env.INVITE_TTL_SECONDS,
+      rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+      trustProxy: env.TRUST_PROXY,
+      plans: env.PLAN_OVERRIDES,
+      webhooksAllowLoopback: env.WEBHOOKS_ALLOW_LOOPBACK,
+      webhooksTimeoutSeconds: env.WEBHOOKS_TIMEOUT_SECONDS,
+      mcpTools: env.MCP_TOOLS,
+      oauthAccessTokenTtlSeconds: env.OAUTH_ACCESS_TOKEN_TTL_SECONDS,
+      secretsKey,
+      secretsKeyPrevious,
+    };
+  });
 
 export type Config = Readonly<z.output<typeof schema>>;
 

@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { metricsResponse } from './http/metrics-route.js';
 import { listen } from './listen.js';
+import { prepareSecrets } from './secrets/startup.js';
 import { connectStore, migrateToLatest, sqliteFile } from './store/connect.js';
 import { checkSqliteAtStart, DatabaseDamagedError, damagedMessage } from './store/startup-check.js';
 
@@ -57,6 +58,12 @@ export async function startServer(config: Config) {
   const applied = await migrateToLatest(store);
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const app = createApp({ config, store, logger });
+  try {
+    await prepareSecrets(app.services);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   // Slow clients (slowloris) must not hold connections open: headers within headersTimeout, the
   // whole request within requestTimeout, checked every second (Node's default is every 30 s).
   const timeouts = {

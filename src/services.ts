@@ -5,6 +5,7 @@ import type { Clock, IdSource } from './ids.js';
 import type { JobRunner } from './jobs/worker.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Metrics } from './metrics/metrics.js';
+import type { Keyring } from './secrets/keyring.js';
 import type { Store } from './store/connect.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
 import type { HostResolver } from './webhooks/send.js';
@@ -17,6 +18,8 @@ export interface Services {
   readonly ids: IdSource;
   readonly logger: Logger;
   readonly mailer: Mailer;
+  /** The keys stored secrets are sealed under (docs/secrets.md). */
+  readonly keyring: Keyring;
   /** Background operations (batches); started by the server, woken when work is queued. */
   readonly jobs: JobRunner;
   /** Request metering per workspace and month (buffered; see billing/meter.ts). */

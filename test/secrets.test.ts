@@ -1,9 +1,27 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapAgent, call, createTestApp, DIALECTS, type TestApp } from './harness.js';
-import { latestCode, outboxMessages } from './mailbox.js';
+import type { App } from '../src/app.js';
+import {
+  openStoredAnswers,
+  openWebhookSecrets,
+  readPgDump,
+  readSqliteCopy,
+  type Tables,
+} from './attacker.js';
+import {
+  bootstrapAgent,
+  call,
+  createTestApp,
+  createTestDatabase,
+  DIALECTS,
+  type TestApp,
+} from './harness.js';
+import { inviteHuman, latestCode, outboxMessages } from './mailbox.js';
+import { startServerProcess } from './process.js';
 
 /** Every secret the flows below hand out: tokens, sign-in codes, step-up codes, invite links, webhook secrets. */
 describe.each(DIALECTS)('no secret is stored in plain text on %s', (dialect) => {
@@ -109,3 +127,142 @@ describe.each(DIALECTS)('no secret is stored in plain text on %s', (dialect) => 
     }
   });
 });
+
+/**
+ * Issue 19, items 1 and 9: not only what is written verbatim, but what someone holding a copy of
+ * the database (the SQLite files, or a pg_dump) and the server log can derive from them: open the
+ * stored idempotent answers (with the derivation used before the fix too, and by brute force of
+ * short keys), open the webhook signing secrets with the keys found in server_keys, and use any
+ * token found that way. Real server processes, so the log is the real log.
+ */
+describe.each(DIALECTS)(
+  'what a copy of the data and the log gives an attacker on %s',
+  { timeout: 120_000 },
+  (dialect) => {
+    interface Loot {
+      tables: Tables;
+      log: string;
+      tokens: string[];
+      webhookSecret: string;
+      key: string;
+    }
+    const keyDir = mkdtempSync(path.join(tmpdir(), 'agentcrm-key-'));
+    const keyText = randomBytes(32).toString('base64');
+    const keyFile = path.join(keyDir, 'secrets.key');
+    writeFileSync(keyFile, `${keyText}\n`, { mode: 0o600 });
+    const cleanups: (() => Promise<void>)[] = [];
+    afterAll(async () => {
+      for (const cleanup of cleanups) await cleanup();
+      rmSync(keyDir, { recursive: true, force: true });
+    });
+
+    /** Runs the flows that hand out secrets on a server, stops it, and takes the copy. */
+    async function steal(
+      env: Record<string, string>,
+    ): Promise<Loot & { whoami(token: string): Promise<number> }> {
+      const database = await createTestDatabase(dialect);
+      cleanups.push(() => database.cleanup());
+      const dataDir = database.env.DATA_DIR!;
+      const server = await startServerProcess({ ...database.env, ...env });
+      const app = { request: (p: string, init?: RequestInit) => fetch(`${server.url}${p}`, init) } as App;
+      const json = (method: string, p: string, body: unknown, key: string, token?: string) =>
+        call(app, method, p, body, {
+          json: true,
+          ...(token ? { token } : {}),
+          headers: { 'x-idempotency-key': key },
+        });
+      const tokens: string[] = [];
+      // Signup with a random key (the rule for calls without a token).
+      const boot = await json('POST', '/agent-bootstrap', { agent_name: 'victim' }, `idem_${randomUUID()}`);
+      expect(boot.status).toBe(201);
+      const agent = {
+        token: boot.json.data.token,
+        workspaceId: boot.json.data.workspace_id,
+        agentId: boot.json.data.agent_id,
+      };
+      tokens.push(agent.token);
+      // Tokens minted with the short keys the guide's readers use.
+      for (const key of ['idem_', '1', 'key1']) {
+        const minted = await json(
+          'POST',
+          '/tokens',
+          { token_name: `t${key}`, scopes: ['read'] },
+          key,
+          agent.token,
+        );
+        expect(minted.status, minted.text).toBe(201);
+        tokens.push(minted.json.data.token);
+      }
+      const owner = await inviteHuman(app, dataDir, agent, 'owner@victim.dev');
+      tokens.push(owner.token);
+      const hook = await json(
+        'POST',
+        '/webhooks',
+        { url: 'https://hooks.example.org/x', events: ['none.matches'] },
+        '1',
+        owner.token,
+      );
+      expect(hook.status, hook.text).toBe(201);
+      server.child.kill('SIGTERM');
+      await server.exited;
+      const tables = dialect === 'sqlite' ? readSqliteCopy(dataDir) : readPgDump(database.env.DATABASE_URL!);
+      // The attacker may also run their own server on the stolen data, but here we use the victim's.
+      const again = await startServerProcess({ ...database.env, ...env });
+      cleanups.push(async () => {
+        again.child.kill('SIGTERM');
+        await again.exited;
+      });
+      return {
+        tables,
+        log: server.output(),
+        tokens,
+        webhookSecret: hook.json.data.secret,
+        key: keyText,
+        whoami: async (token) =>
+          (await fetch(`${again.url}/whoami`, { headers: { authorization: `Bearer ${token}` } })).status,
+      };
+    }
+
+    const foundTokens = (plaintexts: string[]) =>
+      plaintexts.flatMap((text) => text.match(/ck_[A-Za-z0-9_-]{20,}/g) ?? []);
+
+    it('with SECRETS_KEY_FILE: no stored answer, webhook secret or token can be derived', async () => {
+      const loot = await steal({ SECRETS_KEY_FILE: keyFile });
+      expect(loot.tables.idempotency_keys.filter((row) => row.response).length).toBeGreaterThanOrEqual(5);
+      const answers = openStoredAnswers(loot.tables);
+      expect(answers).toEqual([]);
+      expect(openWebhookSecrets(loot.tables)).toEqual([]);
+      expect(loot.log).not.toContain('no SECRETS_KEY');
+      // The database holds no key at all, and neither the log nor the copy holds the key or a secret.
+      expect(loot.tables.server_keys).toEqual([]);
+      for (const secret of [
+        loot.key,
+        Buffer.from(loot.key, 'base64').toString('hex'),
+        loot.webhookSecret,
+        ...loot.tokens,
+      ]) {
+        expect(loot.log.includes(secret)).toBe(false);
+        expect(JSON.stringify(loot.tables).includes(secret)).toBe(false);
+      }
+      for (const token of foundTokens(answers)) expect(await loot.whoami(token)).toBe(401);
+      // The victim's own tokens still work: the copy was taken from a live system.
+      expect(await loot.whoami(loot.tokens[0]!)).toBe(200);
+    });
+
+    it('zero-config: answers under random keys stay closed; short keys and webhook secrets do not (documented)', async () => {
+      const loot = await steal({});
+      // The attack works (so the test above can fail): with the database's own key in the copy, a
+      // brute force of short keys opens their answers, and the webhook secret opens.
+      const answers = openStoredAnswers(loot.tables);
+      const tokens = foundTokens(answers);
+      expect(tokens.sort()).toEqual(loot.tokens.slice(1, 4).sort());
+      for (const token of tokens) expect(await loot.whoami(token)).toBe(200);
+      expect(openWebhookSecrets(loot.tables)).toEqual([loot.webhookSecret]);
+      // On PostgreSQL (a production-like setting) the start says so; SQLite on http stays quiet.
+      expect(loot.log.includes('no SECRETS_KEY or SECRETS_KEY_FILE')).toBe(dialect === 'postgres');
+      // The signup answer (a random key) and the invite acceptance stay closed.
+      expect(tokens).not.toContain(loot.tokens[0]);
+      expect(tokens).not.toContain(loot.tokens[4]);
+    });
+  },
+);

@@ -1,13 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { OperationContext } from '../operations/define.js';
-import { serverKey } from './confirm.repository.js';
+import { derive } from '../secrets/keyring.js';
 
 /** How long a delete confirmation token stays valid. */
 export const CONFIRM_TTL_MINUTES = 10;
 
 /**
  * Delete confirmation tokens are HMACs, not stored rows: the first DELETE writes nothing (its
- * transaction may roll back), and every instance can check a token with the key in the database.
+ * transaction may roll back), and every instance can check a token with the server key (keyring).
  * A token is bound to the workspace, the record, the record's version and the caller's token id,
  * and carries its expiry. Deleting bumps the version, so a token works once: after a restore the
  * same token no longer matches.
@@ -18,7 +18,7 @@ interface Binding {
 }
 
 async function mac(ctx: OperationContext, binding: Binding, expires: number): Promise<string> {
-  const key = await serverKey(ctx.db, 'delete_confirmation');
+  const key = derive(await ctx.services.keyring.current(), 'delete confirmation');
   const payload = [ctx.ws.workspaceId, binding.target, binding.version, ctx.caller?.tokenId ?? '-', expires];
   return createHmac('sha256', key).update(payload.join('\n')).digest('base64url').slice(0, 32);
 }

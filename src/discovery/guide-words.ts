@@ -46,6 +46,7 @@ export const USE_RULES = [
   'Drive control flow from outcome and policy.reason_code, never from prose.',
   'Mutating tools require X-Idempotency-Key.',
   'Reuse an idempotency key only to retry the same request; a new request gets a new random key.',
+  'Make each key random, e.g. idem_<uuid> with a new UUID: without a token (signup, sign-in) a key needs 16 random characters after its prefix, because it is what proves a retry is yours.',
   'Sensitive contact changes go through contacts.propose_update, not direct write.',
   'On outcome == "proposed", poll proposals.get_status until decided.',
   'Surface reason codes verbatim. They are stable identifiers.',

@@ -74,7 +74,7 @@ export function guideDocument(services: Services, operations: readonly AnyOperat
     },
     {
       name: 'X-Idempotency-Key',
-      value: 'idem_<random, the same on every retry of this call>',
+      value: 'idem_<uuid: a new UUID, the same on every retry of this call>',
       required: operation.mutating && (operation.requiresIdempotencyKey ?? true),
       meaning: 'a retry with the same key and body replays the first answer instead of acting twice',
     },

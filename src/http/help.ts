@@ -125,6 +125,8 @@ GOVERNANCE (agents act, humans approve)
 - Writes may carry X-Idempotency-Key (tool calls must): a retry with the same key and body
   returns the first answer; another body with that key is 422 idempotency_key_reused. Every
   answer, errors included, echoes the key (idempotency_key; "# idempotency_key:" in text).
+  Make keys random (idem_<uuid>, a new UUID each change); without a token (signup, sign-in)
+  a key needs 16 random characters after its prefix, or it is 400 invalid_input.
 - Changing a sensitive field (email, phone, do_not_contact, owner by default) of an existing
   contact, even filling an empty one, is denied here (contact.sensitive_field), by PATCH, upsert,
   batch, import, bulk update or tool alike: POST /contacts/{id}/proposals {"changes":{...},

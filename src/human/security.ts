@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { serverKey } from '../crm/confirm.repository.js';
+import { derive } from '../secrets/keyring.js';
 import type { Services } from '../services.js';
 
 /**
@@ -74,15 +74,13 @@ export function newPresession(): string {
 const keys = new WeakMap<Services, Promise<Buffer>>();
 
 /**
- * The CSRF key, derived from the server-wide key in the database (so every instance agrees)
- * under its own label, so a CSRF token can never be mistaken for a delete confirmation.
+ * The CSRF key, derived from the server key (so every instance agrees) under its own label,
+ * so a CSRF token can never be mistaken for a delete confirmation.
  */
 function csrfKey(services: Services): Promise<Buffer> {
   let key = keys.get(services);
   if (!key) {
-    key = serverKey(services.store.db, 'delete_confirmation').then((secret) =>
-      createHmac('sha256', secret).update('human console csrf v1').digest(),
-    );
+    key = services.keyring.current().then((master) => derive(master, 'human console csrf v1'));
     key.catch(() => keys.delete(services));
     keys.set(services, key);
   }

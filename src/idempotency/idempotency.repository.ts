@@ -3,20 +3,21 @@ import type { Database, IdempotencyKeysTable } from '../store/schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export interface KeyScope {
+/** A row's address: the caller's workspace and principal, and the keyed hash of its key. */
+export interface RowScope {
   workspaceId: string;
   principal: string;
-  key: string;
+  keyHash: string;
 }
 
-const where = <Q extends { where: (...args: never[]) => Q }>(query: Q, scope: KeyScope): Q =>
+const where = <Q extends { where: (...args: never[]) => Q }>(query: Q, scope: RowScope): Q =>
   // biome-ignore lint/suspicious/noExplicitAny: the same three predicates on select, update and delete
   (query as any)
     .where('workspace_id', '=', scope.workspaceId)
     .where('principal', '=', scope.principal)
-    .where('key', '=', scope.key);
+    .where('key_hash', '=', scope.keyHash);
 
-export async function findKey(db: Db, scope: KeyScope): Promise<IdempotencyKeysTable | undefined> {
+export async function findKey(db: Db, scope: RowScope): Promise<IdempotencyKeysTable | undefined> {
   return where(db.selectFrom('idempotency_keys').selectAll(), scope).executeTakeFirst();
 }
 
@@ -25,7 +26,7 @@ export async function claimKey(db: Db, row: IdempotencyKeysTable): Promise<boole
   const result = await db
     .insertInto('idempotency_keys')
     .values(row)
-    .onConflict((oc) => oc.columns(['workspace_id', 'principal', 'key']).doNothing())
+    .onConflict((oc) => oc.columns(['workspace_id', 'principal', 'key_hash']).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
@@ -33,7 +34,7 @@ export async function claimKey(db: Db, row: IdempotencyKeysTable): Promise<boole
 /** Takes over an attempt whose process died (its lock is older than `staleBefore`). */
 export async function takeOverStale(
   db: Db,
-  scope: KeyScope,
+  scope: RowScope,
   staleBefore: string,
   now: string,
 ): Promise<boolean> {
@@ -44,11 +45,11 @@ export async function takeOverStale(
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function completeKey(db: Db, scope: KeyScope, response: string): Promise<void> {
+export async function completeKey(db: Db, scope: RowScope, response: string): Promise<void> {
   await where(db.updateTable('idempotency_keys').set({ status: 'done', response }), scope).execute();
 }
 
-export async function releaseKey(db: Db, scope: KeyScope): Promise<void> {
+export async function releaseKey(db: Db, scope: RowScope): Promise<void> {
   await where(db.deleteFrom('idempotency_keys'), scope).where('status', '=', 'in_progress').execute();
 }
 
@@ -61,7 +62,7 @@ export async function purgeExpiredKeys(db: Db, workspaceId: string, now: string)
 }
 
 /** Removes this one key if it has expired; true when it did. */
-export async function deleteExpiredKey(db: Db, scope: KeyScope, now: string): Promise<boolean> {
+export async function deleteExpiredKey(db: Db, scope: RowScope, now: string): Promise<boolean> {
   const result = await where(db.deleteFrom('idempotency_keys'), scope)
     .where('expires_at', '<', now)
     .executeTakeFirst();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Agent,
@@ -8,6 +9,7 @@ import {
   type TestApp,
 } from '../../test/harness.js';
 import { requestHash } from './idempotency.js';
+import { rowScope } from './sealing.js';
 
 describe.each(DIALECTS)('idempotency keys on %s', (dialect) => {
   let t: TestApp;
@@ -107,18 +109,23 @@ describe.each(DIALECTS)('idempotency keys on %s', (dialect) => {
 
   it('a key held by a running attempt is 409 until that attempt is presumed dead', async () => {
     const now = t.clock.now().toISOString();
+    const principal = (
+      await t.store.db
+        .selectFrom('tokens')
+        .select('id')
+        .where('workspace_id', '=', agent.workspaceId)
+        .executeTakeFirstOrThrow()
+    ).id;
+    // The row a process that died mid-request leaves: addressed by the keyed hash of its key.
+    const master = await t.app.services.keyring.current();
+    const scope = { workspaceId: agent.workspaceId, principal, key: 'idem_stuck' };
     await t.store.db
       .insertInto('idempotency_keys')
       .values({
         workspace_id: agent.workspaceId,
-        principal: (
-          await t.store.db
-            .selectFrom('tokens')
-            .select('id')
-            .where('workspace_id', '=', agent.workspaceId)
-            .executeTakeFirstOrThrow()
-        ).id,
-        key: 'idem_stuck',
+        principal,
+        key_hash: rowScope(master, scope).keyHash,
+        key_id: master.id,
         operation: 'contacts.create',
         request_hash: requestHash('contacts.create', { name: 'Stuck Stu' }),
         status: 'in_progress',
@@ -176,12 +183,85 @@ describe.each(DIALECTS)('idempotency keys on %s', (dialect) => {
 
   it('a bootstrap retried with its key returns the same agent, and no token is stored in clear', async () => {
     const body = { agent_name: 'retrying_agent' };
-    const headers = { 'x-idempotency-key': 'idem_boot_1' };
+    const key = `idem_${randomUUID()}`;
+    const headers = { 'x-idempotency-key': key };
     const first = await call(t.app, 'POST', '/agent-bootstrap', body, { json: true, headers });
     const second = await call(t.app, 'POST', '/agent-bootstrap', body, { json: true, headers });
+    expect(first.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
     expect(second.json.data.agent_id).toBe(first.json.data.agent_id);
     expect(second.json.data.token).toBe(first.json.data.token);
     const rows = await t.store.db.selectFrom('idempotency_keys').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(first.json.data.token.slice(3));
+    // Neither is the key itself stored: only its keyed hash.
+    expect(JSON.stringify(rows)).not.toContain(key.slice(5));
+  });
+
+  it('authenticated keys are stored as keyed hashes, never in clear', async () => {
+    await create('idem_visible_key_1', { name: 'Hash Harry' });
+    const rows = await t.store.db.selectFrom('idempotency_keys').selectAll().execute();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toContain('idem_visible_key_1');
+  });
+
+  // Issue 19, item 2: agents behind one address that copy the guide's literal key shared an answer.
+  it('two agents copying the guide literally (X-Idempotency-Key: idem_) never share a token', async () => {
+    const body = { agent_name: 'copycat_agent' };
+    const headers = { 'x-idempotency-key': 'idem_' };
+    const first = await call(t.app, 'POST', '/agent-bootstrap', body, { json: true, headers });
+    const second = await call(t.app, 'POST', '/agent-bootstrap', body, { json: true, headers });
+    for (const reply of [first, second]) {
+      expect(reply.status).toBe(400);
+      expect(reply.json.error.code).toBe('invalid_input');
+      expect(reply.json.error.hint).toContain('idem_<uuid>');
+      expect(reply.json.data).toBeNull();
+      expect(reply.headers.get('idempotent-replayed')).toBeNull();
+    }
+  });
+
+  it('refuses guessable keys on every call without a token, and accepts random ones', async () => {
+    const weak = [
+      'idem_',
+      'idem_<uuid>',
+      '1',
+      'key1',
+      'idem_1',
+      'idem_boot_1',
+      `idem_${'a'.repeat(30)}`,
+      'idem_0000-0000-0000-0000',
+    ];
+    for (const key of weak) {
+      const headers = { 'x-idempotency-key': key };
+      const boot = await call(
+        t.app,
+        'POST',
+        '/agent-bootstrap',
+        { agent_name: 'weak_key' },
+        { json: true, headers },
+      );
+      expect(boot.status, key).toBe(400);
+      expect(boot.json.error.message).toContain('random');
+      const signIn = await call(
+        t.app,
+        'POST',
+        '/auth/request',
+        { email: 'weak@example.com' },
+        { json: true, headers },
+      );
+      expect(signIn.status, key).toBe(400);
+    }
+    for (const key of [`idem_${randomUUID()}`, randomUUID(), 'boot_01JF3Q8ZK4M7W2X9VYB6C5D0RT']) {
+      const boot = await call(
+        t.app,
+        'POST',
+        '/agent-bootstrap',
+        { agent_name: 'strong_key' },
+        {
+          json: true,
+          headers: { 'x-idempotency-key': key },
+        },
+      );
+      expect(boot.status, key).toBe(201);
+    }
   });
 });

@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { AppError, type ErrorCode, type ErrorDetails } from '../errors.js';
 import type { OperationResult } from '../operations/define.js';
+import type { MasterKey } from '../secrets/keyring.js';
 import type { Services } from '../services.js';
 import type { Database, IdempotencyKeysTable } from '../store/schema.js';
 import {
@@ -9,18 +10,21 @@ import {
   completeKey,
   deleteExpiredKey,
   findKey,
-  type KeyScope,
   purgeExpiredKeys,
+  type RowScope,
   releaseKey,
   takeOverStale,
 } from './idempotency.repository.js';
+import { type KeyScope, openAnswer, rowScope, sealAnswer } from './sealing.js';
+
+export { validateKey } from './key-rules.js';
+export type { KeyScope } from './sealing.js';
 
 const SWEEP_EVERY_MS = 60_000;
 const lastSweep = new Map<string, number>();
 
 /** Keys are kept this long after their first use (documented: at least 24 hours). */
 export const IDEMPOTENCY_RETENTION_MS = 24 * 3600 * 1000;
-const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
 export type StoredOutcome =
   | { kind: 'result'; result: OperationResult }
@@ -28,16 +32,6 @@ export type StoredOutcome =
       kind: 'error';
       error: { code: ErrorCode; message: string; hint: string; details?: ErrorDetails; data?: unknown };
     };
-
-export function validateKey(key: string): void {
-  if (!KEY_FORMAT.test(key)) {
-    throw new AppError(
-      'invalid_input',
-      'the idempotency key must be 1-255 printable ASCII characters without spaces',
-      'use a fresh random value per intended change, e.g. idem_<uuid>, and reuse it only to retry that change',
-    );
-  }
-}
 
 /** Stable JSON: object keys sorted, so equal inputs hash equally whatever their key order. */
 function canonical(value: unknown): string {
@@ -57,30 +51,22 @@ export function requestHash(operationName: string, input: unknown): string {
     .digest('base64url');
 }
 
-// The stored outcome may contain a secret shown once (a new token), so it is encrypted with a key
-// only the client that holds the idempotency key can derive.
-function cipherKey(scope: KeyScope): Buffer {
-  return createHash('sha256')
-    .update(`agentcrm-idempotency\n${scope.workspaceId}\n${scope.principal}\n${scope.key}`)
-    .digest();
-}
-
-function seal(scope: KeyScope, outcome: StoredOutcome): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', cipherKey(scope), iv);
-  const body = Buffer.concat([cipher.update(JSON.stringify(outcome), 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-}
-
-function open(scope: KeyScope, sealed: string): StoredOutcome {
-  const raw = Buffer.from(sealed, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', cipherKey(scope), raw.subarray(0, 12));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8'));
+/**
+ * Which master key this key's row is under: the current one, unless a row made under an older key
+ * (before a rotation, within its 24 hours) still holds it — then that row keeps answering.
+ */
+async function locate(services: Services, scope: KeyScope, now: string) {
+  const [current, ...older] = await services.keyring.all();
+  for (const master of older) {
+    const row = rowScope(master, scope);
+    const found = await findKey(services.store.db, row);
+    if (found && found.expires_at >= now) return { master, row };
+  }
+  return { master: current!, row: rowScope(current!, scope) };
 }
 
 export interface Claim {
-  scope: KeyScope;
+  scope: RowScope;
   /** Writes the outcome; call inside the operation's transaction so both commit together. */
   complete(db: Kysely<Database> | Transaction<Database>, outcome: StoredOutcome): Promise<void>;
   /** Records a refusal (4xx) after the operation's transaction rolled back. */
@@ -110,10 +96,12 @@ export async function beginAttempt(
     if (lastSweep.size >= 10_000) lastSweep.clear();
     lastSweep.set(scope.workspaceId, now.getTime());
   }
+  const { master, row: where } = await locate(services, scope, nowIso);
   const row: IdempotencyKeysTable = {
     workspace_id: scope.workspaceId,
     principal: scope.principal,
-    key: scope.key,
+    key_hash: where.keyHash,
+    key_id: master.id,
     operation: operationName,
     request_hash: hash,
     status: 'in_progress',
@@ -123,9 +111,9 @@ export async function beginAttempt(
     expires_at: new Date(now.getTime() + IDEMPOTENCY_RETENTION_MS).toISOString(),
   };
   let claimed = await claimKey(db, row);
-  if (!claimed && (await deleteExpiredKey(db, scope, nowIso))) claimed = await claimKey(db, row);
+  if (!claimed && (await deleteExpiredKey(db, where, nowIso))) claimed = await claimKey(db, row);
   if (!claimed) {
-    const existing = await findKey(db, scope);
+    const existing = await findKey(db, where);
     if (existing && existing.request_hash !== hash) {
       throw new AppError(
         'idempotency_key_reused',
@@ -133,10 +121,12 @@ export async function beginAttempt(
         'use a new idempotency key for a new change; reuse a key only to retry the identical request',
       );
     }
-    if (existing?.status === 'done' && existing.response) return { replay: open(scope, existing.response) };
+    if (existing?.status === 'done' && existing.response) {
+      return { replay: JSON.parse(await openAnswer(services.keyring, scope, where, existing.response)) };
+    }
     // An attempt that held its key this long without finishing is presumed dead (its process died).
     const staleBefore = new Date(now.getTime() - services.config.idempotencyLockSeconds * 1000).toISOString();
-    if (!existing || !(await takeOverStale(db, scope, staleBefore, nowIso))) {
+    if (!existing || !(await takeOverStale(db, where, staleBefore, nowIso))) {
       throw new AppError(
         'idempotency_key_in_use',
         'a request with this idempotency key is still being processed',
@@ -147,12 +137,16 @@ export async function beginAttempt(
   }
   return {
     claim: {
-      scope,
-      complete: (trx, outcome) => completeKey(trx, scope, seal(scope, outcome)),
-      fail: (error) => completeKey(db, scope, seal(scope, errorOutcome(error))),
-      release: () => releaseKey(db, scope),
+      scope: where,
+      complete: (trx, outcome) => completeKey(trx, where, sealOutcome(master, scope, where, outcome)),
+      fail: (error) => completeKey(db, where, sealOutcome(master, scope, where, errorOutcome(error))),
+      release: () => releaseKey(db, where),
     },
   };
+}
+
+function sealOutcome(master: MasterKey, scope: KeyScope, row: RowScope, outcome: StoredOutcome): string {
+  return sealAnswer(master, scope, row, JSON.stringify(outcome));
 }
 
 function errorOutcome(error: AppError): StoredOutcome {

@@ -178,7 +178,7 @@ async function runChecked(
 
   let claim: Claim | undefined;
   if (meta.idempotencyKey !== null) {
-    validateKey(meta.idempotencyKey);
+    validateKey(meta.idempotencyKey, !caller);
     const scope = {
       workspaceId: caller?.workspaceId ?? '',
       principal: caller ? caller.tokenId : `anon:${meta.clientIp ?? meta.clientIpOf?.() ?? 'unknown'}`,

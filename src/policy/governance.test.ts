@@ -61,7 +61,7 @@ describe.each(DIALECTS)('agent governance on %s', (dialect) => {
         json: true,
         headers: {
           'x-request-id': 'req_boot_1',
-          'x-idempotency-key': 'idem_boot_guide',
+          'x-idempotency-key': 'idem_7d1c2e9a-4b3f-4e8a-9c61-52f0b8a3d4e7',
           'x-agent-tool-name': 'account.bootstrap',
         },
       },

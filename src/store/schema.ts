@@ -181,11 +181,14 @@ export interface ServerKeysTable {
 export interface IdempotencyKeysTable {
   workspace_id: string;
   principal: string;
-  key: string;
+  /** HMAC of (workspace, principal, key) under the server key: the raw key is never stored. */
+  key_hash: string;
+  /** The master key (keyring id) the hash and the sealed answer are under. */
+  key_id: string;
   operation: string;
   request_hash: string;
   status: 'in_progress' | 'done';
-  /** The outcome, encrypted with a key derived from the idempotency key (it may hold a secret). */
+  /** The outcome, sealed under a key derived from the raw idempotency key and the server key (it may hold a secret). */
   response: string | null;
   created_at: string;
   locked_at: string;

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { serverKey } from '../crm/confirm.repository.js';
 import { createPoller } from '../poller.js';
 import type { Services } from '../services.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
+import { openWebhookSecret } from './secret-box.js';
 import { postDelivery } from './send.js';
-import { eventBody, MAX_ATTEMPTS, openSecret, retryDelayMs, sign } from './webhook.js';
+import { eventBody, MAX_ATTEMPTS, retryDelayMs, sign } from './webhook.js';
 import {
   claimDueDeliveries,
   findEventBySeq,
@@ -37,7 +37,6 @@ export function createWebhookDispatcher(services: Services, intervalMs = 1000): 
   const timeoutMs = config.webhooksTimeoutSeconds * 1000;
   // Long enough to send and record; never shorter than the request can take.
   const leaseMs = timeoutMs + 5000;
-  let key: Promise<string> | undefined;
 
   const deliver = async (delivery: WebhookDeliveriesTable) => {
     const { db } = services.store;
@@ -46,8 +45,7 @@ export function createWebhookDispatcher(services: Services, intervalMs = 1000): 
       findEventBySeq(db, delivery.workspace_id, Number(delivery.event_seq)),
     ]);
     if (!webhook || !event) return; // deleted meanwhile: its deliveries went with it
-    key ??= serverKey(db, 'webhook_secrets');
-    const secret = openSecret(await key, webhook, webhook.secret_sealed);
+    const secret = await openWebhookSecret(services.keyring, services.store, webhook, webhook.secret_sealed);
     const body = eventBody(event);
     const timestamp = Math.floor(services.clock.now().getTime() / 1000);
     const result = await postDelivery(

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { EventsTable, WebhookDeliveriesTable, WebhooksTable } from '../store/schema.js';
 
@@ -23,28 +23,6 @@ export function matchesAny(patterns: readonly string[], type: string): boolean {
 /** A new signing secret in the Standard Webhooks format: `whsec_` + base64 of 32 random bytes. */
 export function newSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
-}
-
-// The secret must be usable to sign, so it is encrypted, not hashed: AES-256-GCM under a key
-// derived from the server key (server_keys, created by migration 0007), bound to its webhook.
-function cipherKey(serverKey: string): Buffer {
-  return createHash('sha256').update(`agentcrm-webhook-secret\n${serverKey}`).digest();
-}
-
-export function sealSecret(serverKey: string, webhook: { workspaceId: string; id: string }, secret: string) {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', cipherKey(serverKey), iv);
-  cipher.setAAD(Buffer.from(`${webhook.workspaceId}/${webhook.id}`));
-  const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
-}
-
-export function openSecret(serverKey: string, webhook: { workspace_id: string; id: string }, sealed: string) {
-  const raw = Buffer.from(sealed, 'base64');
-  const decipher = createDecipheriv('aes-256-gcm', cipherKey(serverKey), raw.subarray(0, 12));
-  decipher.setAAD(Buffer.from(`${webhook.workspace_id}/${webhook.id}`));
-  decipher.setAuthTag(raw.subarray(12, 28));
-  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
 }
 
 /** Standard Webhooks: `v1,` + base64 HMAC-SHA256 of `{id}.{timestamp}.{body}`, keyed with the decoded secret. */

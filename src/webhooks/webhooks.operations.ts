@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { serverKey } from '../crm/confirm.repository.js';
 import { idRef, timestamp } from '../crm/fields.js';
 import { AppError, notFound } from '../errors.js';
 import { defineOperation, type OperationContext, type Warning } from '../operations/define.js';
@@ -7,6 +6,7 @@ import { decodeCursor, encodeCursor, queryFingerprint } from '../query/cursor.js
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../query/parse.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
 import { pendingDelivery } from './outbox.js';
+import { openWebhookSecret, sealWebhookSecret } from './secret-box.js';
 import { postDelivery } from './send.js';
 import { checkWebhookUrl } from './ssrf.js';
 import {
@@ -14,8 +14,6 @@ import {
   MAX_ATTEMPTS,
   matchesAny,
   newSecret,
-  openSecret,
-  sealSecret,
   sign,
   toDeliveryRecord,
   toWebhookRecord,
@@ -83,9 +81,9 @@ export const createWebhook = defineOperation({
     }
     const id = ctx.services.ids.next('wh');
     const secret = newSecret();
-    const sealed = sealSecret(
-      await serverKey(ctx.db, 'webhook_secrets'),
-      { workspaceId: ctx.ws.workspaceId, id },
+    const sealed = await sealWebhookSecret(
+      ctx.services.keyring,
+      { workspace_id: ctx.ws.workspaceId, id },
       secret,
     );
     const row = {
@@ -333,7 +331,8 @@ export const testWebhook = defineOperation({
   async handler(ctx, input) {
     const webhook = await existing(ctx, input.webhook_id);
     const { config } = ctx.services;
-    const secret = openSecret(await serverKey(ctx.db, 'webhook_secrets'), webhook, webhook.secret_sealed);
+    const { keyring, store } = ctx.services;
+    const secret = await openWebhookSecret(keyring, store, webhook, webhook.secret_sealed);
     const id = ctx.services.ids.next('evt');
     const timestamp = Math.floor(Date.parse(ctx.now) / 1000);
     const body = JSON.stringify({

@@ -9,6 +9,7 @@ import * as webhooks from './0007_webhooks.js';
 import * as history from './0008_history.js';
 import * as approvals from './0009_approvals.js';
 import * as perf from './0010_perf.js';
+import * as secrets from './0011_secrets.js';
 import * as sqliteShell from './0013_sqlite_shell.js';
 
 /**
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0008_history': history,
   '0009_approvals': approvals,
   '0010_perf': perf,
+  '0011_secrets': secrets,
   '0013_sqlite_shell': sqliteShell,
 };
 
