@@ -41,6 +41,7 @@ function storeOf(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Store {
     ping: async () => {},
     durable: async () => {},
     durability: () => null,
+    authChanges: () => null,
     close: () => db.destroy(),
   };
 }

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { type AuthFeed, listenForAuthChanges } from './auth-feed.js';
 import { type DialectCapabilities, postgresCapabilities, sqliteCapabilities } from './dialect.js';
 import { groupCommit } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
@@ -31,6 +32,12 @@ export interface Store {
   readonly countersDb: Kysely<Database>;
   /** SQLite's group commit counters (commits seen, flushes made, whether one is owed); else null. */
   durability(): { commits: number; flushes: number; pending: boolean } | null;
+  /**
+   * PostgreSQL: what any process changed in authentication, as the database notifies it (a
+   * listening connection of its own, opened on the first call). Null on SQLite, where this process
+   * is the only one that writes.
+   */
+  authChanges(onError?: (error: unknown) => void): AuthFeed | null;
   close(): Promise<void>;
 }
 
@@ -66,6 +73,7 @@ function connectSqlite(file: string, synchronous: 'FULL' | 'NORMAL'): Store {
     },
     durable,
     durability: () => group?.stats() ?? null,
+    authChanges: () => null,
     close: async () => {
       await durable();
       await db.destroy();
@@ -113,6 +121,7 @@ function connectPostgres(url: string): Store {
     client.query('set synchronous_commit = off').catch(() => {});
   });
   const countersDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: countersPool }) });
+  let feed: AuthFeed | null = null;
   return {
     db,
     countersDb,
@@ -123,7 +132,13 @@ function connectPostgres(url: string): Store {
     },
     durable: async () => {},
     durability: () => null,
+    authChanges: (onError) => {
+      // A lost listener is retried by the feed itself; nothing is cached meanwhile.
+      feed ??= listenForAuthChanges(url, onError ?? (() => {}));
+      return feed;
+    },
     close: async () => {
+      await feed?.close();
       await countersDb.destroy();
       await db.destroy();
     },
