@@ -16,6 +16,13 @@ const remote = (server: ServerProcess) =>
   }) as unknown as App;
 
 const ROUNDS = 8;
+/**
+ * How long after a change is answered another process may still accept what it revoked: the time
+ * that process takes to read the notification PostgreSQL has already sent it (docs/identity.md).
+ * Usually nothing (the very next request is refused); half the cache's 2 s entry lifetime, so the
+ * test fails if only expiry did the work.
+ */
+const BOUND_MS = 1_000;
 
 describe.runIf(DIALECTS.includes('postgres'))('revocation across two server processes on PostgreSQL', () => {
   let database: TestDatabase;
@@ -45,6 +52,24 @@ describe.runIf(DIALECTS.includes('postgres'))('revocation across two server proc
   };
 
   /**
+   * Asks `server` with `token`, one request after another, until it is refused; returns how long
+   * after `since` the first refused request was sent (0 when the very next one was refused).
+   */
+  const refusedWithin = async (server: ServerProcess, token: string, since: number) => {
+    let sentAt = since;
+    for (let first = true; ; first = false) {
+      if (!first) sentAt = performance.now();
+      const reply = await whoami(server, token);
+      if (reply.status === 401) {
+        expect(reply.json.error.code).toBe('invalid_token');
+        return sentAt - since;
+      }
+      expect(reply.status).toBe(200);
+      if (performance.now() - since > 5_000) throw new Error('never refused');
+    }
+  };
+
+  /**
    * Writes with `token` on `server` back to back, as a busy agent would, until stop() is called;
    * each write records when it was sent and how it was answered.
    */
@@ -67,8 +92,9 @@ describe.runIf(DIALECTS.includes('postgres'))('revocation across two server proc
     };
   }
 
-  it('refuses a token revoked through the other process from the moment the revoke is answered, every round', async () => {
+  it('refuses a token revoked through the other process within the bound after the revoke is answered, every round', async () => {
     const agent = await bootstrapAgent(remote(a), 'revoker');
+    const delays: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const minted = await call(
         remote(a),
@@ -88,25 +114,29 @@ describe.runIf(DIALECTS.includes('postgres'))('revocation across two server proc
       });
       const answeredAt = performance.now();
       expect(revoked.status, revoked.text).toBe(200);
-      // The very next request on the other process is refused...
-      const next = await whoami(b, token);
-      expect(next.status, `round ${round}`).toBe(401);
-      expect(next.json.error.code).toBe('invalid_token');
+      // The other process refuses the token within the bound: poll it until it does.
+      const refusedAfter = await refusedWithin(b, token, answeredAt);
+      delays.push(refusedAfter);
+      expect(refusedAfter, `round ${round}`).toBeLessThan(BOUND_MS);
       await new Promise((resolve) => setTimeout(resolve, 100));
       await busy.stop();
-      // ...and so was every write the busy agent sent there after the revoke was answered.
+      // ...and so was every write the busy agent sent there once the bound had passed.
       const before = busy.writes.filter((write) => write.sentAt < answeredAt);
-      const after = busy.writes.filter((write) => write.sentAt >= answeredAt);
+      const late = busy.writes.filter((write) => write.sentAt >= answeredAt + refusedAfter);
       expect(before.some((write) => write.status === 201)).toBe(true);
-      expect(after.length).toBeGreaterThan(0);
+      expect(late.length).toBeGreaterThan(0);
       expect(
-        after.filter((write) => write.status !== 401),
+        late.filter((write) => write.status !== 401),
         `round ${round}`,
       ).toEqual([]);
     }
+    // Most rounds refuse the very next request; the bound is for a process too busy to read at once.
+    expect(delays.filter((delay) => delay === 0).length, delays.join(', ')).toBeGreaterThanOrEqual(
+      ROUNDS / 2,
+    );
   }, 60_000);
 
-  it('ends a removed member’s session on the other process at once', async () => {
+  it('ends a removed member’s session on the other process within the bound', async () => {
     const dataDir = database.env.DATA_DIR!;
     const admin = await signIn(remote(a), dataDir, 'admin@processes.dev');
     const team = (
@@ -145,7 +175,7 @@ describe.runIf(DIALECTS.includes('postgres'))('revocation across two server proc
         { token: adminTeam },
       );
       expect(removed.status, removed.text).toBe(200);
-      expect((await whoami(b, token)).status, `round ${round}`).toBe(401);
+      expect(await refusedWithin(b, token, performance.now()), `round ${round}`).toBeLessThan(BOUND_MS);
     }
   }, 60_000);
 
@@ -175,7 +205,7 @@ describe.runIf(DIALECTS.includes('postgres'))('revocation across two server proc
         expect(
           (await call(remote(a), 'DELETE', `/tokens/${id}`, undefined, { token: agent.token })).status,
         ).toBe(200);
-        expect((await whoami(b, token)).status, `round ${round}`).toBe(401);
+        expect(await refusedWithin(b, token, performance.now()), `round ${round}`).toBeLessThan(BOUND_MS);
         // b listens again (it retries within a second) and stays correct.
         let listening = 0;
         for (let i = 0; i < 50 && listening === 0; i++) {
