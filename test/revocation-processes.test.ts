@@ -16,13 +16,6 @@ const remote = (server: ServerProcess) =>
   }) as unknown as App;
 
 const ROUNDS = 8;
-/**
- * How long after a change is answered another process may still accept what it revoked: the time
- * that process takes to read the notification PostgreSQL has already sent it (docs/identity.md).
- * Usually nothing (the very next request is refused); half the cache's 2 s entry lifetime, so the
- * test fails if only expiry did the work.
- */
-const BOUND_MS = 1_000;
 
 describe.runIf(DIALECTS.includes('postgres'))('revocation across two server processes on PostgreSQL', () => {
   let database: TestDatabase;
@@ -92,9 +85,8 @@ describe.runIf(DIALECTS.includes('postgres'))('revocation across two server proc
     };
   }
 
-  it('refuses a token revoked through the other process within the bound after the revoke is answered, every round', async () => {
+  it('refuses a token revoked through the other process from the moment the revoke is answered, every round', async () => {
     const agent = await bootstrapAgent(remote(a), 'revoker');
-    const delays: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const minted = await call(
         remote(a),
@@ -114,15 +106,14 @@ describe.runIf(DIALECTS.includes('postgres'))('revocation across two server proc
       });
       const answeredAt = performance.now();
       expect(revoked.status, revoked.text).toBe(200);
-      // The other process refuses the token within the bound: poll it until it does.
+      // The other process refuses the very next request (refusedWithin measures, should it not).
       const refusedAfter = await refusedWithin(b, token, answeredAt);
-      delays.push(refusedAfter);
-      expect(refusedAfter, `round ${round}`).toBeLessThan(BOUND_MS);
+      expect(refusedAfter, `round ${round}`).toBe(0);
       await new Promise((resolve) => setTimeout(resolve, 100));
       await busy.stop();
-      // ...and so was every write the busy agent sent there once the bound had passed.
+      // ...and every write the busy agent sent there after the revoke was answered.
       const before = busy.writes.filter((write) => write.sentAt < answeredAt);
-      const late = busy.writes.filter((write) => write.sentAt >= answeredAt + refusedAfter);
+      const late = busy.writes.filter((write) => write.sentAt >= answeredAt);
       expect(before.some((write) => write.status === 201)).toBe(true);
       expect(late.length).toBeGreaterThan(0);
       expect(
@@ -130,13 +121,9 @@ describe.runIf(DIALECTS.includes('postgres'))('revocation across two server proc
         `round ${round}`,
       ).toEqual([]);
     }
-    // Most rounds refuse the very next request; the bound is for a process too busy to read at once.
-    expect(delays.filter((delay) => delay === 0).length, delays.join(', ')).toBeGreaterThanOrEqual(
-      ROUNDS / 2,
-    );
   }, 60_000);
 
-  it('ends a removed member’s session on the other process within the bound', async () => {
+  it('ends a removed member’s session on the other process from the moment the removal is answered', async () => {
     const dataDir = database.env.DATA_DIR!;
     const admin = await signIn(remote(a), dataDir, 'admin@processes.dev');
     const team = (
@@ -175,7 +162,7 @@ describe.runIf(DIALECTS.includes('postgres'))('revocation across two server proc
         { token: adminTeam },
       );
       expect(removed.status, removed.text).toBe(200);
-      expect(await refusedWithin(b, token, performance.now()), `round ${round}`).toBeLessThan(BOUND_MS);
+      expect(await refusedWithin(b, token, performance.now()), `round ${round}`).toBe(0);
     }
   }, 60_000);
 
@@ -205,7 +192,7 @@ describe.runIf(DIALECTS.includes('postgres'))('revocation across two server proc
         expect(
           (await call(remote(a), 'DELETE', `/tokens/${id}`, undefined, { token: agent.token })).status,
         ).toBe(200);
-        expect(await refusedWithin(b, token, performance.now()), `round ${round}`).toBeLessThan(BOUND_MS);
+        expect(await refusedWithin(b, token, performance.now()), `round ${round}`).toBe(0);
         // b listens again (it retries within a second) and stays correct.
         let listening = 0;
         for (let i = 0; i < 50 && listening === 0; i++) {
