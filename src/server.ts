@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { createApp } from './app.js';
+import { startAuthCache } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { connectStore, migrateToLatest } from './store/connect.js';
 
@@ -36,6 +37,7 @@ export async function startServer(config: Config) {
   app.services.jobs.start();
   app.services.webhooks.start();
   app.services.meter.start();
+  startAuthCache(app.services);
   // Slow clients (slowloris) must not hold connections open: headers within headersTimeout, the
   // whole request within requestTimeout, checked every second (Node's default is every 30 s).
   const timeouts = {

@@ -15,12 +15,13 @@ import type { TokenForAuth } from './tokens.repository.js';
  * - Other processes sharing the database (several servers on one PostgreSQL) hear of it from the
  *   database: triggers on tokens, memberships and workspaces (migration 0012) NOTIFY in the
  *   changing transaction, and each process LISTENs (src/store/auth-feed.ts); a notification moves
- *   the epoch there too. `settleAuth()` answers a change only once its notification has come back
- *   through the queue, so by the time the client hears "revoked", PostgreSQL has signalled every
- *   listening process. While a process is not listening (starting, or its listener connection
+ *   the epoch there too. `settleAuth()` answers a change only after a barrier (AuthFeed.barrier)
+ *   has been acknowledged by every listening process, so by the time the client hears "revoked",
+ *   none of them holds the old state (one that does not answer within 1 s: see TTL_MS). While a process is not listening (starting, or its listener connection
  *   lost), it caches nothing and reads every request's authentication from the database.
  * - TTL_MS is the backstop for a listener that died silently (no error yet, found by the feed's
- *   health round trip within seconds): an entry never lives longer than that.
+ *   health barrier within seconds) and for a process too stuck to acknowledge a barrier within
+ *   1 s: an entry never lives longer than that.
  *
  * Expiry (idle and absolute) is still decided on every request from the cached row, and the
  * idle clock's write (at most once a minute) updates the cached row too.

@@ -81,6 +81,15 @@ function authCacheOf(services: Services): AuthCache {
   return cache;
 }
 
+/**
+ * Starts the authentication cache now rather than at the first request: on PostgreSQL this opens
+ * its listening connection, so the process is listening (and known to the others) before it
+ * serves. Servers call it at start; elsewhere the first request does.
+ */
+export function startAuthCache(services: Services): void {
+  authCacheOf(services);
+}
+
 const unauthorized = (code: 'invalid_token' | 'token_expired', message: string, hint = loginHint) =>
   new AppError(code, message, hint, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
 
