@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createTestApp, DIALECTS, type TestApp } from '../../test/harness.js';
 import { secondApp } from '../../test/second-app.js';
 import { loadConfig } from '../config.js';
+import { createSeedWorkspace } from '../seed/seed.js';
 import { signupAddress } from './signup-cap.js';
 
 const workspaceCount = async (t: TestApp) =>
@@ -87,6 +88,10 @@ describe.each(DIALECTS)('the daily sign-up cap per address on %s', (dialect) => 
     expect((await boot('192.0.2.40')).status).toBe(201);
     expect((await boot('192.0.2.40')).status).toBe(201);
     expect((await boot('192.0.2.40')).status).toBe(429);
+  });
+
+  it('leaves the operator’s own command line (agentcrm seed) uncounted', async () => {
+    for (let i = 0; i < 4; i++) await createSeedWorkspace(t.app.services, `seeded_${i}`);
   });
 
   // On PostgreSQL several processes share the database; each is an app with its own pool here.

@@ -4,6 +4,8 @@ import { hit, rateLimited } from '../ratelimit/limiter.js';
 import type { Database } from '../store/schema.js';
 
 const DAY_SECONDS = 24 * 3600;
+/** What the operator's own command line gives as the address (agentcrm seed): not a sign-up from outside. */
+const OPERATOR_CLI = 'cli';
 
 /**
  * Who the daily sign-up cap counts: an IPv4 address (an IPv4-mapped IPv6 one too), or an IPv6
@@ -33,6 +35,7 @@ export async function countSignup(
   ip: string | null,
   limit: number,
 ): Promise<void> {
+  if (ip === OPERATOR_CLI) return;
   const state = await hit(db, now, {
     policy: 'signup-day',
     key: signupAddress(ip),
