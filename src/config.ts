@@ -63,6 +63,8 @@ const schema = z
     INVITE_TTL_SECONDS: durationSeconds.default(7 * 24 * 3600),
     /** Requests per minute per client IP on routes that need no token (signup, sign-in). */
     RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    /** Agent sign-ups (workspaces created by POST /agent-bootstrap) per client address per UTC day. */
+    SIGNUP_DAILY_LIMIT_PER_IP: z.coerce.number().int().min(1).default(20),
     /** Take the client address from the last X-Forwarded-For entry (set when behind one reverse proxy). */
     TRUST_PROXY: z
       .enum(['true', 'false', '1', '0'])
@@ -151,6 +153,7 @@ const schema = z
       stepUpCodeTtlSeconds: env.STEP_UP_CODE_TTL_SECONDS,
       inviteTtlSeconds: env.INVITE_TTL_SECONDS,
       rateLimitIpPerMinute: env.RATE_LIMIT_IP_PER_MINUTE,
+      signupDailyLimitPerIp: env.SIGNUP_DAILY_LIMIT_PER_IP,
       trustProxy: env.TRUST_PROXY,
       plans: env.PLAN_OVERRIDES,
       webhooksAllowLoopback: env.WEBHOOKS_ALLOW_LOOPBACK,
@@ -186,5 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** A configuration for tests and tools: defaults plus overrides, no environment. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', ...overrides });
+  // In-process calls have no client address, so every sign-up of a test app shares one daily
+  // count; tests of the cap set it themselves.
+  return loadConfig({ LOG_LEVEL: 'silent', SIGNUP_DAILY_LIMIT_PER_IP: '100000', ...overrides });
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import pino from 'pino';
 import { createApp } from './app.js';
+import { startAuthCache } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { metricsResponse } from './http/metrics-route.js';
 import { listen } from './listen.js';
@@ -64,6 +65,7 @@ export async function startServer(config: Config) {
     await store.close();
     throw error;
   }
+  startAuthCache(app.services);
   // Slow clients (slowloris) must not hold connections open: headers within headersTimeout, the
   // whole request within requestTimeout, checked every second (Node's default is every 30 s).
   const timeouts = {

@@ -43,6 +43,7 @@ function storeOf(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): Store {
     durability: () => null,
     onFlush: () => {},
     pools: () => [],
+    authChanges: () => null,
     close: () => db.destroy(),
   };
 }

@@ -4,6 +4,7 @@ import { defineOperation } from '../operations/define.js';
 import { scopeTo } from '../store/scoped.js';
 import { insertWorkspace } from '../workspaces/workspaces.repository.js';
 import { insertAgent } from './agents.repository.js';
+import { countSignup } from './signup-cap.js';
 
 const slug = z
   .string()
@@ -47,7 +48,8 @@ export const bootstrapAgent = defineOperation({
         ],
       };
     }
-    const { ids } = ctx.services;
+    const { ids, config } = ctx.services;
+    await countSignup(ctx.db, new Date(ctx.now), ctx.clientIp, config.signupDailyLimitPerIp);
     const workspaceId = ids.next('wrk');
     const agentId = ids.next('agt');
     await insertWorkspace(ctx.db, {

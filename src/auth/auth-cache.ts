@@ -1,3 +1,5 @@
+import type { AuthFeed } from '../store/auth-feed.js';
+import type { Store } from '../store/connect.js';
 import type { TokenForAuth } from './tokens.repository.js';
 
 /**
@@ -9,11 +11,17 @@ import type { TokenForAuth } from './tokens.repository.js';
  *   changed or the workspace deleted) calls `authStateChanged()` from its repository function:
  *   every cached entry is dropped at once (the epoch moves). The transaction that made the change
  *   runs inside `settleAuth()`, which moves the epoch again once it has committed, so a lookup
- *   that read the old row meanwhile (PostgreSQL runs requests side by side) cannot keep it. The
- *   next request after a revoke is refused. (The operation pipeline and the OAuth token endpoint
- *   do this; a change made in a transaction opened elsewhere is bounded by TTL_MS like below.)
- * - Another process sharing the database (several servers on one PostgreSQL) is not told: there
- *   an entry lives at most TTL_MS, which bounds how long a revoked token keeps working elsewhere.
+ *   that read the old row meanwhile (PostgreSQL runs requests side by side) cannot keep it.
+ * - Other processes sharing the database (several servers on one PostgreSQL) hear of it from the
+ *   database: triggers on tokens, memberships and workspaces (migration 0012) NOTIFY in the
+ *   changing transaction, and each process LISTENs (src/store/auth-feed.ts); a notification moves
+ *   the epoch there too. `settleAuth()` answers a change only after a barrier (AuthFeed.barrier)
+ *   has been acknowledged by every listening process, so by the time the client hears "revoked",
+ *   none of them holds the old state (one that does not answer within 1 s: see TTL_MS). While a process is not listening (starting, or its listener connection
+ *   lost), it caches nothing and reads every request's authentication from the database.
+ * - TTL_MS is the backstop for a listener that died silently (no error yet, found by the feed's
+ *   health barrier within seconds) and for a process too stuck to acknowledge a barrier within
+ *   1 s: an entry never lives longer than that.
  *
  * Expiry (idle and absolute) is still decided on every request from the cached row, and the
  * idle clock's write (at most once a minute) updates the cached row too.
@@ -21,25 +29,24 @@ import type { TokenForAuth } from './tokens.repository.js';
 const TTL_MS = 2_000;
 const MAX_ENTRIES = 10_000;
 
-let epoch = 0;
+let localEpoch = 0;
 
 /** Drops every cached authentication in this process; call on any write that changes one. */
 export function authStateChanged(): void {
-  epoch++;
+  localEpoch++;
 }
 
-/** Runs a transaction; if it changed authentication, drops what was cached while it ran, too. */
-export async function settleAuth<T>(work: () => Promise<T>): Promise<T> {
-  const before = epoch;
-  try {
-    return await work();
-  } finally {
-    if (epoch !== before) epoch++;
-  }
-}
-
-export function authEpoch(): number {
-  return epoch;
+/**
+ * Runs a transaction; if it changed authentication, drops what was cached while it ran, and
+ * (PostgreSQL) answers only once its notification has reached the listeners.
+ */
+export async function settleAuth<T>(store: Store, work: () => Promise<T>): Promise<T> {
+  const before = localEpoch;
+  const result = await work().finally(() => {
+    if (localEpoch !== before) localEpoch++;
+  });
+  if (localEpoch !== before) await store.authChanges()?.barrier();
+  return result;
 }
 
 interface Entry {
@@ -50,22 +57,34 @@ interface Entry {
 
 export class AuthCache {
   readonly #entries = new Map<string, Entry>();
+  readonly #feed: AuthFeed | null;
+
+  /** `feed` is null where no other process writes (SQLite). */
+  constructor(feed: AuthFeed | null) {
+    this.#feed = feed;
+  }
+
+  /** Take it before a lookup and hand it to set(): a change seen since then discards the row. */
+  epoch(): number {
+    // Both counters only grow, so their sum moves whenever either does.
+    return localEpoch + (this.#feed?.version ?? 0);
+  }
 
   get(tokenHash: string): TokenForAuth | undefined {
     const entry = this.#entries.get(tokenHash);
     if (!entry) return undefined;
-    if (entry.epoch !== epoch || performance.now() >= entry.until) {
+    if (entry.epoch !== this.epoch() || performance.now() >= entry.until) {
       this.#entries.delete(tokenHash);
       return undefined;
     }
     return entry.row;
   }
 
-  /** `readEpoch` is authEpoch() from before the lookup: a change since then discards the row. */
   set(tokenHash: string, row: TokenForAuth, readEpoch: number): void {
-    const now = performance.now();
+    if (this.#feed && !this.#feed.live) return;
+    const epoch = this.epoch();
     if (readEpoch !== epoch) return;
     if (this.#entries.size >= MAX_ENTRIES) this.#entries.clear();
-    this.#entries.set(tokenHash, { row, epoch, until: now + TTL_MS });
+    this.#entries.set(tokenHash, { row, epoch, until: performance.now() + TTL_MS });
   }
 }

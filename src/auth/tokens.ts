@@ -5,7 +5,7 @@ import type { Caller, Role, Scope } from '../operations/define.js';
 import { loginHint } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
 import type { Database, TokensTable } from '../store/schema.js';
-import { AuthCache, authEpoch } from './auth-cache.js';
+import { AuthCache } from './auth-cache.js';
 import { effectiveScopes } from './scopes.js';
 import { findTokenForAuth, insertToken, touchToken } from './tokens.repository.js';
 
@@ -68,10 +68,26 @@ const authCaches = new WeakMap<Services, AuthCache>();
 function authCacheOf(services: Services): AuthCache {
   let cache = authCaches.get(services);
   if (!cache) {
-    cache = new AuthCache();
+    cache = new AuthCache(
+      services.store.authChanges((error) =>
+        services.logger.warn(
+          { err: error },
+          'auth listener lost: authentication is read from the database on every request until it listens again',
+        ),
+      ),
+    );
     authCaches.set(services, cache);
   }
   return cache;
+}
+
+/**
+ * Starts the authentication cache now rather than at the first request: on PostgreSQL this opens
+ * its listening connection, so the process is listening (and known to the others) before it
+ * serves. Servers call it at start; elsewhere the first request does.
+ */
+export function startAuthCache(services: Services): void {
+  authCacheOf(services);
 }
 
 const unauthorized = (code: 'invalid_token' | 'token_expired', message: string, hint = loginHint) =>
@@ -91,7 +107,7 @@ export async function authenticate(services: Services, authorization: string | u
   const cache = authCacheOf(services);
   let row = cache.get(hash);
   if (!row) {
-    const readEpoch = authEpoch();
+    const readEpoch = cache.epoch();
     row = await findTokenForAuth(db, hash);
     if (row && !row.revoked_at) cache.set(hash, row, readEpoch);
   }
@@ -117,7 +133,7 @@ export async function authenticate(services: Services, authorization: string | u
   if (now.getTime() - Date.parse(row.last_used_at) >= TOUCH_INTERVAL_MS) {
     const nowIso = now.toISOString();
     await touchToken(db, row.id, nowIso, new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString());
-    cache.set(hash, { ...row, last_used_at: nowIso }, authEpoch());
+    cache.set(hash, { ...row, last_used_at: nowIso }, cache.epoch());
   }
   const role: Role = row.role ?? 'member';
   return {

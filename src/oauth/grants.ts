@@ -135,7 +135,7 @@ export async function exchangeCode(
   const row = await findCode(db, hashSecret(code));
   if (!row || row.client_id !== client.id) throw invalidGrant('unknown authorization code');
   if (row.used_at) {
-    await settleAuth(() =>
+    await settleAuth(services.store, () =>
       db.transaction().execute(async (trx) => {
         if (row.token_id) await revokeIssued(trx, services, row, nowIso, requestId);
       }),
@@ -283,7 +283,7 @@ export async function refreshGrant(
   if (!grant || grant.client_id !== client.id) throw invalidGrant('unknown refresh token');
   const token = await findToken(db, grant.token_id);
 
-  return settleAuth(() =>
+  return settleAuth(services.store, () =>
     db.transaction().execute(async (trx) => {
       if (row.used_at || !(await spendRefreshToken(trx, row, nowIso))) {
         await revokeFamily(trx, services, grant, nowIso, 'refresh token replayed', requestId);

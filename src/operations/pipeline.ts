@@ -169,7 +169,7 @@ async function runChecked(
   if (!operation.mutating) return settle(await execute(services.store.db));
   if (dryRun) {
     try {
-      await settleAuth(() => services.store.db.transaction().execute(execute));
+      await settleAuth(services.store, () => services.store.db.transaction().execute(execute));
     } catch (error) {
       if (error instanceof DryRunRollback) return error.result;
       throw error;
@@ -195,7 +195,7 @@ async function runChecked(
   }
   let result: OperationResult;
   try {
-    result = await settleAuth(() =>
+    result = await settleAuth(services.store, () =>
       services.store.db.transaction().execute(async (trx) => {
         const outcome = await execute(trx);
         // The stored outcome commits with the change: never one without the other.

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { type AuthFeed, listenForAuthChanges } from './auth-feed.js';
 import { type DialectCapabilities, postgresCapabilities, sqliteCapabilities } from './dialect.js';
 import { groupCommit } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
@@ -35,6 +36,12 @@ export interface Store {
   onFlush(listener: (seconds: number) => void): void;
   /** PostgreSQL connection pools, as they are now (for metrics); empty on SQLite. */
   pools(): PoolUse[];
+  /**
+   * PostgreSQL: what any process changed in authentication, as the database notifies it (a
+   * listening connection of its own, opened on the first call). Null on SQLite, where this process
+   * is the only one that writes.
+   */
+  authChanges(onError?: (error: unknown) => void): AuthFeed | null;
   close(): Promise<void>;
 }
 
@@ -87,6 +94,7 @@ function connectSqlite(file: string, synchronous: 'FULL' | 'NORMAL'): Store {
     durability: () => group?.stats() ?? null,
     onFlush: (listener) => group?.onFlush(listener),
     pools: () => [],
+    authChanges: () => null,
     close: async () => {
       await durable();
       await db.destroy();
@@ -135,6 +143,7 @@ function connectPostgres(url: string, poolSize: number): Store {
     client.query('set synchronous_commit = off').catch(() => {});
   });
   const countersDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: countersPool }) });
+  let feed: AuthFeed | null = null;
   return {
     db,
     countersDb,
@@ -160,7 +169,13 @@ function connectPostgres(url: string, poolSize: number): Store {
           waiting: waitingCount,
         };
       }),
+    authChanges: (onError) => {
+      // A lost listener is retried by the feed itself; nothing is cached meanwhile.
+      feed ??= listenForAuthChanges(url, onError ?? (() => {}));
+      return feed;
+    },
     close: async () => {
+      await feed?.close();
       await countersDb.destroy();
       await db.destroy();
     },

@@ -10,6 +10,7 @@ import * as history from './0008_history.js';
 import * as approvals from './0009_approvals.js';
 import * as perf from './0010_perf.js';
 import * as secrets from './0011_secrets.js';
+import * as authNotify from './0012_auth_notify.js';
 import * as sqliteShell from './0013_sqlite_shell.js';
 
 /**
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0009_approvals': approvals,
   '0010_perf': perf,
   '0011_secrets': secrets,
+  '0012_auth_notify': authNotify,
   '0013_sqlite_shell': sqliteShell,
 };
 
