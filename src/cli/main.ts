@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { startServer } from '../server.js';
 import { connectStore, migrateToLatest } from '../store/connect.js';
+import { auditCommand } from './audit.command.js';
 import { backupCommand, restoreCommand } from './backup.command.js';
 import { exportCommand, importCommand } from './csv.command.js';
 import { seedCommand } from './seed.command.js';
@@ -39,7 +40,14 @@ program
     }
   });
 
-for (const command of [seedCommand(), importCommand(), exportCommand(), backupCommand(), restoreCommand()]) {
+for (const command of [
+  seedCommand(),
+  importCommand(),
+  exportCommand(),
+  backupCommand(),
+  restoreCommand(),
+  auditCommand(),
+]) {
   program.addCommand(command);
 }
 

@@ -9,6 +9,7 @@ import * as webhooks from './0007_webhooks.js';
 import * as history from './0008_history.js';
 import * as approvals from './0009_approvals.js';
 import * as perf from './0010_perf.js';
+import * as auditChain from './0014_audit_chain.js';
 
 /**
  * The migrations, in order. Both databases run the same files; a migration that needs a
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0008_history': history,
   '0009_approvals': approvals,
   '0010_perf': perf,
+  '0014_audit_chain': auditChain,
 };
 
 export const migrationProvider: MigrationProvider = {
