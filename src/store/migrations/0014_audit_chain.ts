@@ -81,9 +81,9 @@ async function chainExistingRows(db: Kysely<unknown>, postgres: boolean): Promis
       ),
     );
     const seq = postgres ? sql`cast(v.seq as integer)` : sql`v.seq`;
-    await sql`update audit_log set seq = ${seq}, changes_digest = v.digest, prev_hash = v.prev, hash = v.hash
-      from (values ${values}) as v(workspace_id, id, seq, digest, prev, hash)
-      where audit_log.workspace_id = v.workspace_id and audit_log.id = v.id`.execute(db);
+    await sql`with v(workspace_id, id, seq, digest, prev, hash) as (values ${values})
+      update audit_log set seq = ${seq}, changes_digest = v.digest, prev_hash = v.prev, hash = v.hash
+      from v where audit_log.workspace_id = v.workspace_id and audit_log.id = v.id`.execute(db);
     const last: Row = rows.at(-1)!;
     after = { workspace_id: last.workspace_id, at: String(last.at), id: last.id };
   }
