@@ -47,7 +47,8 @@ describe.each(DIALECTS)('batch set-based path on %s', (dialect) => {
           throw new Error(`still ${reply.json.data.status}`);
         return reply.json.data;
       },
-      { timeout: 60_000, interval: 25 },
+      // Polled at most 5 times a second: a slow machine's long job must not hit the per-token limit.
+      { timeout: 60_000, interval: 200 },
     );
 
   interface Workspace {
