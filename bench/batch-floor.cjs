@@ -1,10 +1,13 @@
 // The floor of the batch scenario on SQLite: the statements the set-based batch path runs for
-// 1,000 new contacts (key lookup, plan-cap charge, contacts, audit rows, field_writers, counter,
-// events), as raw prepared multi-row statements on better-sqlite3, in two durable transactions
+// 1,000 new contacts (key lookup, plan-cap charge, contacts, audit rows chained by hash after the
+// workspace's last one, field_writers, counter, events), as raw prepared multi-row statements on better-sqlite3, in two durable transactions
 // (WAL, synchronous=FULL), timed per statement. Usage, on a migrated (and seeded) database:
 //   node bench/batch-floor.cjs path/to/agentcrm.sqlite
 // It writes into a workspace `w1` of that file: run it on a copy.
+const { createHash } = require('node:crypto');
 const Database = require('better-sqlite3');
+
+const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
 const db = new Database(process.argv[2]);
 db.pragma('journal_mode = WAL');
@@ -32,8 +35,11 @@ const charge = db.prepare(
 const contacts = db.prepare(
   `insert into contacts (workspace_id,id,name,email,stage,tags,custom,version,created_at,updated_at,do_not_contact,deleted_at) values ${values(500, 12)} on conflict (workspace_id, email) where email is not null and deleted_at is null do nothing returning id`,
 );
+const head = db.prepare(
+  "select seq, hash from audit_log where workspace_id = 'w1' order by seq desc limit 1",
+);
 const audit = db.prepare(
-  `insert into audit_log (workspace_id,id,at,actor_type,actor_id,operation,target,changes,policy_decision,reason_code,record_version,operation_id,request_id) values ${values(500, 13)}`,
+  `insert into audit_log (workspace_id,id,at,actor_type,actor_id,operation,target,changes,policy_decision,reason_code,record_version,operation_id,request_id,seq,changes_digest,prev_hash,hash) values ${values(500, 17)}`,
 );
 const writers = db.prepare(
   `insert into field_writers (workspace_id,target,field,actor_type,actor_id,audit_id,at) values ${values(2000, 7)} on conflict (workspace_id,target,field) do update set actor_id = excluded.actor_id`,
@@ -88,22 +94,30 @@ for (let round = 0; round < rounds; round++) {
       ]),
     );
     step('contacts');
+    // The chain's work (src/audit/chain.ts): the head, then two SHA-256 per row.
+    let link = head.get() ?? { seq: 0, hash: '0'.repeat(64) };
     audit.run(
-      ids.flatMap((i) => [
-        'w1',
-        `aud_${i}`,
-        'now',
-        'user',
-        'usr_1',
-        'contacts.batch_upsert',
-        `contact/c_${i}`,
-        changes(i),
-        'allow',
-        'policy.allowed',
-        1,
-        'op_1',
-        'req_1',
-      ]),
+      ids.flatMap((i) => {
+        const row = ['w1', `aud_${i}`, 'now', 'user', 'usr_1', 'contacts.batch_upsert', `contact/c_${i}`];
+        const digest = sha256(changes(i));
+        const seq = link.seq + 1;
+        const hash = sha256(JSON.stringify([...row, seq, digest, link.hash]));
+        const values = [
+          ...row,
+          changes(i),
+          'allow',
+          'policy.allowed',
+          1,
+          'op_1',
+          'req_1',
+          seq,
+          digest,
+          link.hash,
+          hash,
+        ];
+        link = { seq, hash };
+        return values;
+      }),
     );
     step('audit');
     writers.run(

@@ -3,6 +3,8 @@ import type { AuditEntry, Decision, OperationContext } from '../operations/defin
 import type { AuditLogTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import { slices } from '../store/slices.js';
+import type { UnchainedAuditRow } from './chain.js';
+import { appendAuditRows } from './chain.repository.js';
 
 export interface AuditWrite extends AuditEntry {
   operation: string;
@@ -18,7 +20,7 @@ function auditRows(ctx: OperationContext, entry: AuditWrite) {
     workspaceId: ctx.ws.workspaceId,
   };
   const id = ctx.services.ids.next('aud');
-  const row = {
+  const row: UnchainedAuditRow = {
     workspace_id: actor.workspaceId,
     id,
     at: ctx.now,
@@ -74,7 +76,7 @@ async function insertWriters(ctx: OperationContext, writers: ReturnType<typeof a
 
 export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Promise<void> {
   const { row, writers } = auditRows(ctx, entry);
-  await ctx.db.insertInto('audit_log').values(row).execute();
+  await appendAuditRows(ctx.db, ctx.services.store.dialect, [row]);
   await insertWriters(ctx, writers);
 }
 
@@ -84,9 +86,11 @@ export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Prom
  */
 export async function writeAudits(ctx: OperationContext, entries: AuditWrite[]): Promise<void> {
   const built = entries.map((entry) => auditRows(ctx, entry));
-  for (const slice of slices(built.map((b) => b.row))) {
-    await ctx.db.insertInto('audit_log').values(slice).execute();
-  }
+  await appendAuditRows(
+    ctx.db,
+    ctx.services.store.dialect,
+    built.map((b) => b.row),
+  );
   await insertWriters(
     ctx,
     built.flatMap((b) => b.writers),

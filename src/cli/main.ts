@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ListenError } from '../listen.js';
 import { startServer } from '../server.js';
 import { connectStore, migrateToLatest } from '../store/connect.js';
+import { auditCommand } from './audit.command.js';
 import { backupCommand, restoreCommand } from './backup.command.js';
 import { exportCommand, importCommand } from './csv.command.js';
 import { doctorCommand } from './doctor.command.js';
@@ -57,6 +58,7 @@ for (const command of [
   backupCommand(),
   restoreCommand(),
   doctorCommand(),
+  auditCommand(),
 ]) {
   program.addCommand(command);
 }

@@ -94,7 +94,7 @@ export async function revokeFamily(
   await spendFamily(db, grant.workspace_id, grant.token_id, now);
   const token = await findToken(db, grant.token_id);
   if (!token || !(await revokeToken(db, grant.token_id, now))) return;
-  await insertAuditRow(db, {
+  await insertAuditRow(db, services.store.dialect, {
     id: services.ids.next('aud'),
     workspaceId: grant.workspace_id,
     at: now,
@@ -183,7 +183,7 @@ export async function exchangeCode(
       created_at: nowIso,
       expires_at: familyEnd,
     });
-    await insertAuditRow(trx, {
+    await insertAuditRow(trx, services.store.dialect, {
       id: services.ids.next('aud'),
       workspaceId: row.workspace_id,
       at: nowIso,

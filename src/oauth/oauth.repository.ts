@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { appendAuditRows } from '../audit/chain.repository.js';
 import { authStateChanged } from '../auth/auth-cache.js';
 import type {
   Database,
@@ -171,6 +172,7 @@ export async function rotateAccessToken(
 /** An audit row for OAuth events (token issued, family revoked), in the token's workspace. */
 export async function insertAuditRow(
   db: Db,
+  dialect: Parameters<typeof appendAuditRows>[1],
   row: {
     id: string;
     workspaceId: string;
@@ -183,9 +185,8 @@ export async function insertAuditRow(
     requestId: string;
   },
 ): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
+  await appendAuditRows(db, dialect, [
+    {
       workspace_id: row.workspaceId,
       id: row.id,
       at: row.at,
@@ -203,6 +204,8 @@ export async function insertAuditRow(
       policy_decision: 'allow',
       reason_code: 'policy.allowed',
       record_version: null,
-    })
-    .execute();
+      operation_id: null,
+      reverts: null,
+    },
+  ]);
 }

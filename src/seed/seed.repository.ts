@@ -1,6 +1,8 @@
 import { type Kysely, sql } from 'kysely';
+import type { UnchainedAuditRow } from '../audit/chain.js';
+import { appendAuditRows } from '../audit/chain.repository.js';
 import type { DialectCapabilities } from '../store/dialect.js';
-import type { AuditLogTable, Database } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import type { SeedRow, SeedTable } from './generate.js';
 
@@ -58,9 +60,11 @@ export async function firstAgentId(ws: WorkspaceDb): Promise<string | undefined>
   return row?.id;
 }
 
+/** The seed's own audit row, at the end of the workspace's audit chain. */
 export async function insertAuditRow(
-  ws: WorkspaceDb,
-  row: Omit<AuditLogTable, 'workspace_id'>,
+  db: Kysely<Database>,
+  dialect: DialectCapabilities,
+  row: UnchainedAuditRow,
 ): Promise<void> {
-  await ws.insertInto('audit_log', row).execute();
+  await appendAuditRows(db, dialect, [row]);
 }

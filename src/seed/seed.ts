@@ -129,7 +129,8 @@ export async function seedWorkspace(
     tables.map(({ table }) => table),
   );
   const now = services.clock.now().toISOString();
-  await insertAuditRow(ws, {
+  await insertAuditRow(db, dialect, {
+    workspace_id: workspaceId,
     id: services.ids.next('aud'),
     at: now,
     actor_type: 'system',

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Config } from '../config.js';
+import { registerAuditGuard } from './audit-guard.js';
 import { type AuthFeed, listenForAuthChanges } from './auth-feed.js';
 import { type DialectCapabilities, postgresCapabilities, sqliteCapabilities } from './dialect.js';
 import { groupCommit } from './group-commit.js';
@@ -78,6 +79,7 @@ function connectSqlite(file: string, synchronous: 'FULL' | 'NORMAL'): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
+  registerAuditGuard(database);
   const cached = withStatementCache(database);
   const group = synchronous === 'FULL' ? groupCommit(database, cached.prepare, `${file}-wal`) : null;
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: group?.database ?? cached }) });

@@ -1,4 +1,5 @@
 import { type RawBuilder, sql } from 'kysely';
+import { POSTGRES_AUDIT_PURGE_SETTING, SQLITE_AUDIT_PURGE_FUNCTION } from './audit-guard.js';
 import {
   type SearchIndex,
   type SearchMatch,
@@ -38,6 +39,14 @@ export interface DialectCapabilities {
    * different rows; SQLite has one writer at a time, so nothing is needed there.
    */
   skipLocked(alias: string): RawBuilder<unknown>;
+  /**
+   * A statement that holds a lock named by `key` until the transaction ends, so that transactions
+   * taking the same key run their next steps one at a time (PostgreSQL: a transaction-scoped
+   * advisory lock); null on SQLite, whose single writer already serialises every transaction.
+   */
+  transactionLock(key: string): RawBuilder<unknown> | null;
+  /** Lifts (true) or restores (false) the audit log's append-only guard for this transaction. */
+  auditPurge(on: boolean): RawBuilder<unknown>;
   /** Rows of a table with a search index whose document matches the plan (src/store/search-index.ts). */
   searchMatch(index: SearchIndex, workspaceId: string, match: SearchMatch): RawBuilder<boolean>;
 }
@@ -65,6 +74,8 @@ export const sqliteCapabilities: DialectCapabilities = {
       sql<string>`${expression}`,
     ),
   skipLocked: () => sql``,
+  transactionLock: () => null,
+  auditPurge: (on) => sql`select ${sql.raw(SQLITE_AUDIT_PURGE_FUNCTION)}(${sql.lit(on ? 1 : 0)})`,
   searchMatch: searchMatchSqlite,
 };
 
@@ -82,5 +93,9 @@ export const postgresCapabilities: DialectCapabilities = {
   removeCharacters: (expression, characters) =>
     sql<string>`translate(${expression}, ${sql.lit(characters)}, '')`,
   skipLocked: (alias) => sql`for update of ${sql.raw(alias)} skip locked`,
+  // Two keys may share a 32-bit hash; they then merely wait for each other.
+  transactionLock: (key) => sql`select pg_advisory_xact_lock(hashtext(${key}))`,
+  auditPurge: (on) =>
+    sql`select set_config(${sql.lit(POSTGRES_AUDIT_PURGE_SETTING)}, ${sql.lit(on ? 'on' : 'off')}, true)`,
   searchMatch: searchMatchPostgres,
 };

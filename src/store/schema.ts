@@ -110,6 +110,24 @@ export interface AuditLogTable {
   operation_id: string | null;
   /** On a revert's rows: the audit ids (JSON array) of the changes it undid. */
   reverts: string | null;
+  /** The row's place in its workspace's hash chain: 1, 2, 3, … (src/audit/chain.ts). */
+  seq: number;
+  /** SHA-256 of `changes`, hashed in its stead, so an erasure may blank `changes` alone. */
+  changes_digest: string | null;
+  /** The hash of the row before it in the chain (64 zeros for the first). */
+  prev_hash: string;
+  hash: string;
+}
+
+/**
+ * Where a workspace's chain starts when its oldest rows were purged (retention): the seq and hash
+ * of the last purged row. Written only by a purge, in the purge's transaction.
+ */
+export interface AuditChainAnchorsTable {
+  workspace_id: string;
+  seq: number;
+  hash: string;
+  at: string;
 }
 
 export interface DealsTable {
@@ -510,6 +528,7 @@ export interface Database {
   contacts: ContactsTable;
   companies: CompaniesTable;
   audit_log: AuditLogTable;
+  audit_chain_anchors: AuditChainAnchorsTable;
   idempotency_keys: IdempotencyKeysTable;
   workspace_policies: WorkspacePoliciesTable;
   proposals: ProposalsTable;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withAuditPurge } from '../audit/purge.js';
 import { tokenName } from '../auth/auth.operations.js';
 import { isFullSession, ROLE_SCOPES } from '../auth/scopes.js';
 import { requireStepUp } from '../auth/stepup.js';
@@ -190,10 +191,13 @@ export const deleteWorkspace = defineOperation({
     if (confirm) return confirm;
     await lockWorkspace(ctx.db, workspace.id, ctx.now);
     const removed: Record<string, number> = {};
-    for (const table of await tenantTables(ctx.db, ctx.services.store.dialect)) {
-      const count = await deleteTenantRows(ctx.db, table, workspace.id);
-      if (count) removed[table.name] = count;
-    }
+    // Its audit log goes too: the one purge the append-only audit table lets through today.
+    await withAuditPurge(ctx.db, ctx.services.store.dialect, async () => {
+      for (const table of await tenantTables(ctx.db, ctx.services.store.dialect)) {
+        const count = await deleteTenantRows(ctx.db, table, workspace.id);
+        if (count) removed[table.name] = count;
+      }
+    });
     await deleteWorkspaceRow(ctx.db, workspace.id);
     ctx.services.logger.info(
       { request_id: ctx.requestId, workspace_id: workspace.id, by: ctx.caller!.principalId, removed },

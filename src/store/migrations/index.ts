@@ -12,6 +12,7 @@ import * as perf from './0010_perf.js';
 import * as secrets from './0011_secrets.js';
 import * as authNotify from './0012_auth_notify.js';
 import * as sqliteShell from './0013_sqlite_shell.js';
+import * as auditChain from './0014_audit_chain.js';
 
 /**
  * The migrations, in order. Both databases run the same files; a migration that needs a
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0011_secrets': secrets,
   '0012_auth_notify': authNotify,
   '0013_sqlite_shell': sqliteShell,
+  '0014_audit_chain': auditChain,
 };
 
 export const migrationProvider: MigrationProvider = {
