@@ -11,8 +11,8 @@ import Database from 'better-sqlite3';
  * key from them (the derivations agentcrm uses now and used before, with every key the copy holds).
  */
 export type Row = Record<string, string | null>;
-export type Tables = Record<'idempotency_keys' | 'server_keys' | 'webhooks', Row[]>;
-const TABLES = ['idempotency_keys', 'server_keys', 'webhooks'] as const;
+export type Tables = Record<'idempotency_keys' | 'server_keys' | 'webhooks' | 'audit_log', Row[]>;
+const TABLES = ['idempotency_keys', 'server_keys', 'webhooks', 'audit_log'] as const;
 
 /** The tables as a copy of the SQLite files shows them (the files are copied, then opened). */
 export function readSqliteCopy(dataDir: string): Tables {

@@ -252,8 +252,12 @@ describe.each(DIALECTS)(
     it('zero-config: answers under random keys stay closed; short keys and webhook secrets do not (documented)', async () => {
       const loot = await steal({});
       // The attack works (so the test above can fail): with the database's own key in the copy, a
-      // brute force of short keys opens their answers, and the webhook secret opens.
-      const answers = openStoredAnswers(loot.tables);
+      // brute force of short keys opens their answers, and the webhook secret opens. The attacker
+      // also tries every idempotency key the audit log names (it keeps fingerprints, not keys).
+      const audited = loot.tables.audit_log.map((row) => row.idempotency_key).filter((k): k is string => !!k);
+      expect(audited.length).toBeGreaterThanOrEqual(3);
+      for (const key of audited) expect(key).toMatch(/^idk_[A-Za-z0-9_-]{22}$/);
+      const answers = openStoredAnswers(loot.tables, audited);
       const tokens = foundTokens(answers);
       expect(tokens.sort()).toEqual(loot.tokens.slice(1, 4).sort());
       for (const token of tokens) expect(await loot.whoami(token)).toBe(200);

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { keyFingerprint } from '../idempotency/fingerprint.js';
 import type { AuditEntry, Decision, OperationContext } from '../operations/define.js';
 import type { AuditLogTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
@@ -34,7 +35,7 @@ function auditRows(ctx: OperationContext, entry: AuditWrite) {
     changes: entry.changes ? JSON.stringify(entry.changes) : null,
     reason: ctx.reason,
     request_id: ctx.requestId,
-    idempotency_key: ctx.idempotencyKey,
+    idempotency_key: ctx.idempotencyKey === null ? null : keyFingerprint(ctx.idempotencyKey),
     policy_decision: entry.policy.decision,
     reason_code: entry.policy.reason_code,
     record_version: entry.version ?? null,

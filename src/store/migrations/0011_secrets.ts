@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
+import { keyFingerprint } from '../../idempotency/fingerprint.js';
 import { columnTypes } from './types.js';
 
 /**
@@ -36,6 +37,30 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['workspace_id', 'expires_at'])
     .execute();
   await sql`delete from server_keys where name = 'delete_confirmation'`.execute(db);
+  await fingerprintAuditedKeys(db);
+}
+
+/**
+ * The audit log named each change's raw idempotency key, which (with the database's own key) opens
+ * the stored answer: earlier entries get the fingerprint new ones carry. Runs before 0014 chains
+ * the audit rows, a page at a time.
+ */
+async function fingerprintAuditedKeys(db: Kysely<unknown>): Promise<void> {
+  let after = '';
+  for (;;) {
+    const { rows } = await sql<{ workspace_id: string; id: string; idempotency_key: string }>`
+      select workspace_id, id, idempotency_key from audit_log
+      where idempotency_key is not null and idempotency_key not like 'idk\_%' escape '\'
+        and workspace_id || ' ' || id > ${after}
+      order by workspace_id || ' ' || id limit 500`.execute(db);
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      await sql`update audit_log set idempotency_key = ${keyFingerprint(row.idempotency_key)}
+        where workspace_id = ${row.workspace_id} and id = ${row.id}`.execute(db);
+    }
+    const last = rows.at(-1)!;
+    after = `${last.workspace_id} ${last.id}`;
+  }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
