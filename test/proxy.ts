@@ -100,7 +100,7 @@ ${ours}
     async stop() {
       child.kill('SIGQUIT');
       await exited;
-      await rm(dir, { recursive: true, force: true });
+      if (!process.env.KEEP_NGINX) await rm(dir, { recursive: true, force: true });
     },
   };
 }
