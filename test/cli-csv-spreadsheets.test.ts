@@ -177,6 +177,29 @@ describe.each(DIALECTS)('CSV as spreadsheets write it, on %s', (dialect) => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('exports for Excel with --excel (a byte-order mark and CRLF), and reads that file back intact', async () => {
+    expect((await importFile(write('excel-source.csv', sheet('excel.example')))).code).toBe(0);
+    const plain = await runCli(['export', 'contacts', '--token-file', tokenFile], env);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout.startsWith('\uFEFF')).toBe(false);
+    const target = path.join(dir, 'excel.csv');
+    const run = await runCli(
+      ['export', 'contacts', '--token-file', tokenFile, '--excel', '--out', target],
+      env,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const bytes = readFileSync(target);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.subarray(3).toString('utf8');
+    expect(text).toContain('Zoë Müller');
+    expect(text.split('\r\n').length).toBeGreaterThan(3);
+    expect(text.replace(/\r\n/g, '')).not.toContain('\n');
+    const again = await importFile(target);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/utf-8 \(byte-order mark\)/);
+    expect(again.stdout).toMatch(/0 created, 0 updated/);
+  });
+
   it('checks the plan before importing, says how many rows fit, and counts updates and repeats as no room', async () => {
     const base = await importFile(
       write('base.csv', 'Name,Email\nAda,p0@capbase.example\nBo,p1@capbase.example\n'),

@@ -165,6 +165,7 @@ export function importCommand(): Command {
 
 interface ExportFlags extends AccessOptions {
   out?: string;
+  excel?: boolean;
 }
 
 export function exportCommand(): Command {
@@ -177,13 +178,16 @@ export function exportCommand(): Command {
       .argument('<kind>', CSV_KINDS.join(' | ')),
   )
     .option('--out <file>', 'write to this file instead of stdout')
+    .option('--excel', 'write for Excel: a UTF-8 byte-order mark (so accents survive) and CRLF line ends')
     .action(async (kindArg: string, flags: ExportFlags) => {
       const kind = checkKind(kindArg);
       const { services, close } = await openServices(cliConfig());
       try {
         const { workspaceId } = await resolveAccess(services, flags, 'read', true);
         const out = flags.out ? createWriteStream(flags.out) : process.stdout;
-        const rows = await exportCsv(services, workspaceId, kind, out, createProgress());
+        const rows = await exportCsv(services, workspaceId, kind, out, createProgress(), {
+          excel: flags.excel === true,
+        });
         if (flags.out) process.stderr.write(`# exported ${format(rows)} ${kind} to ${flags.out}\n`);
       } finally {
         await close();

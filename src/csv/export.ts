@@ -24,6 +24,7 @@ export async function exportCsv(
   kind: CsvKind,
   out: Writable,
   progress: Progress,
+  options: { excel?: boolean } = {},
 ): Promise<number> {
   const { db, dialect } = services.store;
   return db
@@ -35,7 +36,14 @@ export async function exportCsv(
       const keys = await customKeys(ws, kind);
       const total = await countLive(ws, kind);
       const columns = [...exportColumns(CSV_SPECS[kind]), ...keys.map((key) => `custom.${key}`)];
-      const csv = stringify({ header: true, columns, eof: true });
+      // For Excel: a byte-order mark, without which it reads UTF-8 as the Windows code page (names
+      // with accents arrive garbled), and CRLF line ends.
+      const csv = stringify({
+        header: true,
+        columns,
+        eof: true,
+        ...(options.excel ? { bom: true, record_delimiter: 'windows' as const } : {}),
+      });
       // stdout is never ended: the process may still write to it (and Node refuses to close it).
       const piping = pipeline(csv, out, { end: out !== process.stdout });
       piping.catch(() => {});
