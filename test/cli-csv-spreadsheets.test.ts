@@ -200,6 +200,24 @@ describe.each(DIALECTS)('CSV as spreadsheets write it, on %s', (dialect) => {
     expect(again.stdout).toMatch(/0 created, 0 updated/);
   });
 
+  it("counts a row that changes a contact's sensitive field as proposed, and leaves the change to a person", async () => {
+    const first = await importFile(
+      write('sensitive-1.csv', 'Name,Email,Phone\nPia,pia@sensitive.example,+1 555 0100\n'),
+    );
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/1 created/);
+    const second = await importFile(
+      write('sensitive-2.csv', 'Name,Email,Phone\nPia,pia@sensitive.example,+1 555 0199\n'),
+    );
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/0 updated, 0 unchanged, 1 proposed, 0 rejected/);
+    const [pia] = await contactsOf('sensitive.example');
+    expect(pia.phone).toBe('+1 555 0100');
+    const proposals = await call(app, 'GET', '/proposals?status=pending', undefined, { token, json: true });
+    expect(proposals.status, proposals.text).toBe(200);
+    expect(JSON.stringify(proposals.json.data)).toContain('+1 555 0199');
+  });
+
   it('checks the plan before importing, says how many rows fit, and counts updates and repeats as no room', async () => {
     const base = await importFile(
       write('base.csv', 'Name,Email\nAda,p0@capbase.example\nBo,p1@capbase.example\n'),

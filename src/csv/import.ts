@@ -196,11 +196,29 @@ async function applyRow(run: ImportRun, input: RowInput, reason: string): Promis
   } finally {
     run.prefer(kind.prefix, undefined);
   }
+  if (result.outcome === 'denied' && result.policy?.reason_code === 'contact.sensitive_field' && target) {
+    // What the policy asks of an agent (and /help says): a sensitive change goes to a person as a
+    // proposal. The import does that for the row, which then counts as proposed.
+    result = await runOperation(
+      services,
+      findOperation('contacts.propose_update')!,
+      { contact_id: target, changes: input.fields },
+      {
+        caller: run.caller,
+        requestId: services.ids.next('req'),
+        operationId: run.operationId,
+        idempotencyKey: null,
+        toolName: null,
+        reason,
+        clientIp: 'cli',
+      },
+    );
+  }
   if (result.outcome === 'proposed') return 'proposed';
   if (result.outcome === 'denied') {
     throw new AppError(
       'forbidden',
-      result.summary ?? 'the workspace policy denied this change',
+      `${result.policy?.reason_code ?? 'denied'}: ${result.summary ?? 'the workspace policy denied this change'}`,
       'see the audit log',
     );
   }
