@@ -1,4 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { DialectCapabilities } from '../store/dialect.js';
 import type { AuditLogTable, Database } from '../store/schema.js';
 import { slices } from '../store/slices.js';
@@ -60,6 +61,11 @@ export async function appendAuditRows(
   for (const workspaceId of [...byWorkspace.keys()].sort()) {
     const lock = dialect.transactionLock(`agentcrm:audit_chain:${workspaceId}`);
     if (lock) await lock.execute(db);
+    // SQLite has one writer, but another process may write too (the CLI's seed or import beside a
+    // running server): a transaction that read the head before writing could not take the write
+    // lock once another had written (SQLITE_BUSY at once, without waiting). A write that changes
+    // nothing, before the read, takes the lock first, waiting busy_timeout like any write.
+    if (dialect.name === 'sqlite') await sql`delete from audit_chain_anchors where 1 = 0`.execute(db);
     const chained = chainRows(await chainHead(db, workspaceId), byWorkspace.get(workspaceId)!);
     for (const slice of slices(chained)) await db.insertInto('audit_log').values(slice).execute();
   }
