@@ -14,7 +14,12 @@ import { startReceiver } from './webhook-receiver.js';
 // biome-ignore lint/suspicious/noExplicitAny: tests read envelopes freely
 type Json = any;
 const RATE_LIMIT = 12;
-const DRAIN_SECONDS = 2;
+/**
+ * Longer than nginx's upstream keepalive_timeout (4 s in the recipe): by the time the listener
+ * closes, nginx has dropped every connection that sat idle through the drain, and the drain's
+ * answers (Connection: close) ended the busy ones, so no request meets a closing connection.
+ */
+const DRAIN_SECONDS = 5;
 
 /** The proxy seen as an App, so the harness helpers (call, bootstrapAgent, signIn) drive it. */
 const through = (proxy: ProxyProcess) =>

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../src/app.js';
 import { testConfig } from '../src/config.js';
@@ -60,12 +61,17 @@ async function committedEvents(url: string, token: string): Promise<{ id: string
   }
 }
 
+/** A server key from outside the data, the same for both processes. */
+const SECRETS_KEY = randomBytes(32).toString('hex');
+
 const baseEnv = (database: TestDatabase) => ({
   ...database.env,
   WEBHOOKS_ALLOW_LOOPBACK: 'true',
   // A short request timeout makes the lease short (timeout + 5 s), so a killed process's rows come back soon.
   WEBHOOKS_TIMEOUT_SECONDS: '1',
   PLAN_OVERRIDES: JSON.stringify({ sandbox: { requests_per_minute: 1_000_000, contacts: 1_000_000 } }),
+  // As in production (docs/secrets.md): without it the server warns, and this test wants no warnings.
+  SECRETS_KEY: SECRETS_KEY,
 });
 
 describe.each(DIALECTS)('webhook delivery across kill -9 on %s', (dialect) => {
