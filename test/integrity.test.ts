@@ -1,11 +1,21 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdtempSync,
+  openSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrationProvider } from '../src/store/migrations/index.js';
+import { sqliteHeaderProblems } from '../src/store/sqlite-header.js';
 import { checkSqliteAtStart } from '../src/store/startup-check.js';
 import { runCli } from './cli.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './harness.js';
@@ -70,6 +80,25 @@ describe.runIf(DIALECTS.includes('sqlite'))('start-up check and doctor on a dama
   afterAll(async () => {
     for (const dir of copies) rmSync(dir, { recursive: true, force: true });
     await database.cleanup();
+  });
+
+  it('does not mistake a file behind its write-ahead log (a checkpoint cut off by kill -9) for damage', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'agentcrm-behind-'));
+    copies.push(dir);
+    const behind = path.join(dir, 'agentcrm.sqlite');
+    copyFileSync(pristine, behind);
+    // The header already counts pages the file does not hold yet (the log still has them).
+    const fd = openSync(behind, 'r+');
+    const count = Buffer.alloc(4);
+    readSync(fd, count, 0, 4, 28);
+    count.writeUInt32BE(count.readUInt32BE(0) + 19);
+    writeSync(fd, count, 0, 4, 28);
+    closeSync(fd);
+    expect(sqliteHeaderProblems(behind)).toEqual([
+      expect.stringMatching(/the header counts \d+ pages but the file holds/),
+    ]);
+    writeFileSync(`${behind}-wal`, Buffer.alloc(4096));
+    expect(sqliteHeaderProblems(behind)).toEqual([]);
   });
 
   it('starts normally on a healthy database, and says what it checked', async () => {
