@@ -217,24 +217,33 @@ describe.skipIf(!postgres)('the production recipe: two instances behind nginx on
     const agent = await bootstrapAgent(through(proxy));
     const failures: string[] = [];
     let writes = 0;
+    let retried = 0;
     let reads = 0;
     let running = true;
     const worker = async (n: number) => {
       for (let i = 0; running; i++) {
         try {
           const write = i % 3 === 0;
-          const reply = write
-            ? await fetch(`${proxy.url}/contacts`, {
-                method: 'POST',
-                headers: {
-                  authorization: `Bearer ${agent.token}`,
-                  'x-idempotency-key': `idem_roll_${n}_${i}_${crypto.randomUUID()}`,
-                },
-                body: JSON.stringify({ name: `Rolling ${n} ${i}`, email: `rolling.${n}.${i}@example.com` }),
-              })
+          const key = `idem_roll_${n}_${i}_${crypto.randomUUID()}`;
+          const post = () =>
+            fetch(`${proxy.url}/contacts`, {
+              method: 'POST',
+              headers: { authorization: `Bearer ${agent.token}`, 'x-idempotency-key': key },
+              body: JSON.stringify({ name: `Rolling ${n} ${i}`, email: `rolling.${n}.${i}@example.com` }),
+            });
+          let reply = write
+            ? await post()
             : await fetch(`${proxy.url}/contacts?limit=5`, {
                 headers: { authorization: `Bearer ${agent.token}` },
               });
+          // nginx never resends a POST an instance may have started (a connection closing as the
+          // request went down it is answered 502); the client retries it with the same key, as
+          // docs/deploy.md says, and gets the one outcome. GETs nginx retries itself.
+          if (write && reply.status === 502) {
+            await reply.arrayBuffer();
+            retried++;
+            reply = await post();
+          }
           await reply.arrayBuffer();
           if (reply.status >= 300) failures.push(`${write ? 'POST' : 'GET'} ${reply.status}`);
           else if (write) writes++;
@@ -267,6 +276,8 @@ describe.skipIf(!postgres)('the production recipe: two instances behind nginx on
     running = false;
     await load;
     expect(failures).toEqual([]);
+    // Rare: a POST meeting a connection the draining instance closed (seen once in a CI run).
+    expect(retried).toBeLessThanOrEqual(2);
     expect(reads).toBeGreaterThan(50);
     expect(writes).toBeGreaterThan(20);
     // Every acknowledged write is there once, and nothing else is.
