@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contactSpec } from '../src/contacts/contact.js';
 import { AppError } from '../src/errors.js';
-import { OPERATORS, parseFilters, parseSort } from '../src/query/parse.js';
+import { OPERATORS, parseFilters, parseSort } from '../src/records/query/parse.js';
 import { type Agent, bootstrapAgent, call, createTestApp, DIALECTS, type TestApp } from './harness.js';
 
 /** Field names: real ones, near misses, relation and custom forms, and noise. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RANK_AT_MOST } from '../src/search/search.repository.js';
+import { RANK_AT_MOST } from '../src/records/search/search.repository.js';
 import { call, createTestApp, DIALECTS, type TestApp } from './harness.js';
 import { signIn } from './mailbox.js';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { idRef, timestamp } from '../crm/fields.js';
-import type { ResourceSpec } from '../query/parse.js';
+import { idRef, timestamp } from '../records/fields.js';
+import type { ResourceSpec } from '../records/query/parse.js';
 import type { ActivitiesTable } from '../store/schema.js';
 
 export const ACTIVITY_KINDS = ['call', 'email', 'meeting', 'note', 'task'] as const;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { timestamp } from '../crm/fields.js';
 import { defineOperation, type Warning } from '../operations/define.js';
-import { decodeCursor, encodeCursor, queryFingerprint } from '../query/cursor.js';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../query/parse.js';
+import { timestamp } from '../records/fields.js';
+import { decodeCursor, encodeCursor, queryFingerprint } from '../records/query/cursor.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../records/query/parse.js';
 import type { AuditLogTable } from '../store/schema.js';
 import { listAudit } from './audit.repository.js';
 

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { findWorkspaceToken } from '../auth/tokens.repository.js';
-import { idRef, timestamp } from '../crm/fields.js';
-import { shown, textOf } from '../crm/history.operations.js';
 import { AppError, notFound } from '../errors.js';
 import { textValue } from '../http/text.js';
 import { findJob } from '../jobs/jobs.repository.js';
 import { defineOperation, type OperationContext, type OperationResult } from '../operations/define.js';
 import { agentRevertPolicy } from '../policy/rules.js';
+import { idRef, timestamp } from '../records/fields.js';
+import { shown, textOf } from '../records/history.operations.js';
 import { auditRowsFor, type RevertSelector } from './audit.repository.js';
 import { applyRevert, planRevert, type RevertPlan, unrevertable } from './revert.js';
 

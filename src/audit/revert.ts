@@ -1,13 +1,13 @@
 import { findActivity, writeActivityFields } from '../activities/activities.repository.js';
 import { companyKind } from '../companies/company.js';
 import { contactKind } from '../contacts/contact.js';
-import type { RecordKind, RecordTable } from '../crm/kind.js';
-import { findLiveBy, findRecord, writeReverted } from '../crm/records.repository.js';
-import { restorableUntil } from '../crm/write.js';
 import { dealKind } from '../deals/deal.js';
 import { AppError } from '../errors.js';
 import type { OperationContext } from '../operations/define.js';
 import { chargePlanUsage, isCapped, releasePlanUsage } from '../plans/usage.js';
+import type { RecordKind, RecordTable } from '../records/kind.js';
+import { findLiveBy, findRecord, writeReverted } from '../records/records.repository.js';
+import { restorableUntil } from '../records/write.js';
 import type { AuditLogTable } from '../store/schema.js';
 import { taskKind } from '../tasks/task.js';
 import { laterChanges, laterChangesById } from './audit.repository.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { email } from '../crm/fields.js';
 import { defineOperation } from '../operations/define.js';
 import { completeSignIn } from '../people/signin.js';
+import { email } from '../records/fields.js';
 import { consumeLoginCode, issueLoginCode } from './login.js';
 import { ROLE_SCOPES } from './scopes.js';
 import { issueToken } from './tokens.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { idRef } from '../crm/fields.js';
 import { AppError, notFound } from '../errors.js';
 import { type Caller, defineOperation, type Scope } from '../operations/define.js';
+import { idRef } from '../records/fields.js';
 import { tokenName } from './auth.operations.js';
 import { SCOPES } from './scopes.js';
 import { toTokenRecord } from './token-record.js';

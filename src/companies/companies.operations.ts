@@ -1,6 +1,11 @@
-import { lifecycleOperations } from '../crm/lifecycle.operations.js';
-import { createOperation, getOperation, searchOperation, updateOperation } from '../crm/record.operations.js';
 import { agentDeletePolicy } from '../policy/rules.js';
+import { lifecycleOperations } from '../records/lifecycle.operations.js';
+import {
+  createOperation,
+  getOperation,
+  searchOperation,
+  updateOperation,
+} from '../records/record.operations.js';
 import { listCompanies } from './companies.repository.js';
 import { companyKind, companySpec, companyWrite } from './company.js';
 

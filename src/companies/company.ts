@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { custom, shortText, tags } from '../crm/fields.js';
-import type { RecordKind } from '../crm/kind.js';
-import type { ResourceSpec } from '../query/parse.js';
+import { custom, shortText, tags } from '../records/fields.js';
+import type { RecordKind } from '../records/kind.js';
+import type { ResourceSpec } from '../records/query/parse.js';
 import type { CompaniesTable } from '../store/schema.js';
 
 const HOSTNAME = /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { custom, email, idRef, phone, shortText, stage, tags, timestamp } from '../crm/fields.js';
-import type { RecordKind } from '../crm/kind.js';
-import { checkPrincipal, principalRef } from '../crm/principals.js';
-import type { RelationSpec, ResourceSpec } from '../query/parse.js';
-import { SEARCH_INDEXES } from '../search/indexes.js';
-import type { SearchSpec } from '../search/search.repository.js';
+import { custom, email, idRef, phone, shortText, stage, tags, timestamp } from '../records/fields.js';
+import type { RecordKind } from '../records/kind.js';
+import { checkPrincipal, principalRef } from '../records/principals.js';
+import type { RelationSpec, ResourceSpec } from '../records/query/parse.js';
+import { SEARCH_INDEXES } from '../records/search/indexes.js';
+import type { SearchSpec } from '../records/search/search.repository.js';
 import type { ContactsTable } from '../store/schema.js';
 
 /** The writable fields of a contact; every one optional, `null` clears it. */

@@ -1,6 +1,11 @@
-import { lifecycleOperations } from '../crm/lifecycle.operations.js';
-import { createOperation, getOperation, searchOperation, updateOperation } from '../crm/record.operations.js';
 import { agentDeletePolicy, directContactWrite } from '../policy/rules.js';
+import { lifecycleOperations } from '../records/lifecycle.operations.js';
+import {
+  createOperation,
+  getOperation,
+  searchOperation,
+  updateOperation,
+} from '../records/record.operations.js';
 import { contactKind, contactSpec, contactWrite } from './contact.js';
 import { listContacts } from './contacts.repository.js';
 import { getContactContext } from './context.operations.js';

@@ -1,5 +1,5 @@
-import { type ListPage, type ListParams, listPage } from '../query/apply.js';
-import { searchFor } from '../search/search.repository.js';
+import { type ListPage, type ListParams, listPage } from '../records/query/apply.js';
+import { searchFor } from '../records/search/search.repository.js';
 import type { ContactsTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import { contactSearch, contactSpec } from './contact.js';

@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { idRef } from '../crm/fields.js';
-import { withRefs } from '../crm/refs.js';
-import { recordView } from '../crm/views.js';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
-import { heldResult, updateWithHolds } from '../policy/holds.js';
 import { proposedContactChange } from '../policy/rules.js';
+import { idRef } from '../records/fields.js';
+import { heldResult, updateWithHolds } from '../records/holds.js';
+import { withRefs } from '../records/refs.js';
+import { recordView } from '../records/views.js';
 import { contactKind, contactWrite } from './contact.js';
 
 export const proposeContactUpdate = defineOperation({

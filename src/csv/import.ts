@@ -1,11 +1,11 @@
 import { normaliseDomain } from '../companies/company.js';
-import { findLiveBy, findRecord } from '../crm/records.repository.js';
 import { AppError, isAppError } from '../errors.js';
 import type { IdPrefix, IdSource } from '../ids.js';
 import type { Caller, OperationResult } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
 import { findOperation } from '../operations/registry.js';
 import type { Progress } from '../progress.js';
+import { findLiveBy, findRecord } from '../records/records.repository.js';
 import type { Services } from '../services.js';
 import { scopeTo, type WorkspaceDb } from '../store/scoped.js';
 import { CellError, type RowInput, readRow } from './cells.js';

@@ -1,7 +1,7 @@
 import { companyKind } from '../companies/company.js';
 import { contactKind } from '../contacts/contact.js';
-import type { RecordKind, RecordTable } from '../crm/kind.js';
 import { dealKind } from '../deals/deal.js';
+import type { RecordKind, RecordTable } from '../records/kind.js';
 
 export const CSV_KINDS = ['contacts', 'companies', 'deals'] as const;
 export type CsvKind = (typeof CSV_KINDS)[number];

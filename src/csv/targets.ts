@@ -1,7 +1,7 @@
 import { normaliseDomain } from '../companies/company.js';
-import { handleOf } from '../crm/kind.js';
-import { findLiveBy, findRecord } from '../crm/records.repository.js';
 import { AppError } from '../errors.js';
+import { handleOf } from '../records/kind.js';
+import { findLiveBy, findRecord } from '../records/records.repository.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import type { RowInput } from './cells.js';
 import type { CsvKindSpec } from './kinds.js';

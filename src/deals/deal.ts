@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { custom, idRef, shortText, stage, tags, timestamp } from '../crm/fields.js';
-import type { RecordKind } from '../crm/kind.js';
 import { AppError } from '../errors.js';
-import type { ResourceSpec } from '../query/parse.js';
+import { custom, idRef, shortText, stage, tags, timestamp } from '../records/fields.js';
+import type { RecordKind } from '../records/kind.js';
+import type { ResourceSpec } from '../records/query/parse.js';
 import type { DealsTable } from '../store/schema.js';
 import { currency } from './currency.js';
 

@@ -4,7 +4,6 @@ import { consumeLoginCode, issueLoginCode, throttleCodeRequest } from '../auth/l
 import { ROLE_SCOPES } from '../auth/scopes.js';
 import { issueToken } from '../auth/tokens.js';
 import { revokeToken } from '../auth/tokens.repository.js';
-import { email, idRef } from '../crm/fields.js';
 import { AppError, notFound } from '../errors.js';
 import { noAccountMessage } from '../mail/messages.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
@@ -13,6 +12,7 @@ import { loadInvite } from '../people/invites.js';
 import { pendingMemberInvitesFor } from '../people/invites.repository.js';
 import { completeSignIn } from '../people/signin.js';
 import { findUserByEmail } from '../people/users.repository.js';
+import { email, idRef } from '../records/fields.js';
 import { scopeTo } from '../store/scoped.js';
 import { findMembership } from '../workspaces/members.repository.js';
 import { listUserWorkspaces } from '../workspaces/workspaces.repository.js';

@@ -3,8 +3,6 @@ import { listCompanies } from '../companies/companies.repository.js';
 import { companyKind, companyWrite } from '../companies/company.js';
 import { contactKind, contactWrite } from '../contacts/contact.js';
 import { listContacts } from '../contacts/contacts.repository.js';
-import { checkConfirmation, issueConfirmation } from '../crm/confirm.js';
-import type { RecordKind } from '../crm/kind.js';
 import { dealKind, dealWrite } from '../deals/deal.js';
 import { listDeals } from '../deals/deals.repository.js';
 import { AppError } from '../errors.js';
@@ -15,9 +13,11 @@ import {
   type Verdict,
 } from '../operations/define.js';
 import { loadPolicy } from '../policy/policy.js';
-import type { ListPage, ListParams } from '../query/apply.js';
-import { queryFingerprint } from '../query/cursor.js';
-import { listInput } from '../query/input.js';
+import { checkConfirmation, issueConfirmation } from '../records/confirm.js';
+import type { RecordKind } from '../records/kind.js';
+import type { ListPage, ListParams } from '../records/query/apply.js';
+import { queryFingerprint } from '../records/query/cursor.js';
+import { listInput } from '../records/query/input.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import { bulkPolicy, enqueue } from './jobs.operations.js';
 

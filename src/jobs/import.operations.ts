@@ -1,12 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { normaliseDomain } from '../companies/company.js';
-import { findLiveBy } from '../crm/records.repository.js';
 import { CellError, readRow } from '../csv/cells.js';
 import { HeaderError, mapHeaders } from '../csv/headers.js';
 import { CSV_SPECS, type CsvKind } from '../csv/kinds.js';
 import { AppError } from '../errors.js';
 import { type AnyOperation, defineOperation } from '../operations/define.js';
+import { findLiveBy } from '../records/records.repository.js';
 import { bulkPolicy, enqueue } from './jobs.operations.js';
 
 /** Rows one API import may carry; the CLI (`agentcrm import`) streams files of any size. */

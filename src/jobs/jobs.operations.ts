@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { idRef } from '../crm/fields.js';
 import { notFound } from '../errors.js';
 import {
   type AnyOperation,
@@ -9,6 +8,7 @@ import {
   type Verdict,
 } from '../operations/define.js';
 import { loadPolicy } from '../policy/policy.js';
+import { idRef } from '../records/fields.js';
 import type { JobsTable } from '../store/schema.js';
 import { findJob, insertJob, queueHealth, recentBatchVolume } from './jobs.repository.js';
 

@@ -1,11 +1,11 @@
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { consumeLoginCode, issueLoginCode } from '../auth/login.js';
 import { ROLE_SCOPES, SCOPES } from '../auth/scopes.js';
-import { email as emailSchema } from '../crm/fields.js';
 import { type AppError, isAppError } from '../errors.js';
 import { hashSecret, newSecret } from '../ids.js';
 import type { MailMessage } from '../mail/mailer.js';
 import { completeSignIn } from '../people/signin.js';
+import { email as emailSchema } from '../records/fields.js';
 import type { Services } from '../services.js';
 import type { OAuthClientsTable, OAuthRequestsTable } from '../store/schema.js';
 import { listUserWorkspaces } from '../workspaces/workspaces.repository.js';

@@ -2,14 +2,14 @@ import { contactKind } from '../contacts/contact.js';
 import { findContact } from '../contacts/contacts.repository.js';
 import { findLiveContacts } from '../contacts/merge.repository.js';
 import { survivorChanges } from '../contacts/merge-fields.js';
-import { checkConfirmation } from '../crm/confirm.js';
-import type { RecordKind, RecordTable } from '../crm/kind.js';
-import { handleOf } from '../crm/kind.js';
-import { columnsFor, diff, type FieldChanges, fieldChanges } from '../crm/records.js';
-import { findLiveBy, findRecord } from '../crm/records.repository.js';
 import { dealKind } from '../deals/deal.js';
 import { bulkPolicy } from '../jobs/jobs.operations.js';
 import type { OperationContext, Verdict } from '../operations/define.js';
+import { checkConfirmation } from '../records/confirm.js';
+import type { RecordKind, RecordTable } from '../records/kind.js';
+import { handleOf } from '../records/kind.js';
+import { columnsFor, diff, type FieldChanges, fieldChanges } from '../records/records.js';
+import { findLiveBy, findRecord } from '../records/records.repository.js';
 import { loadPolicy, type Policy } from './policy.js';
 
 /** Field → [current, proposed] for the fields a change would really alter on a record. */

@@ -1,10 +1,10 @@
-import type { RecordTable } from '../crm/kind.js';
-import { findRecord } from '../crm/records.repository.js';
 import { AppError, isAppError } from '../errors.js';
 import { flushAudits, newRun } from '../operations/context.js';
 import type { Caller, OperationContext } from '../operations/define.js';
 import { findOperation } from '../operations/registry.js';
 import { invalidInput } from '../operations/validation.js';
+import type { RecordTable } from '../records/kind.js';
+import { findRecord } from '../records/records.repository.js';
 import type { ProposalsTable } from '../store/schema.js';
 import { findProposal, transitionProposal } from './proposals.repository.js';
 

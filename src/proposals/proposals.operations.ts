@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { findAgent } from '../agents/agents.repository.js';
 import { requireStepUp } from '../auth/stepup.js';
-import { idRef, shortText } from '../crm/fields.js';
 import { AppError, isAppError, notFound } from '../errors.js';
 import { flushAudits, newRun } from '../operations/context.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
 import type { ReasonCode } from '../policy/reason-codes.js';
+import { idRef, shortText } from '../records/fields.js';
 import type { ProposalsTable } from '../store/schema.js';
 import { findWorkspace } from '../workspaces/workspaces.repository.js';
 import { approveProposal, changedSince, editProposal } from './apply.js';

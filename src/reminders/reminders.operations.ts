@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineOperation, type Warning } from '../operations/define.js';
-import { decodeCursor, encodeCursor, queryFingerprint } from '../query/cursor.js';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../query/parse.js';
+import { decodeCursor, encodeCursor, queryFingerprint } from '../records/query/cursor.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../records/query/parse.js';
 import type { ContactsTable, DealsTable, TasksTable } from '../store/schema.js';
 import { type After, dueRows, SOURCES } from './reminders.repository.js';
 

@@ -1,4 +1,4 @@
-import { SEPARATOR_CODES } from '../search/normalise.js';
+import { SEPARATOR_CODES } from '../records/search/normalise.js';
 import type { SearchIndex } from './search-index.js';
 
 /**

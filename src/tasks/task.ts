@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { custom, idRef, shortText, tags, timestamp } from '../crm/fields.js';
-import type { RecordKind } from '../crm/kind.js';
-import { checkPrincipal, principalRef } from '../crm/principals.js';
-import type { ResourceSpec } from '../query/parse.js';
+import { custom, idRef, shortText, tags, timestamp } from '../records/fields.js';
+import type { RecordKind } from '../records/kind.js';
+import { checkPrincipal, principalRef } from '../records/principals.js';
+import type { ResourceSpec } from '../records/query/parse.js';
 import type { TasksTable } from '../store/schema.js';
 
 export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;

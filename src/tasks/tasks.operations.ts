@@ -1,15 +1,20 @@
 import { z } from 'zod';
-import { idRef } from '../crm/fields.js';
-import { createOperation, getOperation, searchOperation, updateOperation } from '../crm/record.operations.js';
-import { expectedVersion, recordResult, versionInput } from '../crm/records.js';
-import { findRecord } from '../crm/records.repository.js';
-import { withRefs } from '../crm/refs.js';
-import { recordView } from '../crm/views.js';
-import { missing, updateRecord } from '../crm/write.js';
 import { AppError } from '../errors.js';
 import { defineOperation, type OperationContext, type Verdict } from '../operations/define.js';
-import { heldResult, updateWithHolds } from '../policy/holds.js';
 import { loadPolicy } from '../policy/policy.js';
+import { idRef } from '../records/fields.js';
+import { heldResult, updateWithHolds } from '../records/holds.js';
+import {
+  createOperation,
+  getOperation,
+  searchOperation,
+  updateOperation,
+} from '../records/record.operations.js';
+import { expectedVersion, recordResult, versionInput } from '../records/records.js';
+import { findRecord } from '../records/records.repository.js';
+import { withRefs } from '../records/refs.js';
+import { recordView } from '../records/views.js';
+import { missing, updateRecord } from '../records/write.js';
 import { findMembership } from '../workspaces/members.repository.js';
 import { taskCreate, taskKind, taskSpec, taskWrite, toTaskRecord } from './task.js';
 import { listTasks } from './tasks.repository.js';

@@ -1,5 +1,5 @@
-import { likeAny } from '../crm/records.repository.js';
-import { type ListPage, type ListParams, listPage } from '../query/apply.js';
+import { type ListPage, type ListParams, listPage } from '../records/query/apply.js';
+import { likeAny } from '../records/records.repository.js';
 import type { TasksTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import { taskSpec } from './task.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { idRef, timestamp } from '../crm/fields.js';
 import { AppError, notFound } from '../errors.js';
 import { defineOperation, type OperationContext, type Warning } from '../operations/define.js';
-import { decodeCursor, encodeCursor, queryFingerprint } from '../query/cursor.js';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../query/parse.js';
+import { idRef, timestamp } from '../records/fields.js';
+import { decodeCursor, encodeCursor, queryFingerprint } from '../records/query/cursor.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../records/query/parse.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
 import { pendingDelivery } from './outbox.js';
 import { openWebhookSecret, sealWebhookSecret } from './secret-box.js';

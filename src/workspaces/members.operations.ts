@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { requireStepUp } from '../auth/stepup.js';
 import { revokeUserTokensIn } from '../auth/tokens.repository.js';
-import { email, idRef, shortText } from '../crm/fields.js';
 import { AppError, notFound } from '../errors.js';
 import { memberInviteMessage } from '../mail/messages.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
 import { findUser, findUserByEmail } from '../people/users.repository.js';
 import { assertSeatAvailable } from '../plans/usage.js';
+import { email, idRef, shortText } from '../records/fields.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import { tokenWorkspace } from './access.js';
 import { toInviteRecord, toMemberRecord } from './member-records.js';

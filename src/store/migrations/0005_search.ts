@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { SEARCH_INDEXES } from '../../search/indexes.js';
+import { SEARCH_INDEXES } from '../../records/search/indexes.js';
 import { createSearchIndex, dropSearchIndex } from '../search-index.js';
 import { columnTypes } from './types.js';
 

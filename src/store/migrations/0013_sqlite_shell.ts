@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { SEARCH_INDEXES } from '../../search/indexes.js';
+import { SEARCH_INDEXES } from '../../records/search/indexes.js';
 import { recreateSqliteRecordTriggers } from '../search-index.js';
 import { columnTypes } from './types.js';
 

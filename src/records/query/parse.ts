@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 
 /** The kinds of value a filterable field holds; each allows its own operators. */
 export type FieldType = 'text' | 'number' | 'time' | 'id' | 'tags';

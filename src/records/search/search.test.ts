@@ -10,12 +10,12 @@ import {
   createTestDatabase,
   DIALECTS,
   type TestApp,
-} from '../../test/harness.js';
-import { testConfig } from '../config.js';
-import { listContacts } from '../contacts/contacts.repository.js';
-import { connectStore, migrateToLatest } from '../store/connect.js';
-import { migrationProvider } from '../store/migrations/index.js';
-import { scopeTo } from '../store/scoped.js';
+} from '../../../test/harness.js';
+import { testConfig } from '../../config.js';
+import { listContacts } from '../../contacts/contacts.repository.js';
+import { connectStore, migrateToLatest } from '../../store/connect.js';
+import { migrationProvider } from '../../store/migrations/index.js';
+import { scopeTo } from '../../store/scoped.js';
 import { lowerAscii, SEPARATOR_CODES } from './normalise.js';
 
 /** The stored search document of a contact, modelled in TypeScript from its fields. */

@@ -6,12 +6,12 @@ import { dealKind } from '../deals/deal.js';
 import { AppError, notFound } from '../errors.js';
 import { textValue } from '../http/text.js';
 import { type AnyOperation, defineOperation, type Warning } from '../operations/define.js';
-import { decodeCursor, encodeCursor, queryFingerprint } from '../query/cursor.js';
-import { DEFAULT_LIMIT, MAX_LIMIT } from '../query/parse.js';
 import type { AuditLogTable } from '../store/schema.js';
 import { taskKind } from '../tasks/task.js';
 import { idRef } from './fields.js';
 import { handleOf, type RecordKind } from './kind.js';
+import { decodeCursor, encodeCursor, queryFingerprint } from './query/cursor.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from './query/parse.js';
 import { findRecord } from './records.repository.js';
 
 /** tags and custom are stored as JSON text; history shows them as the values they are. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 
 /** Where the previous page ended: the sort value and id of its last row. */
 export interface CursorPosition {

@@ -1,4 +1,4 @@
-import type { SearchIndex } from '../store/search-index.js';
+import type { SearchIndex } from '../../store/search-index.js';
 
 /**
  * The search index of each searchable table. A migration creates each one (createSearchIndex) and

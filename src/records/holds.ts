@@ -1,14 +1,14 @@
 import { fieldWriters } from '../audit/audit.repository.js';
-import { handleOf, type RecordKind, type RecordTable } from '../crm/kind.js';
-import { columnsFor, diff, recordResult } from '../crm/records.js';
-import { findRecord } from '../crm/records.repository.js';
-import { missing, updateRecord, versionConflict } from '../crm/write.js';
 import type { HeldField, OperationContext, OperationResult } from '../operations/define.js';
 import { AUTO_APPROVED, POLL_PROPOSAL } from '../operations/verdicts.js';
+import { loadPolicy } from '../policy/policy.js';
 import { storeProposal } from '../proposals/create.js';
 import { toProposalRecord } from '../proposals/proposal.js';
 import type { Database, ProposalsTable } from '../store/schema.js';
-import { loadPolicy } from './policy.js';
+import { handleOf, type RecordKind, type RecordTable } from './kind.js';
+import { columnsFor, diff, recordResult } from './records.js';
+import { findRecord } from './records.repository.js';
+import { missing, updateRecord, versionConflict } from './write.js';
 
 export const FIELD_HELD = {
   decision: 'require_approval',

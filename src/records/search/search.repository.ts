@@ -1,13 +1,13 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { SearchHook } from '../query/apply.js';
-import type { DialectCapabilities } from '../store/dialect.js';
-import type { WorkspaceDb } from '../store/scoped.js';
+import type { DialectCapabilities } from '../../store/dialect.js';
+import type { WorkspaceDb } from '../../store/scoped.js';
 import {
   type SearchIndex,
   type SearchMatch,
   searchCandidates,
   searchMatchEach,
-} from '../store/search-index.js';
+} from '../../store/search-index.js';
+import type { SearchHook } from '../query/apply.js';
 import { deletionKeys, withinOneEdit } from './fuzzy.js';
 import { planSearch, type SearchPlan } from './plan.js';
 

@@ -1,5 +1,5 @@
-import { AppError } from '../errors.js';
-import { FUZZY_MIN, MIN_INDEXED_LENGTH, VOCABULARY_MAX } from '../store/search-index.js';
+import { AppError } from '../../errors.js';
+import { FUZZY_MIN, MIN_INDEXED_LENGTH, VOCABULARY_MAX } from '../../store/search-index.js';
 import { characterLength, lowerAscii, normaliseForSearch } from './normalise.js';
 
 /** One whitespace-separated word of the query. */

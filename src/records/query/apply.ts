@@ -1,7 +1,7 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
-import { AppError } from '../errors.js';
-import type { Warning } from '../operations/define.js';
-import type { DialectCapabilities } from '../store/dialect.js';
+import { AppError } from '../../errors.js';
+import type { Warning } from '../../operations/define.js';
+import type { DialectCapabilities } from '../../store/dialect.js';
 import { type CursorPosition, decodeCursor, encodeCursor, queryFingerprint } from './cursor.js';
 import { likePattern, likeWarnings } from './like.js';
 import {

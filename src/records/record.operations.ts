@@ -7,16 +7,16 @@ import {
   type OperationContext,
   type Verdict,
 } from '../operations/define.js';
-import { heldResult, updateWithHolds } from '../policy/holds.js';
 import type { ReasonCode } from '../policy/reason-codes.js';
-import type { ListPage, ListParams } from '../query/apply.js';
-import { listInput } from '../query/input.js';
-import type { ResourceSpec } from '../query/parse.js';
-import { filterableFields } from '../query/parse.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import { idRef } from './fields.js';
+import { heldResult, updateWithHolds } from './holds.js';
 import type { RecordKind, RecordTable } from './kind.js';
+import type { ListPage, ListParams } from './query/apply.js';
+import { listInput } from './query/input.js';
+import type { ResourceSpec } from './query/parse.js';
+import { filterableFields } from './query/parse.js';
 import { expectedVersion, fieldChanges, recordResult, versionInput } from './records.js';
 import { findLiveBy, findRecord } from './records.repository.js';
 import { withRefs } from './refs.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../errors.js';
+import { AppError } from '../../errors.js';
 import { deletionKeys, withinOneEdit } from './fuzzy.js';
 import { normaliseForSearch } from './normalise.js';
 import { planSearch } from './plan.js';

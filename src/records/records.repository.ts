@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { SearchHook } from '../query/apply.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import { slices } from '../store/slices.js';
 import type { RecordTable } from './kind.js';
+import type { SearchHook } from './query/apply.js';
 
 /**
  * SQL shared by every versioned record kind. The table is a parameter, which defeats Kysely's
