@@ -4,7 +4,7 @@ import type { ContactsTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import { contactSearch, contactSpec } from './contact.js';
 
-// Inserts, updates, deletes and restores go through the shared record code (src/crm/write.ts).
+// Inserts, updates, deletes and restores go through the shared record code (src/records/write.ts).
 
 export async function findContact(ws: WorkspaceDb, id: string): Promise<ContactsTable | undefined> {
   return ws

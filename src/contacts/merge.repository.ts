@@ -10,7 +10,7 @@ export interface ContactReference {
   versioned: boolean;
 }
 
-/** Every column that points at a contact (see REFERENCES in src/crm/refs.ts); a merge moves them. */
+/** Every column that points at a contact (see REFERENCES in src/records/refs.ts); a merge moves them. */
 export const CONTACT_REFERENCES: readonly ContactReference[] = [
   { table: 'deals', column: 'contact_id', versioned: true },
   { table: 'tasks', column: 'contact_id', versioned: true },

@@ -17,7 +17,7 @@ export interface RawProjection {
 /**
  * How an operation's records can be projected and expanded beyond their own fields: relation
  * fields (`company.name`) and expansions (`open_deals`), read in the caller's workspace.
- * Operations that answer with CRM records declare one (src/crm/views.ts builds them).
+ * Operations that answer with CRM records declare one (src/records/views.ts builds them).
  */
 export interface RecordView {
   /** The handle prefix of the records the view applies to: `contact`. */

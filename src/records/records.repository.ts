@@ -173,7 +173,7 @@ export async function countReferences(
 
 /**
  * A plain case-insensitive substring match over some text columns, unranked: `search=` for the
- * kinds that have no full-text index yet (contacts have one: src/search/).
+ * kinds that have no full-text index yet (contacts have one: src/records/search/).
  */
 export function likeAny(table: string, columns: readonly string[]): SearchHook {
   return async (term) => {

@@ -4,7 +4,7 @@ import type { SearchIndex } from './search-index.js';
 /**
  * The search document of a record as SQL over its columns, for each database: its fields
  * lower-cased (ASCII), every separator turned into a space, runs of spaces collapsed, laid out as
- * ` <fuzzy fields> | <other fields> `. src/search/normalise.ts is the same form on the query side.
+ * ` <fuzzy fields> | <other fields> `. src/records/search/normalise.ts is the same form on the query side.
  */
 export type Dialect = 'sqlite' | 'postgres';
 

@@ -246,7 +246,7 @@ export function searchMatchPostgres(index: SearchIndex, workspaceId: string, mat
 
 /**
  * The record ids of up to `limit` matching rows, in no particular order: how a query learns
- * whether a search is broad before it ranks anything (src/search/search.repository.ts).
+ * whether a search is broad before it ranks anything (src/records/search/search.repository.ts).
  */
 export function searchCandidates(
   dialect: Dialect,

@@ -36,7 +36,7 @@ export interface SearchRanking {
   warning?: Warning;
 }
 
-/** How a resource answers `search=` (src/search/search.repository.ts builds one per resource). */
+/** How a resource answers `search=` (src/records/search/search.repository.ts builds one per resource). */
 export type SearchHook = (term: string) => Promise<SearchRanking>;
 
 const RANK = 'search_rank';

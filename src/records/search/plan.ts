@@ -6,7 +6,7 @@ import { characterLength, lowerAscii, normaliseForSearch } from './normalise.js'
 export interface SearchWord {
   /** As typed, ASCII lower-cased: ranking compares it with the raw fields. */
   raw: string;
-  /** Normalised (src/search/normalise.ts): matched against the search document. */
+  /** Normalised (src/records/search/normalise.ts): matched against the search document. */
   phrase: string;
   /** A single word of 5–40 characters without digits: typo corrections apply. */
   fuzzy: boolean;
