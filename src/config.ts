@@ -51,6 +51,12 @@ const schema = z
     HTTP_REQUEST_TIMEOUT_SECONDS: durationSeconds.default(60),
     /** A background job whose worker stops renewing its lock this long is taken over by another. */
     JOB_LOCK_SECONDS: durationSeconds.default(60),
+    /** How often the retention sweeper runs a pass (docs/lifecycle.md); 0 turns the background sweeper off. */
+    RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
+    /** Rows the sweeper removes per table in one pass; a pass that hits it runs again at once. */
+    RETENTION_SWEEP_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+    /** Change-feed events (and their finished webhook deliveries) older than this are purged. */
+    EVENTS_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
     /** Sign-in codes: lifetime, wrong tries allowed per email within the failure window, and throttles. */
     LOGIN_CODE_TTL_SECONDS: durationSeconds.default(600),
     LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
@@ -139,6 +145,9 @@ const schema = z
       tokenMaxTtlSeconds: env.TOKEN_MAX_TTL_SECONDS,
       shutdownGraceSeconds: env.SHUTDOWN_GRACE_SECONDS,
       jobLockSeconds: env.JOB_LOCK_SECONDS,
+      retentionSweepSeconds: env.RETENTION_SWEEP_SECONDS,
+      retentionSweepBatch: env.RETENTION_SWEEP_BATCH,
+      eventsRetentionDays: env.EVENTS_RETENTION_DAYS,
       maxInFlight: env.MAX_IN_FLIGHT,
       headersTimeoutSeconds: env.HTTP_HEADERS_TIMEOUT_SECONDS,
       requestTimeoutSeconds: Math.max(env.HTTP_REQUEST_TIMEOUT_SECONDS, env.HTTP_HEADERS_TIMEOUT_SECONDS),

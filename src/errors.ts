@@ -37,6 +37,11 @@ export const ERROR_CODES = {
     status: 403,
     meaning: 'Proposals are decided by a person (an admin or the billing owner), never by an agent.',
   },
+  erased: {
+    status: 410,
+    meaning:
+      "The record was erased at a person's request (contacts.erase): only a tombstone without personal data is left.",
+  },
   not_found: { status: 404, meaning: 'No such record in this workspace, or no such route.' },
   method_not_allowed: { status: 405, meaning: 'The route exists but not with this HTTP method.' },
   conflict: { status: 409, meaning: 'The change conflicts with the current state of a record.' },

@@ -45,8 +45,13 @@ export async function takeOverStale(
   return Number(result.numUpdatedRows) > 0;
 }
 
-export async function completeKey(db: Db, scope: RowScope, response: string): Promise<void> {
-  await where(db.updateTable('idempotency_keys').set({ status: 'done', response }), scope).execute();
+export async function completeKey(
+  db: Db,
+  scope: RowScope,
+  response: string,
+  subjects: string | null = null,
+): Promise<void> {
+  await where(db.updateTable('idempotency_keys').set({ status: 'done', response, subjects }), scope).execute();
 }
 
 export async function releaseKey(db: Db, scope: RowScope): Promise<void> {

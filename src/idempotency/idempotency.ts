@@ -121,6 +121,18 @@ export async function beginAttempt(
         'use a new idempotency key for a new change; reuse a key only to retry the identical request',
       );
     }
+    if (existing?.status === 'done' && existing.response === ERASED_ANSWER) {
+      return {
+        replay: {
+          kind: 'error',
+          error: {
+            code: 'erased',
+            message: 'the answer stored for this idempotency key named a person who has since been erased',
+            hint: 'the request was carried out once and is not repeated; use a new key for a new change',
+          },
+        },
+      };
+    }
     if (existing?.status === 'done' && existing.response) {
       return { replay: JSON.parse(await openAnswer(services.keyring, scope, where, existing.response)) };
     }
@@ -138,11 +150,31 @@ export async function beginAttempt(
   return {
     claim: {
       scope: where,
-      complete: (trx, outcome) => completeKey(trx, where, sealOutcome(master, scope, where, outcome)),
+      complete: (trx, outcome) =>
+        completeKey(trx, where, sealOutcome(master, scope, where, outcome), subjectsOf(outcome)),
       fail: (error) => completeKey(db, where, sealOutcome(master, scope, where, errorOutcome(error))),
       release: () => releaseKey(db, where),
     },
   };
+}
+
+/**
+ * What a stored answer holds in place of the sealed one once a person it named was erased
+ * (src/lifecycle, docs/lifecycle.md): it replays as `erased`, so a retry never runs the write again.
+ */
+export const ERASED_ANSWER = 'erased';
+
+const CONTACT_ID = /(?<![0-9a-z_])c_[0-9a-z]{16}(?![0-9a-z])/g;
+const MAX_SUBJECTS = 1000;
+
+/** The contacts an answer names (space-separated handles), so an erasure can find the answer. */
+function subjectsOf(outcome: StoredOutcome): string | null {
+  const ids = new Set(JSON.stringify(outcome).match(CONTACT_ID) ?? []);
+  if (ids.size === 0) return null;
+  return [...ids]
+    .slice(0, MAX_SUBJECTS)
+    .map((id) => `contact/${id}`)
+    .join(' ');
 }
 
 function sealOutcome(master: MasterKey, scope: KeyScope, row: RowScope, outcome: StoredOutcome): string {

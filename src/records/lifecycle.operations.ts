@@ -127,7 +127,7 @@ export function lifecycleOperations<T extends RecordTable, R extends { version: 
       const id = idOf(input);
       const handle = handleOf(kind, id);
       const row = await findRecord(ctx.ws, kind.table, id, 'any');
-      if (!row) throw await missing(ctx, kind, id);
+      if (!row || (row as { erased_at?: string | null }).erased_at) throw await missing(ctx, kind, id);
       if (!row.deleted_at) {
         const [record] = await withRefs(ctx.ws, kind.table, [row], kind.toRecord);
         return recordResult(record!, { meta: ['# unchanged: not deleted'] });

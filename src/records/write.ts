@@ -21,6 +21,14 @@ export const restorableUntil = (deletedAt: string) =>
 /** The 404 for a record that is not live: says so when it was deleted, and how to restore it. */
 export async function missing(ctx: OperationContext, kind: KindRef, id: string): Promise<AppError> {
   const row = await findRecord(ctx.ws, kind.table, id, 'any');
+  const erasedAt = (row as { erased_at?: string | null } | undefined)?.erased_at;
+  if (erasedAt) {
+    return new AppError(
+      'erased',
+      `${handleOf(kind, id)} was erased at ${erasedAt}; only a tombstone without personal data is left`,
+      'nothing can read, change or restore it; create a new record if the person comes back (docs/lifecycle.md)',
+    );
+  }
   if (!row?.deleted_at) return notFound(handleOf(kind, id));
   const until = restorableUntil(row.deleted_at);
   return new AppError(

@@ -69,6 +69,8 @@ export interface ContactsTable {
   /** Who owns the relationship: agt_… or usr_…. */
   owner: string | null;
   deleted_at: string | null;
+  /** Set on an erased contact's tombstone (migration 0015, docs/lifecycle.md). */
+  erased_at?: string | null;
 }
 
 export interface CompaniesTable {
@@ -211,6 +213,8 @@ export interface IdempotencyKeysTable {
   created_at: string;
   locked_at: string;
   expires_at: string;
+  /** The contact handles a stored answer names, space-separated, so an erasure finds it (migration 0015). */
+  subjects?: string | null;
 }
 
 export interface UsersTable {

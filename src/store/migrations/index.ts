@@ -13,6 +13,7 @@ import * as secrets from './0011_secrets.js';
 import * as authNotify from './0012_auth_notify.js';
 import * as sqliteShell from './0013_sqlite_shell.js';
 import * as auditChain from './0014_audit_chain.js';
+import * as lifecycle from './0015_lifecycle.js';
 
 /**
  * The migrations, in order. Both databases run the same files; a migration that needs a
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0012_auth_notify': authNotify,
   '0013_sqlite_shell': sqliteShell,
   '0014_audit_chain': auditChain,
+  '0015_lifecycle': lifecycle,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,291 @@
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The record tables whose soft-deleted rows the sweeper purges (tasks are cancelled, not deleted). */
+export const PURGED_TABLES = ['contacts', 'companies', 'deals'] as const;
+export type PurgedTable = (typeof PURGED_TABLES)[number];
+
+/** The tables that refer to records, with their version/updated_at columns (for the cleared references). */
+const HAS_UPDATED_AT: Record<string, boolean> = {
+  contacts: true,
+  companies: true,
+  deals: true,
+  tasks: true,
+  activities: false,
+};
+
+/** A soft-deleted record past retention. */
+export interface ExpiredRecord {
+  workspace_id: string;
+  id: string;
+  deleted_at: string;
+}
+
+// The generic table parameter defeats Kysely's column inference; the queries are the same per table.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+const loose = (db: Db) => db as any;
+
+/**
+ * Soft-deleted records of `table` deleted before `cutoff`, oldest first, at most `limit`; in one
+ * workspace, or in all. Erased contacts' tombstones are never purged (docs/lifecycle.md).
+ */
+export async function expiredRecords(
+  db: Db,
+  table: PurgedTable,
+  cutoff: string,
+  limit: number,
+  workspaceId: string | null,
+): Promise<ExpiredRecord[]> {
+  let query = loose(db)
+    .selectFrom(table)
+    .select(['workspace_id', 'id', 'deleted_at'])
+    .where('deleted_at', 'is not', null)
+    .where('deleted_at', '<', cutoff);
+  if (table === 'contacts') query = query.where('erased_at', 'is', null);
+  if (workspaceId !== null) query = query.where('workspace_id', '=', workspaceId);
+  return query.orderBy('deleted_at').orderBy('id').limit(limit).execute();
+}
+
+/**
+ * Deletes one record if it is still soft-deleted before `cutoff` (another process may have purged
+ * or restored it meanwhile): true when this call deleted it.
+ */
+export async function deleteExpiredRecord(
+  db: Db,
+  table: PurgedTable,
+  workspaceId: string,
+  id: string,
+  cutoff: string,
+): Promise<boolean> {
+  let query = loose(db)
+    .deleteFrom(table)
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('deleted_at', 'is not', null)
+    .where('deleted_at', '<', cutoff);
+  if (table === 'contacts') query = query.where('erased_at', 'is', null);
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/** Deletes the rows of `table` whose `column` names the purged record (owned rows: a contact's activities). */
+export async function deleteOwned(
+  db: Db,
+  table: string,
+  column: string,
+  workspaceId: string,
+  id: string,
+): Promise<string[]> {
+  const rows: { id: string }[] = await loose(db)
+    .deleteFrom(table)
+    .where('workspace_id', '=', workspaceId)
+    .where(column, '=', id)
+    .returning('id')
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** Clears `column` where it names the purged record; answers each changed row's id and new version. */
+export async function clearReference(
+  db: Db,
+  table: string,
+  column: string,
+  workspaceId: string,
+  id: string,
+  now: string,
+): Promise<{ id: string; version: number }[]> {
+  const set: Record<string, unknown> = { [column]: null, version: sql`version + 1` };
+  if (HAS_UPDATED_AT[table]) set.updated_at = now;
+  const rows: { id: string; version: number | string }[] = await loose(db)
+    .updateTable(table)
+    .set(set)
+    .where('workspace_id', '=', workspaceId)
+    .where(column, '=', id)
+    .returning(['id', 'version'])
+    .execute();
+  return rows.map((row) => ({ id: row.id, version: Number(row.version) }));
+}
+
+/** Who last wrote each field of a purged record: nothing is left to describe. */
+export async function deleteFieldWriters(db: Db, workspaceId: string, target: string): Promise<void> {
+  await db
+    .deleteFrom('field_writers')
+    .where('workspace_id', '=', workspaceId)
+    .where('target', '=', target)
+    .execute();
+}
+
+const scoped = <Q extends { where: (...args: never[]) => Q }>(query: Q, workspaceId: string | null): Q =>
+  // biome-ignore lint/suspicious/noExplicitAny: the same predicate on every builder
+  workspaceId === null ? query : (query as any).where('workspace_id', '=', workspaceId);
+
+const count = (result: { numDeletedRows: bigint }) => Number(result.numDeletedRows);
+
+/**
+ * Finished webhook deliveries (succeeded or failed, never pending) made before `cutoff`, at most
+ * `limit`: selected first, then deleted by key with the condition repeated, so two sweepers racing
+ * delete each row once.
+ */
+export async function purgeDeliveries(db: Db, cutoff: string, limit: number, workspaceId: string | null) {
+  const keys = await scoped(
+    db
+      .selectFrom('webhook_deliveries')
+      .select(['workspace_id', 'id'])
+      .where('status', '!=', 'pending')
+      .where('created_at', '<', cutoff),
+    workspaceId,
+  )
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  let removed = 0;
+  for (const [ws, ids] of byWorkspace(keys, (k) => k.id)) {
+    const result = await db
+      .deleteFrom('webhook_deliveries')
+      .where('workspace_id', '=', ws)
+      .where('id', 'in', ids)
+      .where('status', '!=', 'pending')
+      .where('created_at', '<', cutoff)
+      .executeTakeFirst();
+    removed += count(result);
+  }
+  return { removed, more: keys.length === limit };
+}
+
+/** Change-feed events older than `cutoff` that no delivery still refers to. */
+export async function purgeEvents(db: Db, cutoff: string, limit: number, workspaceId: string | null) {
+  const undelivered = sql<boolean>`not exists (select 1 from webhook_deliveries as d
+    where d.workspace_id = events.workspace_id and d.event_id = events.id)`;
+  const keys = await scoped(
+    db
+      .selectFrom('events')
+      .select(['workspace_id', 'seq'])
+      .where('at', '<', cutoff)
+      .where(undelivered),
+    workspaceId,
+  )
+    .orderBy('workspace_id')
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  let removed = 0;
+  for (const [ws, seqs] of byWorkspace(keys, (k) => Number(k.seq))) {
+    const result = await db
+      .deleteFrom('events')
+      .where('workspace_id', '=', ws)
+      .where('seq', 'in', seqs)
+      .where('at', '<', cutoff)
+      .where(undelivered)
+      .executeTakeFirst();
+    removed += count(result);
+  }
+  return { removed, more: keys.length === limit };
+}
+
+/** Idempotency keys past their expiry (24 hours after first use). */
+export async function purgeIdempotencyKeys(db: Db, now: string, limit: number, workspaceId: string | null) {
+  const keys = await scoped(
+    db
+      .selectFrom('idempotency_keys')
+      .select(['workspace_id', 'principal', 'key_hash'])
+      .where('expires_at', '<', now),
+    workspaceId,
+  )
+    .limit(limit)
+    .execute();
+  let removed = 0;
+  for (const key of keys) {
+    const result = await db
+      .deleteFrom('idempotency_keys')
+      .where('workspace_id', '=', key.workspace_id)
+      .where('principal', '=', key.principal)
+      .where('key_hash', '=', key.key_hash)
+      .where('expires_at', '<', now)
+      .executeTakeFirst();
+    removed += count(result);
+  }
+  return { removed, more: keys.length === limit };
+}
+
+/** OAuth authorization codes past their expiry (used or not: a used code's token lives on its own). */
+export async function purgeOAuthCodes(db: Db, now: string, limit: number, workspaceId: string | null) {
+  const keys = await scoped(
+    db.selectFrom('oauth_codes').select(['workspace_id', 'code_hash']).where('expires_at', '<', now),
+    workspaceId,
+  )
+    .limit(limit)
+    .execute();
+  let removed = 0;
+  for (const [ws, hashes] of byWorkspace(keys, (k) => k.code_hash)) {
+    const result = await db
+      .deleteFrom('oauth_codes')
+      .where('workspace_id', '=', ws)
+      .where('code_hash', 'in', hashes)
+      .where('expires_at', '<', now)
+      .executeTakeFirst();
+    removed += count(result);
+  }
+  return { removed, more: keys.length === limit };
+}
+
+/** Authorization requests (the sign-in page's state) past their expiry. Not tenant rows. */
+export async function purgeOAuthRequests(db: Db, now: string, limit: number) {
+  const keys = await db
+    .selectFrom('oauth_requests')
+    .select('id_hash')
+    .where('expires_at', '<', now)
+    .limit(limit)
+    .execute();
+  if (keys.length === 0) return { removed: 0, more: false };
+  const result = await db
+    .deleteFrom('oauth_requests')
+    .where(
+      'id_hash',
+      'in',
+      keys.map((k) => k.id_hash),
+    )
+    .where('expires_at', '<', now)
+    .executeTakeFirst();
+  return { removed: count(result), more: keys.length === limit };
+}
+
+/**
+ * Dynamically registered clients never used: registered before `cutoff` with no grant, code or
+ * request naming them (a connector registered and abandoned). Not tenant rows.
+ */
+export async function purgeUnusedOAuthClients(db: Db, cutoff: string, limit: number) {
+  const unused = sql<boolean>`not exists (select 1 from oauth_grants as g where g.client_id = oauth_clients.id)
+    and not exists (select 1 from oauth_codes as c where c.client_id = oauth_clients.id)
+    and not exists (select 1 from oauth_requests as r where r.client_id = oauth_clients.id)`;
+  const keys = await db
+    .selectFrom('oauth_clients')
+    .select('id')
+    .where('created_at', '<', cutoff)
+    .where(unused)
+    .limit(limit)
+    .execute();
+  if (keys.length === 0) return { removed: 0, more: false };
+  const result = await db
+    .deleteFrom('oauth_clients')
+    .where(
+      'id',
+      'in',
+      keys.map((k) => k.id),
+    )
+    .where('created_at', '<', cutoff)
+    .where(unused)
+    .executeTakeFirst();
+  return { removed: count(result), more: keys.length === limit };
+}
+
+function byWorkspace<K extends { workspace_id: string }, V>(keys: K[], value: (key: K) => V): Map<string, V[]> {
+  const groups = new Map<string, V[]>();
+  for (const key of keys) {
+    const list = groups.get(key.workspace_id);
+    if (list) list.push(value(key));
+    else groups.set(key.workspace_id, [value(key)]);
+  }
+  return groups;
+}

@@ -1,0 +1,241 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { UnchainedAuditRow } from '../audit/chain.js';
+import { appendAuditRows } from '../audit/chain.repository.js';
+import { appendEvents } from '../events/events.repository.js';
+import { createPoller, type Poller } from '../poller.js';
+import { REFERENCES } from '../records/refs.js';
+import { RETENTION_DAYS } from '../records/write.js';
+import type { Services } from '../services.js';
+import type { Database } from '../store/schema.js';
+import { scopeTo } from '../store/scoped.js';
+import {
+  clearReference,
+  deleteExpiredRecord,
+  deleteFieldWriters,
+  deleteOwned,
+  type ExpiredRecord,
+  expiredRecords,
+  PURGED_TABLES,
+  type PurgedTable,
+  purgeDeliveries,
+  purgeEvents,
+  purgeIdempotencyKeys,
+  purgeOAuthCodes,
+  purgeOAuthRequests,
+  purgeUnusedOAuthClients,
+} from './sweep.repository.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const DAY_MS = 24 * 3600 * 1000;
+/** A registered OAuth client nobody used is removed this long after its registration. */
+export const UNUSED_CLIENT_DAYS = 30;
+
+const KIND: Record<string, string> = {
+  contacts: 'contact',
+  companies: 'company',
+  deals: 'deal',
+  tasks: 'task',
+  activities: 'activity',
+};
+
+/** What one pass removed; `more` when some table had more than the pass's bound. */
+export interface SweepReport {
+  records: Record<PurgedTable, number>;
+  /** Handles of the records purged, in order. */
+  purged: string[];
+  /** Owned rows removed with their record (a contact's activities). */
+  owned_removed: number;
+  /** References to a purged record set to null (deals.contact_id, …), each audited. */
+  references_cleared: number;
+  events: number;
+  webhook_deliveries: number;
+  idempotency_keys: number;
+  oauth_codes: number;
+  oauth_requests: number;
+  oauth_clients: number;
+  more: boolean;
+}
+
+export interface SweepOptions {
+  /** One workspace (the admin operation), or every workspace and the shared tables (the poller). */
+  workspaceId: string | null;
+  /** The caller's transaction: everything runs in it. Without it each record commits on its own. */
+  trx?: Transaction<Database>;
+  requestId: string;
+}
+
+/**
+ * One bounded pass of the retention sweeper (docs/lifecycle.md): at most RETENTION_SWEEP_BATCH
+ * rows per table. Safe with several processes: every delete repeats its condition and counts only
+ * what it removed itself, and a record's audit rows are written only by the transaction that
+ * deleted it.
+ */
+export async function sweepOnce(services: Services, options: SweepOptions): Promise<SweepReport> {
+  const { config, store } = services;
+  const db: Db = options.trx ?? store.db;
+  const now = services.clock.now();
+  const nowIso = now.toISOString();
+  const limit = config.retentionSweepBatch;
+  const recordCutoff = new Date(now.getTime() - RETENTION_DAYS * DAY_MS).toISOString();
+  const eventCutoff = new Date(now.getTime() - config.eventsRetentionDays * DAY_MS).toISOString();
+  const report: SweepReport = {
+    records: { contacts: 0, companies: 0, deals: 0 },
+    purged: [],
+    owned_removed: 0,
+    references_cleared: 0,
+    events: 0,
+    webhook_deliveries: 0,
+    idempotency_keys: 0,
+    oauth_codes: 0,
+    oauth_requests: 0,
+    oauth_clients: 0,
+    more: false,
+  };
+  const inTransaction = <T>(work: (trx: Db) => Promise<T>): Promise<T> =>
+    options.trx ? work(options.trx) : store.db.transaction().execute(work);
+
+  // Records that refer to others first (deals before contacts and companies) would not matter for
+  // correctness; the order only keeps the audit trail readable.
+  for (const table of [...PURGED_TABLES].reverse()) {
+    const expired = await expiredRecords(db, table, recordCutoff, limit, options.workspaceId);
+    if (expired.length === limit) report.more = true;
+    for (const record of expired) {
+      const outcome = await inTransaction((trx) =>
+        purgeRecord(services, trx, table, record, recordCutoff, nowIso, options.requestId),
+      );
+      if (!outcome) continue;
+      report.records[table] += 1;
+      report.purged.push(`${KIND[table]}/${record.id}`);
+      report.owned_removed += outcome.owned;
+      report.references_cleared += outcome.cleared;
+    }
+  }
+  const tally = (key: keyof SweepReport, result: { removed: number; more: boolean }) => {
+    (report[key] as number) += result.removed;
+    if (result.more) report.more = true;
+  };
+  const ws = options.workspaceId;
+  tally('webhook_deliveries', await inTransaction((trx) => purgeDeliveries(trx, eventCutoff, limit, ws)));
+  tally('events', await inTransaction((trx) => purgeEvents(trx, eventCutoff, limit, ws)));
+  tally('idempotency_keys', await inTransaction((trx) => purgeIdempotencyKeys(trx, nowIso, limit, ws)));
+  tally('oauth_codes', await inTransaction((trx) => purgeOAuthCodes(trx, nowIso, limit, ws)));
+  if (ws === null) {
+    // Shared tables (not any one workspace's) only from the background sweeper.
+    const clientCutoff = new Date(now.getTime() - UNUSED_CLIENT_DAYS * DAY_MS).toISOString();
+    tally('oauth_requests', await inTransaction((trx) => purgeOAuthRequests(trx, nowIso, limit)));
+    tally('oauth_clients', await inTransaction((trx) => purgeUnusedOAuthClients(trx, clientCutoff, limit)));
+  }
+  return report;
+}
+
+/**
+ * Purges one record in the caller's transaction, if it is still past retention: the row, its owned
+ * rows, the references to it (set to null) and who wrote its fields; an audit row (system actor)
+ * and a change-feed event for each record removed or changed. Null when another process got there
+ * first (or it was restored meanwhile).
+ */
+async function purgeRecord(
+  services: Services,
+  trx: Db,
+  table: PurgedTable,
+  record: ExpiredRecord,
+  cutoff: string,
+  now: string,
+  requestId: string,
+): Promise<{ owned: number; cleared: number } | null> {
+  const { workspace_id: workspaceId, id } = record;
+  if (!(await deleteExpiredRecord(trx, table, workspaceId, id, cutoff))) return null;
+  const handle = `${KIND[table]}/${id}`;
+  const changes: { target: string; changes: Record<string, [unknown, unknown]>; version: number | null; type: string }[] = [
+    { target: handle, changes: { purged_at: [null, now] }, version: null, type: `${KIND[table]}.purged` },
+  ];
+  let owned = 0;
+  let cleared = 0;
+  for (const ref of REFERENCES.filter((r) => r.to === table)) {
+    if (ref.owned) {
+      for (const ownedId of await deleteOwned(trx, ref.from, ref.column, workspaceId, id)) {
+        owned += 1;
+        const ownedHandle = `${KIND[ref.from]}/${ownedId}`;
+        await deleteFieldWriters(trx, workspaceId, ownedHandle);
+        changes.push({
+          target: ownedHandle,
+          changes: { purged_at: [null, now] },
+          version: null,
+          type: `${KIND[ref.from]}.purged`,
+        });
+      }
+      continue;
+    }
+    for (const row of await clearReference(trx, ref.from, ref.column, workspaceId, id, now)) {
+      cleared += 1;
+      changes.push({
+        target: `${KIND[ref.from]}/${row.id}`,
+        changes: { [ref.column]: [id, null] },
+        version: row.version,
+        type: `${KIND[ref.from]}.updated`,
+      });
+    }
+  }
+  await deleteFieldWriters(trx, workspaceId, handle);
+  const rows: UnchainedAuditRow[] = changes.map((change) => ({
+    workspace_id: workspaceId,
+    id: services.ids.next('aud'),
+    at: now,
+    actor_type: 'system',
+    actor_id: 'retention',
+    token_id: null,
+    token_name: null,
+    operation: 'lifecycle.purge',
+    tool_name: null,
+    target: change.target,
+    changes: JSON.stringify(change.changes),
+    reason: `${handle} was deleted at ${record.deleted_at}, past the ${RETENTION_DAYS}-day retention`,
+    request_id: requestId,
+    idempotency_key: null,
+    policy_decision: 'allow',
+    reason_code: 'policy.allowed',
+    record_version: change.version,
+    operation_id: null,
+    reverts: null,
+  }));
+  await appendAuditRows(trx, services.store.dialect, rows);
+  await appendEvents(
+    scopeTo(trx, services.store.dialect, workspaceId),
+    changes.map((change) => ({
+      id: services.ids.next('evt'),
+      at: now,
+      type: change.type,
+      target: change.target,
+      operation: 'lifecycle.purge',
+      actor: 'system/retention',
+      changes: JSON.stringify(change.changes),
+      request_id: requestId,
+    })),
+  );
+  return { owned, cleared };
+}
+
+/**
+ * The background sweeper: a pass every RETENTION_SWEEP_SECONDS, and another at once while a pass
+ * left work behind. Started and stopped by the server beside the job worker and the dispatcher.
+ */
+export function createSweeper(services: Services, logger: Logger, intervalMs?: number): Poller | null {
+  const seconds = services.config.retentionSweepSeconds;
+  if (seconds === 0 && intervalMs === undefined) return null;
+  return createPoller(intervalMs ?? seconds * 1000, logger, 'retention sweep', async () => {
+    const report = await sweepOnce(services, { workspaceId: null, requestId: services.ids.next('req') });
+    const removed =
+      report.purged.length +
+      report.owned_removed +
+      report.events +
+      report.webhook_deliveries +
+      report.idempotency_keys +
+      report.oauth_codes +
+      report.oauth_requests +
+      report.oauth_clients;
+    if (removed) logger.info({ ...report, purged: report.purged.length }, 'retention sweep');
+    return report.more;
+  });
+}
