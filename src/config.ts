@@ -52,7 +52,12 @@ const schema = z
     /** A background job whose worker stops renewing its lock this long is taken over by another. */
     JOB_LOCK_SECONDS: durationSeconds.default(60),
     /** How often the retention sweeper runs a pass (docs/lifecycle.md); 0 turns the background sweeper off. */
-    RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(0).max(7 * 24 * 3600).default(3600),
+    RETENTION_SWEEP_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600)
+      .default(3600),
     /** Rows the sweeper removes per table in one pass; a pass that hits it runs again at once. */
     RETENTION_SWEEP_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
     /** Change-feed events (and their finished webhook deliveries) older than this are purged. */

@@ -4,6 +4,7 @@ import { createApp } from './app.js';
 import { startAuthCache } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { metricsResponse } from './http/metrics-route.js';
+import { createSweeper } from './lifecycle/sweep.js';
 import { listen } from './listen.js';
 import { prepareSecrets } from './secrets/startup.js';
 import { connectStore, migrateToLatest, sqliteFile } from './store/connect.js';
@@ -104,6 +105,9 @@ export async function startServer(config: Config) {
   app.services.jobs.start();
   app.services.webhooks.start();
   app.services.meter.start();
+  // The retention sweeper (docs/lifecycle.md): off when RETENTION_SWEEP_SECONDS=0.
+  const sweeper = createSweeper(app.services, logger);
+  sweeper?.start();
   const port = portOf(server, config.port);
   const metricsPort = metricsServer ? portOf(metricsServer, config.metricsPort!) : undefined;
   logger.info(
@@ -155,6 +159,7 @@ export async function startServer(config: Config) {
       await app.services.jobs.stop();
       await app.services.webhooks.stop();
       await app.services.meter.stop();
+      await sweeper?.stop();
       await store.close();
       logger.info('stopped');
       clearInterval(logTimer);

@@ -51,7 +51,10 @@ export async function completeKey(
   response: string,
   subjects: string | null = null,
 ): Promise<void> {
-  await where(db.updateTable('idempotency_keys').set({ status: 'done', response, subjects }), scope).execute();
+  await where(
+    db.updateTable('idempotency_keys').set({ status: 'done', response, subjects }),
+    scope,
+  ).execute();
 }
 
 export async function releaseKey(db: Db, scope: RowScope): Promise<void> {

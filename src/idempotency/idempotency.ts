@@ -5,6 +5,7 @@ import type { OperationResult } from '../operations/define.js';
 import type { MasterKey } from '../secrets/keyring.js';
 import type { Services } from '../services.js';
 import type { Database, IdempotencyKeysTable } from '../store/schema.js';
+import { ERASED_ANSWER } from './erased.js';
 import {
   claimKey,
   completeKey,
@@ -157,12 +158,6 @@ export async function beginAttempt(
     },
   };
 }
-
-/**
- * What a stored answer holds in place of the sealed one once a person it named was erased
- * (src/lifecycle, docs/lifecycle.md): it replays as `erased`, so a retry never runs the write again.
- */
-export const ERASED_ANSWER = 'erased';
 
 const CONTACT_ID = /(?<![0-9a-z_])c_[0-9a-z]{16}(?![0-9a-z])/g;
 const MAX_SUBJECTS = 1000;

@@ -159,11 +159,7 @@ export async function purgeEvents(db: Db, cutoff: string, limit: number, workspa
   const undelivered = sql<boolean>`not exists (select 1 from webhook_deliveries as d
     where d.workspace_id = events.workspace_id and d.event_id = events.id)`;
   const keys = await scoped(
-    db
-      .selectFrom('events')
-      .select(['workspace_id', 'seq'])
-      .where('at', '<', cutoff)
-      .where(undelivered),
+    db.selectFrom('events').select(['workspace_id', 'seq']).where('at', '<', cutoff).where(undelivered),
     workspaceId,
   )
     .orderBy('workspace_id')
@@ -280,7 +276,10 @@ export async function purgeUnusedOAuthClients(db: Db, cutoff: string, limit: num
   return { removed: count(result), more: keys.length === limit };
 }
 
-function byWorkspace<K extends { workspace_id: string }, V>(keys: K[], value: (key: K) => V): Map<string, V[]> {
+function byWorkspace<K extends { workspace_id: string }, V>(
+  keys: K[],
+  value: (key: K) => V,
+): Map<string, V[]> {
   const groups = new Map<string, V[]>();
   for (const key of keys) {
     const list = groups.get(key.workspace_id);

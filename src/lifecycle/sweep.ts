@@ -148,7 +148,12 @@ async function purgeRecord(
   const { workspace_id: workspaceId, id } = record;
   if (!(await deleteExpiredRecord(trx, table, workspaceId, id, cutoff))) return null;
   const handle = `${KIND[table]}/${id}`;
-  const changes: { target: string; changes: Record<string, [unknown, unknown]>; version: number | null; type: string }[] = [
+  const changes: {
+    target: string;
+    changes: Record<string, [unknown, unknown]>;
+    version: number | null;
+    type: string;
+  }[] = [
     { target: handle, changes: { purged_at: [null, now] }, version: null, type: `${KIND[table]}.purged` },
   ];
   let owned = 0;

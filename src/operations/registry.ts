@@ -13,6 +13,7 @@ import { listEventsOperation } from '../events/events.operations.js';
 import { bulkOperations } from '../jobs/bulk.operations.js';
 import { importOperations } from '../jobs/import.operations.js';
 import { jobOperations } from '../jobs/jobs.operations.js';
+import { lifecycleOperations } from '../lifecycle/lifecycle.operations.js';
 import { humanOperations } from '../people/humans.operations.js';
 import { whoami } from '../people/whoami.operations.js';
 import { explainCapabilities } from '../policy/capabilities.operations.js';
@@ -58,6 +59,7 @@ export const operations: readonly AnyOperation[] = [
   ...bulkOperations,
   ...importOperations,
   ...billingOperations,
+  ...lifecycleOperations,
 ];
 
 export function findOperation(name: string): AnyOperation | undefined {
