@@ -49,25 +49,39 @@ export async function expiredRecords(
 }
 
 /**
- * Deletes one record if it is still soft-deleted before `cutoff` (another process may have purged
- * or restored it meanwhile): true when this call deleted it.
+ * Whether the record is still soft-deleted before `cutoff` (another process may have purged or
+ * restored it meanwhile), holding it until the transaction ends: on PostgreSQL a row lock (a
+ * concurrent restore or purge waits, then finds it gone); SQLite's transaction already holds the
+ * database's write lock.
  */
-export async function deleteExpiredRecord(
+export async function claimExpiredRecord(
   db: Db,
   table: PurgedTable,
   workspaceId: string,
   id: string,
   cutoff: string,
+  rowLock: boolean,
 ): Promise<boolean> {
   let query = loose(db)
-    .deleteFrom(table)
+    .selectFrom(table)
+    .select('id')
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .where('deleted_at', 'is not', null)
     .where('deleted_at', '<', cutoff);
   if (table === 'contacts') query = query.where('erased_at', 'is', null);
-  const result = await query.executeTakeFirst();
-  return Number(result.numDeletedRows) > 0;
+  if (rowLock) query = query.forUpdate();
+  return (await query.executeTakeFirst()) !== undefined;
+}
+
+/** Deletes a claimed record (its references cleared first: the foreign keys insist). */
+export async function deleteRecord(
+  db: Db,
+  table: PurgedTable,
+  workspaceId: string,
+  id: string,
+): Promise<void> {
+  await loose(db).deleteFrom(table).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
 
 /** Deletes the rows of `table` whose `column` names the purged record (owned rows: a contact's activities). */

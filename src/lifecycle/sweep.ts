@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import type { UnchainedAuditRow } from '../audit/chain.js';
 import { appendAuditRows } from '../audit/chain.repository.js';
@@ -7,13 +7,15 @@ import { createPoller, type Poller } from '../poller.js';
 import { REFERENCES } from '../records/refs.js';
 import { RETENTION_DAYS } from '../records/write.js';
 import type { Services } from '../services.js';
+import type { DialectCapabilities } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
 import { scopeTo } from '../store/scoped.js';
 import {
+  claimExpiredRecord,
   clearReference,
-  deleteExpiredRecord,
   deleteFieldWriters,
   deleteOwned,
+  deleteRecord,
   type ExpiredRecord,
   expiredRecords,
   PURGED_TABLES,
@@ -94,7 +96,10 @@ export async function sweepOnce(services: Services, options: SweepOptions): Prom
     more: false,
   };
   const inTransaction = <T>(work: (trx: Db) => Promise<T>): Promise<T> =>
-    options.trx ? work(options.trx) : store.db.transaction().execute(work);
+    options.trx
+      ? work(options.trx)
+      : store.db.transaction().execute(async (trx) => work(await writing(trx, store.dialect)));
+  if (options.trx) await writing(options.trx, store.dialect);
 
   // Records that refer to others first (deals before contacts and companies) would not matter for
   // correctness; the order only keeps the audit trail readable.
@@ -131,6 +136,17 @@ export async function sweepOnce(services: Services, options: SweepOptions): Prom
 }
 
 /**
+ * SQLite: another process (a second server, the CLI) may write the file too, and a transaction that
+ * read before its first write cannot take the write lock once another wrote (SQLITE_BUSY at once,
+ * without waiting). A write that changes nothing, first, takes the lock, waiting busy_timeout like
+ * any write (the same step as appendAuditRows in src/audit/chain.repository.ts).
+ */
+async function writing(trx: Db, dialect: DialectCapabilities): Promise<Db> {
+  if (dialect.name === 'sqlite') await sql`delete from audit_chain_anchors where 1 = 0`.execute(trx);
+  return trx;
+}
+
+/**
  * Purges one record in the caller's transaction, if it is still past retention: the row, its owned
  * rows, the references to it (set to null) and who wrote its fields; an audit row (system actor)
  * and a change-feed event for each record removed or changed. Null when another process got there
@@ -146,7 +162,8 @@ async function purgeRecord(
   requestId: string,
 ): Promise<{ owned: number; cleared: number } | null> {
   const { workspace_id: workspaceId, id } = record;
-  if (!(await deleteExpiredRecord(trx, table, workspaceId, id, cutoff))) return null;
+  const rowLock = services.store.dialect.name === 'postgres';
+  if (!(await claimExpiredRecord(trx, table, workspaceId, id, cutoff, rowLock))) return null;
   const handle = `${KIND[table]}/${id}`;
   const changes: {
     target: string;
@@ -183,6 +200,7 @@ async function purgeRecord(
       });
     }
   }
+  await deleteRecord(trx, table, workspaceId, id);
   await deleteFieldWriters(trx, workspaceId, handle);
   const rows: UnchainedAuditRow[] = changes.map((change) => ({
     workspace_id: workspaceId,
