@@ -103,20 +103,27 @@ export async function sweepOnce(services: Services, options: SweepOptions): Prom
 
   // Records that refer to others first (deals before contacts and companies) would not matter for
   // correctness; the order only keeps the audit trail readable.
+  const pending: Purged[] = [];
   for (const table of [...PURGED_TABLES].reverse()) {
     const expired = await expiredRecords(db, table, recordCutoff, limit, options.workspaceId);
     if (expired.length === limit) report.more = true;
     for (const record of expired) {
-      const outcome = await inTransaction((trx) =>
-        purgeRecord(services, trx, table, record, recordCutoff, nowIso, options.requestId),
-      );
+      const outcome = await inTransaction(async (trx) => {
+        const purged = await purgeRecord(trx, services, table, record, recordCutoff, nowIso);
+        // Alone in its transaction, a record's audit rows go at once; in the caller's transaction
+        // they wait for the end of the loop (see recordChanges).
+        if (purged && !options.trx) await recordChanges(trx, services, [purged], nowIso, options.requestId);
+        return purged;
+      });
       if (!outcome) continue;
+      pending.push(outcome);
       report.records[table] += 1;
       report.purged.push(`${KIND[table]}/${record.id}`);
       report.owned_removed += outcome.owned;
       report.references_cleared += outcome.cleared;
     }
   }
+  if (options.trx) await recordChanges(options.trx, services, pending, nowIso, options.requestId);
   const tally = (key: keyof SweepReport, result: { removed: number; more: boolean }) => {
     (report[key] as number) += result.removed;
     if (result.more) report.more = true;
@@ -146,31 +153,41 @@ async function writing(trx: Db, dialect: DialectCapabilities): Promise<Db> {
   return trx;
 }
 
+interface Change {
+  target: string;
+  changes: Record<string, [unknown, unknown]>;
+  version: number | null;
+  type: string;
+}
+
+/** One record purged: what changed, for its audit rows and events. */
+interface Purged {
+  workspaceId: string;
+  handle: string;
+  deletedAt: string;
+  owned: number;
+  cleared: number;
+  changes: Change[];
+}
+
 /**
- * Purges one record in the caller's transaction, if it is still past retention: the row, its owned
- * rows, the references to it (set to null) and who wrote its fields; an audit row (system actor)
- * and a change-feed event for each record removed or changed. Null when another process got there
- * first (or it was restored meanwhile).
+ * Purges one record in the caller's transaction, if it is still past retention: the references to
+ * it (set to null) and its owned rows, then the row and who wrote its fields. Null when another
+ * process got there first (or it was restored meanwhile).
  */
 async function purgeRecord(
-  services: Services,
   trx: Db,
+  services: Services,
   table: PurgedTable,
   record: ExpiredRecord,
   cutoff: string,
   now: string,
-  requestId: string,
-): Promise<{ owned: number; cleared: number } | null> {
+): Promise<Purged | null> {
   const { workspace_id: workspaceId, id } = record;
   const rowLock = services.store.dialect.name === 'postgres';
   if (!(await claimExpiredRecord(trx, table, workspaceId, id, cutoff, rowLock))) return null;
   const handle = `${KIND[table]}/${id}`;
-  const changes: {
-    target: string;
-    changes: Record<string, [unknown, unknown]>;
-    version: number | null;
-    type: string;
-  }[] = [
+  const changes: Change[] = [
     { target: handle, changes: { purged_at: [null, now] }, version: null, type: `${KIND[table]}.purged` },
   ];
   let owned = 0;
@@ -202,42 +219,59 @@ async function purgeRecord(
   }
   await deleteRecord(trx, table, workspaceId, id);
   await deleteFieldWriters(trx, workspaceId, handle);
-  const rows: UnchainedAuditRow[] = changes.map((change) => ({
-    workspace_id: workspaceId,
-    id: services.ids.next('aud'),
-    at: now,
-    actor_type: 'system',
-    actor_id: 'retention',
-    token_id: null,
-    token_name: null,
-    operation: 'lifecycle.purge',
-    tool_name: null,
-    target: change.target,
-    changes: JSON.stringify(change.changes),
-    reason: `${handle} was deleted at ${record.deleted_at}, past the ${RETENTION_DAYS}-day retention`,
-    request_id: requestId,
-    idempotency_key: null,
-    policy_decision: 'allow',
-    reason_code: 'policy.allowed',
-    record_version: change.version,
-    operation_id: null,
-    reverts: null,
-  }));
-  await appendAuditRows(trx, services.store.dialect, rows);
-  await appendEvents(
-    scopeTo(trx, services.store.dialect, workspaceId),
-    changes.map((change) => ({
-      id: services.ids.next('evt'),
+  return { workspaceId, handle, deletedAt: record.deleted_at, owned, cleared, changes };
+}
+
+/**
+ * An audit row (system actor) and a change-feed event for each record removed or changed. Written
+ * after every row the transaction changes: like every other writer, a transaction takes the
+ * workspace's audit-chain lock last (rows, then chain, then the event counter), so a purge and
+ * an ordinary write cannot wait on each other in a circle.
+ */
+async function recordChanges(trx: Db, services: Services, purged: Purged[], now: string, requestId: string) {
+  const rows: UnchainedAuditRow[] = purged.flatMap((record) =>
+    record.changes.map((change) => ({
+      workspace_id: record.workspaceId,
+      id: services.ids.next('aud'),
       at: now,
-      type: change.type,
-      target: change.target,
+      actor_type: 'system' as const,
+      actor_id: 'retention',
+      token_id: null,
+      token_name: null,
       operation: 'lifecycle.purge',
-      actor: 'system/retention',
+      tool_name: null,
+      target: change.target,
       changes: JSON.stringify(change.changes),
+      reason: `${record.handle} was deleted at ${record.deletedAt}, past the ${RETENTION_DAYS}-day retention`,
       request_id: requestId,
+      idempotency_key: null,
+      policy_decision: 'allow',
+      reason_code: 'policy.allowed',
+      record_version: change.version,
+      operation_id: null,
+      reverts: null,
     })),
   );
-  return { owned, cleared };
+  await appendAuditRows(trx, services.store.dialect, rows);
+  const byWorkspace = new Map<string, Change[]>();
+  for (const record of purged) {
+    byWorkspace.set(record.workspaceId, [...(byWorkspace.get(record.workspaceId) ?? []), ...record.changes]);
+  }
+  for (const [workspaceId, changes] of [...byWorkspace].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    await appendEvents(
+      scopeTo(trx, services.store.dialect, workspaceId),
+      changes.map((change) => ({
+        id: services.ids.next('evt'),
+        at: now,
+        type: change.type,
+        target: change.target,
+        operation: 'lifecycle.purge',
+        actor: 'system/retention',
+        changes: JSON.stringify(change.changes),
+        request_id: requestId,
+      })),
+    );
+  }
 }
 
 /**
