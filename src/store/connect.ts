@@ -79,6 +79,9 @@ function connectSqlite(file: string, synchronous: 'FULL' | 'NORMAL'): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
+  // What a change frees is overwritten with zeros, not left in the file's free space: an erasure
+  // (contacts.erase, docs/lifecycle.md) must not leave the values it removed readable in the bytes.
+  database.pragma('secure_delete = ON');
   registerAuditGuard(database);
   const cached = withStatementCache(database);
   const group = synchronous === 'FULL' ? groupCommit(database, cached.prepare, `${file}-wal`) : null;
