@@ -168,9 +168,10 @@ describe.each(DIALECTS)('append-only audit log on %s', (dialect) => {
       provider: migrationProvider,
       allowUnorderedMigrations: true,
     });
-    const down = await migrator.migrateDown();
+    // Down to just before 0014 (later migrations go down first), then up again.
+    const down = await migrator.migrateTo('0013_sqlite_shell');
     expect(down.error).toBeUndefined();
-    expect(down.results?.[0]).toMatchObject({ migrationName: '0014_audit_chain', status: 'Success' });
+    expect(down.results?.at(-1)).toMatchObject({ migrationName: '0014_audit_chain', status: 'Success' });
     await migrateToLatest(t.store);
     // The rows went in 10 ms apart, so the migration's order (time, id) is the order they were written.
     expect(await rowsOf(agent.workspaceId)).toEqual(before);
