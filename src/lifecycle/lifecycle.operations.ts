@@ -1,3 +1,4 @@
+import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import { withAuditPurge } from '../audit/purge.js';
 import { requireStepUp } from '../auth/stepup.js';
@@ -6,6 +7,7 @@ import { AppError, notFound } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
 import { isCapped, releasePlanUsage } from '../plans/usage.js';
 import { idRef } from '../records/fields.js';
+import type { Database } from '../store/schema.js';
 import { collectPersonalValues, personWords, vocabularyKeys } from './erase.js';
 import {
   auditChangesOf,
@@ -60,7 +62,7 @@ export const sweepOperation = defineOperation({
   async handler(ctx) {
     const report = await sweepOnce(ctx.services, {
       workspaceId: ctx.ws.workspaceId,
-      trx: ctx.db.isTransaction ? (ctx.db as never) : undefined,
+      trx: ctx.db.isTransaction ? (ctx.db as Transaction<Database>) : undefined,
       requestId: ctx.requestId,
     });
     ctx.audit({ target: null, changes: null, event: 'lifecycle.swept' });
