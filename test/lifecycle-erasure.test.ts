@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChains } from '../src/audit/verify.js';
-import { createTestApp, DIALECTS, type TestApp } from './harness.js';
+import { type Agent, bootstrapAgent, call, createTestApp, DIALECTS, type TestApp } from './harness.js';
 import { as, create, withStepUp } from './lifecycle-support.js';
-import { type Person, signIn } from './mailbox.js';
+import { inviteHuman, type Person } from './mailbox.js';
 import { type Receiver, startReceiver } from './webhook-receiver.js';
 
 const NAME = 'Zelda Quinnfeather';
@@ -12,7 +12,8 @@ const OLD_EMAIL = 'zq.oldmail@example.net';
 const EMAIL = 'zelda.quinnfeather@example.org';
 const PHONE = '+1 555 0199 777';
 /** What an attacker looks for: the values as written, and as the search index lower-cases them. */
-const NEEDLES = [NAME, OLD_EMAIL, EMAIL, PHONE, 'quinnfeather', 'oldmail', '15550199777'];
+const PROPOSED_EMAIL = 'zq.proposed@example.com';
+const NEEDLES = [NAME, OLD_EMAIL, EMAIL, PHONE, PROPOSED_EMAIL, 'quinnfeather', 'oldmail', '15550199777'];
 
 /** Every text or binary value of every table of the database that contains one of the needles. */
 async function scanDatabase(t: TestApp): Promise<string[]> {
@@ -55,6 +56,8 @@ describe.each(DIALECTS)('erasure and export of a person on %s', (dialect) => {
   let t: TestApp;
   let receiver: Receiver;
   let admin: Person;
+  let agent: Agent;
+  let proposal: string;
   let contact: string;
   let bystander: string;
   let deal: string;
@@ -63,7 +66,9 @@ describe.each(DIALECTS)('erasure and export of a person on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect, { WEBHOOKS_ALLOW_LOOPBACK: 'true' });
     receiver = await startReceiver();
-    admin = await signIn(t.app, t.config.dataDir, 'erase-admin@example.com');
+    // An agent's workspace and its human (an admin there), so an agent can propose a change too.
+    agent = await bootstrapAgent(t.app);
+    admin = await inviteHuman(t.app, t.config.dataDir, agent, 'erase-admin@example.com');
     const api = as(t, admin);
     const hook = await api.post('/webhooks', { url: `${receiver.url}/hook`, events: ['*'] });
     expect(hook.status, hook.text).toBe(201);
@@ -93,6 +98,15 @@ describe.each(DIALECTS)('erasure and export of a person on %s', (dialect) => {
     });
     deal = await create(t, admin, '/deals', { title: `${NAME} renewal`, contact_id: contact });
     await create(t, admin, '/tasks', { title: `Write to ${EMAIL}`, contact_id: contact });
+    const proposed = await call(
+      t.app,
+      'POST',
+      `/contacts/${contact}/proposals`,
+      { changes: { email: PROPOSED_EMAIL }, reason: 'they wrote from a new address' },
+      { token: agent.token, json: true },
+    );
+    expect(proposed.status, proposed.text).toBe(202);
+    proposal = proposed.json.data.id;
     bystander = await create(t, admin, '/contacts', { name: 'Quentin Bystander', title: 'Chief Falconer' });
     await waitFor(async () => {
       const log = await api.get(`/webhooks/${webhook}/deliveries`);
@@ -126,8 +140,10 @@ describe.each(DIALECTS)('erasure and export of a person on %s', (dialect) => {
     expect(doc.activities.map((a: { body: string }) => a.body)).toEqual([`Met ${NAME} at the fair`]);
     expect(doc.deals.map((d: { id: string }) => d.id)).toEqual([deal]);
     expect(doc.tasks).toHaveLength(1);
-    expect(doc.events.map((e: { type: string }) => e.type)).toEqual(['contact.created', 'contact.updated']);
-    expect(doc.webhook_deliveries).toHaveLength(2);
+    expect(doc.proposals).toHaveLength(1);
+    expect(doc.proposals[0].input).toMatchObject({ changes: { email: PROPOSED_EMAIL } });
+    expect(doc.events.map((e: { type: string }) => e.type)).toContain('contact.updated');
+    expect(doc.webhook_deliveries.length).toBe(doc.events.length);
     expect(JSON.stringify(doc.webhook_deliveries[0].sent)).toContain(OLD_EMAIL);
     expect(doc.counts).toMatchObject({ history: 2, activities: 1, deals: 1, tasks: 1 });
     // Text gives a summary and says how to get the document.
@@ -216,6 +232,9 @@ describe.each(DIALECTS)('erasure and export of a person on %s', (dialect) => {
     const found = await api.get('/contacts?search=falconr');
     expect(found.json.data.map((c: { id: string }) => c.id)).toEqual([bystander]);
 
+    // The agent's pending proposal about the person can no longer run as proposed.
+    const stale = await api.get(`/proposals/${proposal}`);
+    expect(stale.json.data).toMatchObject({ status: 'stale', diff: {} });
     // The export of the tombstone shows that nothing personal is left.
     const doc = (await api.get(`/contacts/${contact}/export`)).json.data;
     expect(doc.record).toMatchObject({ name: null, email: null, phone: null, erased_at: expect.any(String) });
@@ -223,8 +242,7 @@ describe.each(DIALECTS)('erasure and export of a person on %s', (dialect) => {
     expect(doc.history.slice(0, 2).map((h: { changes: unknown }) => h.changes)).toEqual([null, null]);
   });
 
-  it('is for admins only: a member or an agent is refused', async () => {
-    const agent = await import('./harness.js').then((h) => h.bootstrapAgent(t.app));
+  it('is for admins only: the workspace agent is refused', async () => {
     const reply = await t.app.request(`/contacts/${bystander}/erase`, {
       method: 'POST',
       headers: { authorization: `Bearer ${agent.token}`, accept: 'application/json' },
