@@ -101,8 +101,8 @@ export async function sweepOnce(services: Services, options: SweepOptions): Prom
       : store.db.transaction().execute(async (trx) => work(await writing(trx, store.dialect)));
   if (options.trx) await writing(options.trx, store.dialect);
 
-  // Records that refer to others first (deals before contacts and companies) would not matter for
-  // correctness; the order only keeps the audit trail readable.
+  // Deals first, then companies and contacts: a deal purged in the same pass needs no reference
+  // cleared (and no audit row saying so) when its contact goes after it.
   const pending: Purged[] = [];
   for (const table of [...PURGED_TABLES].reverse()) {
     const expired = await expiredRecords(db, table, recordCutoff, limit, options.workspaceId);
