@@ -62,7 +62,7 @@ export function toolEntry(operation: AnyOperation) {
   };
 }
 
-/** The fields of every answer's JSON envelope (src/http/render.ts), in order. */
+/** The fields of every answer's JSON envelope (src/answer/envelope.ts), in order. */
 export const ENVELOPE_FIELDS = [
   'outcome',
   'data',

@@ -1,10 +1,12 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { renderError, renderSuccess } from '../answer/render.js';
 import { authenticate } from '../auth/tokens.js';
 import { AppError, isAppError } from '../errors.js';
 import { buildHumanConsole } from '../human/console.js';
 import type { AnyOperation } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
+import { enforceRequestLimit } from '../ratelimit/request-limit.js';
 import type { Services } from '../services.js';
 import { abortedByClient, limitCapacity } from './capacity.js';
 import { clientIp, refuseTokenInQuery } from './client.js';
@@ -13,8 +15,6 @@ import { type HttpEnv, metaOf, respond } from './env.js';
 import { metricsHandler } from './metrics-route.js';
 import { recordRequest } from './observe.js';
 import { allPaths, methodsForPath } from './paths.js';
-import { enforceRequestLimit } from './ratelimit.js';
-import { renderError, renderSuccess } from './render.js';
 import { collectInput, idempotencyKeyOf, negotiateFormat, readJsonBody, requestIdFrom } from './request.js';
 
 export type { HttpEnv } from './env.js';

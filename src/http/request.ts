@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
+import type { Format } from '../answer/envelope.js';
 import { AppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from '../operations/json-depth.js';
 import { allowedFields } from '../operations/validation.js';
-import type { Format } from './render.js';
 
 /** Query parameters that steer the transport and never reach an operation. */
 const utf8 = new TextDecoder();

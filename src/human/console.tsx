@@ -3,7 +3,7 @@ import { csrf as originCheck } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, isAppError } from '../errors.js';
 import { clientIp } from '../http/client.js';
-import { enforceRequestLimit } from '../http/ratelimit.js';
+import { enforceRequestLimit } from '../ratelimit/request-limit.js';
 import type { Services } from '../services.js';
 import { agentsPage, revokeToken } from './agents.page.js';
 import { approvalsPage, decideProposal } from './approvals.page.js';

@@ -1,9 +1,10 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { errorEnvelope, type ResponseMeta, successEnvelope } from '../answer/envelope.js';
+import { errorText, successText } from '../answer/render.js';
 import { AppError, isAppError } from '../errors.js';
-import { enforceRequestLimit } from '../http/ratelimit.js';
-import { errorEnvelope, errorText, type ResponseMeta, successEnvelope, successText } from '../http/render.js';
 import type { AnyOperation, Caller } from '../operations/define.js';
 import { runOperation } from '../operations/pipeline.js';
+import { enforceRequestLimit } from '../ratelimit/request-limit.js';
 import type { Services } from '../services.js';
 import { needsIdempotencyKey } from './tools.js';
 
