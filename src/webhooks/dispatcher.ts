@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createPoller } from '../poller.js';
-import type { Services } from '../services.js';
+import type { Services, WebhookDispatcher } from '../services.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
 import { openWebhookSecret } from './secret-box.js';
 import { postDelivery } from './send.js';
@@ -13,14 +13,6 @@ import {
   hasDueDeliveries,
   recordAttempt,
 } from './webhooks.repository.js';
-
-export interface WebhookDispatcher {
-  /** Looks for due deliveries now (after a change queued some) instead of at the next tick. */
-  wake(): void;
-  start(): void;
-  /** Stops claiming and waits for the deliveries in hand to be recorded. */
-  stop(): Promise<void>;
-}
 
 /** Deliveries leased per round; they are sent in parallel. */
 const BATCH = 10;
