@@ -1,5 +1,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { type Dialect, documentSql } from './search-document.js';
+import { type Dialect, documentSql, type SearchIndex } from './search-document.js';
+
+// Declared beside the document it describes; still importable from here, the search index's module.
+export type { SearchIndex };
 
 /**
  * Full-text search over a record table, the same semantics on both databases.
@@ -23,18 +26,9 @@ import { type Dialect, documentSql } from './search-document.js';
  * a candidate correction, and the final LIKE against the current document decides, so stale
  * words never change a result.
  *
- * Changing an index's fields needs a migration that drops and re-creates it.
+ * Changing an index's fields needs a migration that drops and re-creates it. The index itself
+ * (SearchIndex: a table and its fields) is declared in search-document.ts, which builds its document.
  */
-export interface SearchIndex {
-  /** The record table: it has workspace_id, id and deleted_at. */
-  table: string;
-  /** Typo-tolerant fields: their words go to the vocabulary. */
-  fuzzy: readonly string[];
-  /** Fields matched as substrings only. */
-  text: readonly string[];
-  /** Fields also indexed without ` +()-.` (phone numbers: `5550100` finds `+1 555-0100`). */
-  digits: readonly string[];
-}
 
 /** What a row must match: every phrase, through its literal text or one of its corrections. */
 export interface SearchMatch {
