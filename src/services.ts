@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { UsageMeter } from './billing/meter.js';
+import type { UsageMeter } from './billing/types.js';
 import type { Config } from './config.js';
 import type { Clock, IdSource } from './ids.js';
-import type { Mailer } from './mail/mailer.js';
-import type { Metrics } from './metrics/metrics.js';
-import type { Keyring } from './secrets/keyring.js';
-import type { Store } from './store/connect.js';
+import type { Mailer } from './mail/types.js';
+import type { Metrics } from './metrics/types.js';
+import type { Keyring } from './secrets/types.js';
+import type { Store } from './store/types.js';
 import type { HostResolver } from './webhooks/send.js';
 
 /**

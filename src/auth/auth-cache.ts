@@ -1,6 +1,5 @@
-import type { AuthFeed } from '../store/auth-feed.js';
-import type { Store } from '../store/connect.js';
 import type { TokensTable } from '../store/schema.js';
+import type { AuthFeed, Store } from '../store/types.js';
 
 /**
  * A short in-process cache of what authentication reads (token, workspace plan, member role), by

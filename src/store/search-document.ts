@@ -1,4 +1,5 @@
 import { SEPARATOR_CODES } from '../records/search/normalise.js';
+import type { SearchIndex } from './types.js';
 
 /**
  * The search document of a record as SQL over its columns, for each database: its fields
@@ -6,18 +7,6 @@ import { SEPARATOR_CODES } from '../records/search/normalise.js';
  * ` <fuzzy fields> | <other fields> `. src/records/search/normalise.ts is the same form on the query side.
  */
 export type Dialect = 'sqlite' | 'postgres';
-
-/** A search index over a record table (search-index.ts): the fields its document is made of. */
-export interface SearchIndex {
-  /** The record table: it has workspace_id, id and deleted_at. */
-  table: string;
-  /** Typo-tolerant fields: their words go to the vocabulary. */
-  fuzzy: readonly string[];
-  /** Fields matched as substrings only. */
-  text: readonly string[];
-  /** Fields also indexed without ` +()-.` (phone numbers: `5550100` finds `+1 555-0100`). */
-  digits: readonly string[];
-}
 
 const DIGIT_PUNCTUATION = ' +()-.';
 

@@ -1,8 +1,9 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
-import { type Dialect, documentSql, type SearchIndex } from './search-document.js';
+import { type Dialect, documentSql } from './search-document.js';
+import type { SearchIndex, SearchMatch } from './types.js';
 
-// Declared beside the document it describes; still importable from here, the search index's module.
-export type { SearchIndex };
+// Their types live in types.ts (types only); still importable from here, the search index's module.
+export type { SearchIndex, SearchMatch };
 
 /**
  * Full-text search over a record table, the same semantics on both databases.
@@ -27,13 +28,8 @@ export type { SearchIndex };
  * words never change a result.
  *
  * Changing an index's fields needs a migration that drops and re-creates it. The index itself
- * (SearchIndex: a table and its fields) is declared in search-document.ts, which builds its document.
+ * (SearchIndex: a table and its fields) and a query's SearchMatch are declared in types.ts.
  */
-
-/** What a row must match: every phrase, through its literal text or one of its corrections. */
-export interface SearchMatch {
-  phrases: readonly { literal: string; corrections: readonly string[] }[];
-}
 
 /** Shortest phrase the trigram indexes can serve; shorter ones only filter. */
 export const MIN_INDEXED_LENGTH = 3;
