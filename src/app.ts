@@ -3,17 +3,16 @@ import { createUsageMeter } from './billing/meter.js';
 import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { type Clock, type IdSource, systemClock, timeOrderedIds } from './ids.js';
-import { createJobRunner } from './jobs/worker.js';
-import { createMailer } from './mail/mailer.js';
-import type { Mailer } from './mail/types.js';
+import { createJobRunner, type JobRunner } from './jobs/worker.js';
+import { createMailer, type Mailer } from './mail/mailer.js';
 import { mountMcp } from './mcp/routes.js';
 import { createMetrics, noMetrics } from './metrics/metrics.js';
 import { mountOAuth } from './oauth/routes.js';
 import { operations } from './operations/registry.js';
 import { createKeyring } from './secrets/keyring.js';
-import type { JobRunner, Services, WebhookDispatcher } from './services.js';
-import type { Store } from './store/types.js';
-import { createWebhookDispatcher } from './webhooks/dispatcher.js';
+import type { Services } from './services.js';
+import type { Store } from './store/connect.js';
+import { createWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.js';
 import { type HostResolver, systemResolver } from './webhooks/send.js';
 
 export interface AppOptions {

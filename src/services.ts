@@ -2,32 +2,12 @@ import type { Logger } from 'pino';
 import type { UsageMeter } from './billing/types.js';
 import type { Config } from './config.js';
 import type { Clock, IdSource } from './ids.js';
+import type { JobRunner } from './jobs/job-runner.js';
 import type { Mailer } from './mail/types.js';
 import type { Metrics } from './metrics/types.js';
 import type { Keyring } from './secrets/types.js';
 import type { Store } from './store/types.js';
-import type { HostResolver } from './webhooks/send.js';
-
-/**
- * Runs queued operations (batches) in the background: jobs/worker.ts. Declared here, where it is
- * used, so that importing Services does not import the worker (and through it the executor).
- */
-export interface JobRunner {
-  /** Looks for work now (after a job was queued) instead of at the next tick. */
-  wake(): void;
-  start(): void;
-  /** Stops taking work and waits for the job in hand to reach a saved point. */
-  stop(): Promise<void>;
-}
-
-/** Sends queued webhook deliveries in the background: webhooks/dispatcher.ts. Declared here, as JobRunner. */
-export interface WebhookDispatcher {
-  /** Looks for due deliveries now (after a change queued some) instead of at the next tick. */
-  wake(): void;
-  start(): void;
-  /** Stops claiming and waits for the deliveries in hand to be recorded. */
-  stop(): Promise<void>;
-}
+import type { HostResolver, WebhookDispatcher } from './webhooks/types.js';
 
 /** Everything an operation may use from the outside world; built once in createApp. */
 export interface Services {

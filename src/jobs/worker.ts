@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createPoller } from '../poller.js';
-import type { JobRunner, Services } from '../services.js';
+import type { Services } from '../services.js';
+import type { JobRunner } from './job-runner.js';
 import { claimJob, runnableJobs } from './jobs.repository.js';
 import { runJob } from './run-job.js';
+
+export type { JobRunner } from './job-runner.js';
 
 /**
  * Runs queued operations in the background. Any number of processes may run one against the

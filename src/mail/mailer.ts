@@ -5,10 +5,9 @@ import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import type { Mailer, MailMessage } from './types.js';
+import type { Mailer } from './types.js';
 
-// The mail types live in types.ts (no code); still importable from here.
-export type { MailMessage };
+export type { Mailer, MailMessage } from './types.js';
 
 /**
  * SMTP through nodemailer when SMTP_URL is set; otherwise each message becomes an .eml file in

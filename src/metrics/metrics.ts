@@ -6,8 +6,7 @@ import type { Store } from '../store/types.js';
 import { backlog } from './metrics.repository.js';
 import type { Metrics, Surface } from './types.js';
 
-// The metrics types live in types.ts (no code); still importable from here.
-export type { Surface };
+export type { Surface } from './types.js';
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

@@ -13,8 +13,7 @@ import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 import type { AuthFeed, Store } from './types.js';
 
-// The Store type lives in types.ts (types only); still importable from here.
-export type { Store };
+export type { Store } from './types.js';
 
 // PostgreSQL returns int8 (count(*), sum) as strings to protect precision; our counts fit easily.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));

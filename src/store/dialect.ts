@@ -3,8 +3,7 @@ import { POSTGRES_AUDIT_PURGE_SETTING, SQLITE_AUDIT_PURGE_FUNCTION } from './aud
 import { searchMatchPostgres, searchMatchSqlite } from './search-index.js';
 import type { DialectCapabilities } from './types.js';
 
-// The capabilities' type lives in types.ts (types only); still importable from here.
-export type { DialectCapabilities };
+export type { DialectCapabilities } from './types.js';
 
 const jsonPath = (key: string) => `$."${key}"`;
 

@@ -2,8 +2,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { type Dialect, documentSql } from './search-document.js';
 import type { SearchIndex, SearchMatch } from './types.js';
 
-// Their types live in types.ts (types only); still importable from here, the search index's module.
-export type { SearchIndex, SearchMatch };
+export type { SearchIndex, SearchMatch } from './types.js';
 
 /**
  * Full-text search over a record table, the same semantics on both databases.

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createPoller } from '../poller.js';
-import type { Services, WebhookDispatcher } from '../services.js';
+import type { Services } from '../services.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
 import { openWebhookSecret } from './secret-box.js';
 import { postDelivery } from './send.js';
+import type { WebhookDispatcher } from './types.js';
 import { eventBody, MAX_ATTEMPTS, retryDelayMs, sign } from './webhook.js';
 import {
   claimDueDeliveries,
@@ -13,6 +14,8 @@ import {
   hasDueDeliveries,
   recordAttempt,
 } from './webhooks.repository.js';
+
+export type { WebhookDispatcher } from './types.js';
 
 /** Deliveries leased per round; they are sent in parallel. */
 const BATCH = 10;
