@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { UsageMeter } from './billing/types.js';
+import type { UsageMeter } from './billing/meter.js';
 import type { Config } from './config.js';
 import type { Clock, IdSource } from './ids.js';
 import type { JobRunner } from './jobs/job-runner.js';

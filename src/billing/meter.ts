@@ -1,10 +1,19 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from '../ids.js';
+import type { Store } from '../store/connect.js';
 import { scopeTo } from '../store/scoped.js';
-import type { Store } from '../store/types.js';
 import { monthOf } from './pricing.js';
-import type { UsageMeter } from './types.js';
+
+export interface UsageMeter {
+  /** Counts one request against a workspace's month. */
+  count(workspaceId: string): void;
+  /** Requests counted here and not yet written. */
+  pending(workspaceId: string): number;
+  flush(): Promise<void>;
+  start(): void;
+  stop(): Promise<void>;
+}
 
 /**
  * Request metering without a write per request: counts add up in memory and are written every
