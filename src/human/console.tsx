@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { csrf as originCheck } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
+import { SESSION_TTL_SECONDS } from '../auth/console.operations.js';
 import { AppError, isAppError } from '../errors.js';
 import { clientIp } from '../http/client.js';
 import { enforceRequestLimit } from '../http/ratelimit.js';
@@ -44,7 +45,6 @@ import {
   switchWorkspace,
   verifyCode,
 } from './signin.handlers.js';
-import { SESSION_TTL_SECONDS } from './signin.js';
 import { STYLESHEET, STYLESHEET_VERSION } from './styles.js';
 
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;

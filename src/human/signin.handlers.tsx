@@ -1,4 +1,11 @@
 import { maskEmail } from '../auth/codes.js';
+import {
+  consoleAcceptInvite,
+  consoleRequestCode,
+  consoleSignIn,
+  consoleSwitchWorkspace,
+  SESSION_TTL_SECONDS,
+} from '../auth/console.operations.js';
 import type { AppError } from '../errors.js';
 import { getInvite } from '../people/humans.operations.js';
 import type { Services } from '../services.js';
@@ -7,13 +14,6 @@ import { noticeText } from './notices.js';
 import { perform, performAnonymous } from './perform.js';
 import { clearCookie, SESSION_COOKIE, writeCookie } from './security.js';
 import type { Session } from './session.js';
-import {
-  consoleAcceptInvite,
-  consoleRequestCode,
-  consoleSignIn,
-  consoleSwitchWorkspace,
-  SESSION_TTL_SECONDS,
-} from './signin.js';
 import {
   InviteCodePage,
   InviteInvalidPage,

@@ -1,11 +1,14 @@
 import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
-import { findTokenForAuth } from '../auth/tokens.repository.js';
+import { authenticateClient, registerClient } from '../auth/oauth/clients.js';
+import { exchangeCode } from '../auth/oauth/code-exchange.js';
+import { isOAuthError, OAuthError } from '../auth/oauth/errors.js';
+import { refreshGrant } from '../auth/oauth/refresh.js';
+import { revokeForClient } from '../auth/oauth/revoke.js';
 import { isAppError } from '../errors.js';
 import type { HttpEnv } from '../http/app.js';
 import { clientIp } from '../http/client.js';
-import { hashSecret } from '../ids.js';
 import { hit } from '../ratelimit/limiter.js';
 import type { Services } from '../services.js';
 import {
@@ -14,11 +17,7 @@ import {
   continueAuthorization,
   startAuthorization,
 } from './authorize.js';
-import { authenticateClient, registerClient } from './clients.js';
-import { isOAuthError, OAuthError } from './errors.js';
-import { exchangeCode, refreshGrant, revokeFamily } from './grants.js';
 import { authorizationServerMetadata, protectedResourceMetadata } from './metadata.js';
-import { findGrant, findRefreshToken } from './oauth.repository.js';
 import { ErrorPage } from './pages.js';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
@@ -172,21 +171,7 @@ export function mountOAuth(app: Hono<HttpEnv>, services: Services): void {
       const client = await authenticateClient(services, c.req.header('authorization'), params);
       const token = params.get('token');
       if (!token) throw new OAuthError('invalid_request', 'token is missing', 'send the token to revoke');
-      const { db } = services.store;
-      const hash = hashSecret(token);
-      const refresh = await findRefreshToken(db, hash);
-      const access = refresh ? undefined : await findTokenForAuth(db, hash);
-      const workspaceId = refresh?.workspace_id ?? access?.workspace_id;
-      const tokenId = refresh?.token_id ?? access?.id;
-      const grant = workspaceId && tokenId ? await findGrant(db, workspaceId, tokenId) : undefined;
-      if (grant && grant.client_id === client.id) {
-        const now = services.clock.now().toISOString();
-        await db
-          .transaction()
-          .execute((trx) =>
-            revokeFamily(trx, services, grant, now, 'revoked by the client', c.get('requestId')),
-          );
-      }
+      await revokeForClient(services, client.id, token, c.get('requestId'));
       return new Response(null, { status: 200, headers: NO_STORE });
     }),
   );
