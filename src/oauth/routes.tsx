@@ -6,10 +6,10 @@ import { exchangeCode } from '../auth/oauth/code-exchange.js';
 import { isOAuthError, OAuthError } from '../auth/oauth/errors.js';
 import { refreshGrant } from '../auth/oauth/refresh.js';
 import { revokeForClient } from '../auth/oauth/revoke.js';
+import { limit } from '../auth/oauth/throttle.js';
 import { isAppError } from '../errors.js';
 import type { HttpEnv } from '../http/app.js';
 import { clientIp } from '../http/client.js';
-import { hit } from '../ratelimit/limiter.js';
 import type { Services } from '../services.js';
 import {
   type AuthorizeOutcome,
@@ -67,23 +67,6 @@ async function readForm(c: Context<HttpEnv>): Promise<URLSearchParams> {
   if (repeated)
     throw new OAuthError('invalid_request', `${repeated} appears more than once`, 'send each parameter once');
   return params;
-}
-
-async function limit(services: Services, policy: string, key: string): Promise<void> {
-  const state = await hit(services.store.db, services.clock.now(), {
-    policy,
-    key,
-    limit: services.config.rateLimitIpPerMinute,
-    windowSeconds: 60,
-  });
-  if (!state.allowed) {
-    throw new OAuthError(
-      'rate_limited',
-      `too many requests; the limit resets in ${state.resetSeconds}s`,
-      `wait ${state.resetSeconds} seconds, then retry`,
-      { ...state.headers, 'retry-after': String(state.resetSeconds) },
-    );
-  }
 }
 
 /** Mounts the OAuth 2.1 authorization server (metadata, registration, authorize, token, revoke). */
