@@ -55,7 +55,6 @@ export async function revokeToken(c: HumanContext, services: Services, session: 
     performOptions(c, services),
   );
   if (!done.ok) {
-    if ('missing' in done) return agentsPage(c, services, session, { status: 503 });
     return agentsPage(c, services, session, { status: done.error.status, error: done.error });
   }
   if (tokenId === session.caller.tokenId) {

@@ -70,7 +70,6 @@ export async function decideProposal(c: HumanContext, services: Services, sessio
     performOptions(c, services, fields.stepup_code || null),
   );
   if (done.ok) return seeOther(c, '/human/approvals', decision === 'approve' ? 'approved' : 'rejected');
-  if ('missing' in done) return approvalsPage(c, services, session, { status: 503 });
   if (
     done.error.code === 'escalation_required' ||
     (fields.stepup_code && done.error.code === 'invalid_code')

@@ -94,7 +94,6 @@ export async function saveBudget(c: HumanContext, services: Services, session: S
       ? seeOther(c, '/human/approvals', 'budget_saved')
       : seeOther(c, '/human/budget', 'budget_saved');
   }
-  if ('missing' in done) return budgetPage(c, services, session, { status: 503 });
   return budgetPage(c, services, session, { status: done.error.status, error: done.error, amount, currency });
 }
 

@@ -75,7 +75,6 @@ async function act(
     performOptions(c, services, fields.stepup_code || null),
   );
   if (result.ok) return seeOther(c, '/human/members', done);
-  if ('missing' in result) return membersPage(c, services, session, { status: 503 });
   const { error } = result;
   if (error.code === 'escalation_required' || (fields.stepup_code && error.code === 'invalid_code')) {
     return stepUp(c, services, 'members', c.req.path, fields, error);

@@ -1,14 +1,10 @@
 import { type AppError, isAppError } from '../errors.js';
 import { callOperation } from '../operations/call.js';
 import type { AnyOperation, OperationResult } from '../operations/define.js';
-import { findOperation } from '../operations/registry.js';
 import type { Services } from '../services.js';
 import type { Session } from './session.js';
 
-export type Performed =
-  | { ok: true; result: OperationResult }
-  | { ok: false; error: AppError }
-  | { ok: false; missing: string };
+export type Performed = { ok: true; result: OperationResult } | { ok: false; error: AppError };
 
 export interface PerformOptions {
   requestId: string;
@@ -21,21 +17,19 @@ export interface PerformOptions {
 
 /**
  * Runs an operation of the registry for the signed-in person, through the same preamble and pipeline
- * as the API (scopes, validation, rules, audit in one transaction). Operations are looked up by name, so
- * pages built before an operation exists (proposals, budgets) start working the day it lands.
+ * as the API (scopes, validation, rules, audit in one transaction). Pages import the definitions they
+ * run, so a renamed or removed operation fails the type check, not a page at run time.
  * Refusals come back as values for the page to show; anything unexpected is thrown.
  */
 export async function perform(
   services: Services,
   session: Session,
-  operation: string | AnyOperation | undefined,
+  operation: AnyOperation,
   input: Record<string, unknown>,
   options: PerformOptions,
 ): Promise<Performed> {
-  const found = typeof operation === 'string' ? findOperation(operation) : operation;
-  if (!found) return { ok: false, missing: typeof operation === 'string' ? operation : 'unknown' };
   return settled(
-    callOperation(services, found, input, {
+    callOperation(services, operation, input, {
       credentials: { caller: session.caller },
       // The console counts each page against the rate limit once, however many operations it runs.
       rateLimit: 'surface',

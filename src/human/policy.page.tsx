@@ -167,7 +167,6 @@ export async function savePolicy(c: HumanContext, services: Services, session: S
     performOptions(c, services, fields.stepup_code || null),
   );
   if (done.ok) return seeOther(c, '/human/policy', 'policy_saved');
-  if ('missing' in done) return policyPage(c, services, session, { status: 503 });
   return policyPage(c, services, session, { status: done.error.status, error: done.error });
 }
 

@@ -226,7 +226,6 @@ export async function switchWorkspace(c: HumanContext, services: Services, sessi
     performOptions(c, services),
   );
   if (!done.ok) {
-    if ('missing' in done) return seeOther(c, '/human');
     throw done.error;
   }
   const { token } = done.result.data as { token: string };
