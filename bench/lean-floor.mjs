@@ -2,7 +2,7 @@
 // @hono/node-server, better-sqlite3 or pg) over the same seeded database, doing only what a read
 // must: look the bearer token's hash up (cached, as ours is), read the contact by (workspace, id)
 // or the workspace's newest 50, and render the same answer with our own text renderer
-// (dist/http/text.js). No governance, no rate limit, no audit, no projection. A read scenario's
+// (dist/answer/text.js). No governance, no rate limit, no audit, no projection. A read scenario's
 // ratio to this floor is what our governance and plumbing cost; its ratio to the bare node:http
 // ceiling is the physical limit. Usage: node bench/lean-floor.mjs <config.json>, where the file
 // holds {"sqlitePath": "…"} or {"databaseUrl": "…"}; prints its port once listening.
@@ -12,7 +12,7 @@ import { serve } from '@hono/node-server';
 import SqliteDatabase from 'better-sqlite3';
 import { Hono } from 'hono';
 import pg from 'pg';
-import { dataLines } from '../dist/http/text.js';
+import { dataLines } from '../dist/answer/text.js';
 
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 

@@ -2,13 +2,12 @@ import type { Logger } from 'pino';
 import type { UsageMeter } from './billing/meter.js';
 import type { Config } from './config.js';
 import type { Clock, IdSource } from './ids.js';
-import type { JobRunner } from './jobs/worker.js';
-import type { Mailer } from './mail/mailer.js';
-import type { Metrics } from './metrics/metrics.js';
-import type { Keyring } from './secrets/keyring.js';
-import type { Store } from './store/connect.js';
-import type { WebhookDispatcher } from './webhooks/dispatcher.js';
-import type { HostResolver } from './webhooks/send.js';
+import type { JobRunner } from './jobs/job-runner.js';
+import type { Mailer } from './mail/types.js';
+import type { Metrics } from './metrics/types.js';
+import type { Keyring } from './secrets/types.js';
+import type { Store } from './store/types.js';
+import type { HostResolver, WebhookDispatcher } from './webhooks/types.js';
 
 /** Everything an operation may use from the outside world; built once in createApp. */
 export interface Services {

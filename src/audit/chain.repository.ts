@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
-import type { DialectCapabilities } from '../store/dialect.js';
 import type { AuditLogTable, Database } from '../store/schema.js';
 import { slices } from '../store/slices.js';
+import type { DialectCapabilities } from '../store/types.js';
 import { chainRows, GENESIS_HASH, type UnchainedAuditRow } from './chain.js';
 
 type Db = Kysely<Database> | Transaction<Database>;

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { DialectCapabilities } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
+import type { DialectCapabilities } from '../store/types.js';
 
 /**
  * Runs `work` with the audit log's append-only guard lifted for the caller's transaction: the only

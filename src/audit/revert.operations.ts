@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { textValue } from '../answer/text.js';
 import { findWorkspaceToken } from '../auth/tokens.repository.js';
 import { AppError, notFound } from '../errors.js';
-import { textValue } from '../http/text.js';
 import { findJob } from '../jobs/jobs.repository.js';
 import { defineOperation, type OperationContext, type OperationResult } from '../operations/define.js';
 import { agentRevertPolicy } from '../policy/rules.js';

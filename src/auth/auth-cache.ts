@@ -1,6 +1,5 @@
-import type { AuthFeed } from '../store/auth-feed.js';
-import type { Store } from '../store/connect.js';
-import type { TokenForAuth } from './tokens.repository.js';
+import type { TokensTable } from '../store/schema.js';
+import type { AuthFeed, Store } from '../store/types.js';
 
 /**
  * A short in-process cache of what authentication reads (token, workspace plan, member role), by
@@ -47,6 +46,13 @@ export async function settleAuth<T>(store: Store, work: () => Promise<T>): Promi
   });
   if (localEpoch !== before) await store.authChanges()?.barrier();
   return result;
+}
+
+/** What authentication reads of a token (tokens.repository.ts findTokenForAuth), and what is cached. */
+export interface TokenForAuth extends TokensTable {
+  plan: string;
+  /** The user's role in the token's workspace; null for agents, and for users no longer members. */
+  role: 'admin' | 'member' | null;
 }
 
 interface Entry {

@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../operations/define.js';
-import { completeSignIn } from '../people/signin.js';
 import { email } from '../records/fields.js';
-import { consumeLoginCode, issueLoginCode } from './login.js';
-import { ROLE_SCOPES } from './scopes.js';
-import { issueToken } from './tokens.js';
+import { issueSignInToken, proveSignInCode, requestSignInCode } from './signin.js';
 
 export const tokenName = z
   .string()
@@ -26,10 +23,11 @@ export const requestCode = defineOperation({
   requiresIdempotencyKey: false,
   input: z.strictObject({ email }),
   async handler(ctx, input) {
-    const message = await issueLoginCode(ctx.db, ctx.services, {
+    const message = await requestSignInCode(ctx.db, ctx.services, {
       email: input.email,
       clientIp: ctx.clientIp,
       now: new Date(ctx.now),
+      audience: 'anyone',
     });
     ctx.afterCommit(() => ctx.services.mailer.send(message));
     const ttl = ctx.services.config.loginCodeTtlSeconds;
@@ -65,28 +63,16 @@ export const verifyCode = defineOperation({
     token_name: tokenName.default('default'),
   }),
   async handler(ctx, input) {
-    const failure = await consumeLoginCode(ctx.db, ctx.services, {
+    const proven = await proveSignInCode(ctx.db, ctx.services, {
       email: input.email,
       code: input.code,
       clientIp: ctx.clientIp,
       now: new Date(ctx.now),
+      audience: 'anyone',
     });
-    if (failure) return { data: null, error: failure };
-    const signIn = await completeSignIn(ctx.db, ctx.services, { email: input.email, now: ctx.now });
-    const target = signIn.workspaces[0]!;
-    const token = await issueToken(ctx.services, ctx.db, {
-      workspaceId: target.id,
-      principalType: 'user',
-      principalId: signIn.user.id,
-      name: input.token_name,
-      scopes: [...ROLE_SCOPES[target.role]],
-      now: ctx.now,
-    });
-    ctx.audit({
-      target: `token/${token.id}`,
-      actor: { type: 'user', id: signIn.user.id, workspaceId: target.id },
-      changes: { name: [null, input.token_name], scopes: [null, token.scopes.join(',')] },
-    });
+    if ('error' in proven) return { data: null, error: proven.error };
+    const { signIn } = proven;
+    const { token, target } = await issueSignInToken(ctx, signIn, { name: input.token_name });
     const others = signIn.workspaces.filter((workspace) => workspace.id !== target.id);
     return {
       status: 201,

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors.js';
-import type { MailMessage } from '../mail/mailer.js';
 import { loginCodeMessage } from '../mail/messages.js';
+import type { MailMessage } from '../mail/types.js';
 import { hit, rateLimited } from '../ratelimit/limiter.js';
 import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';

@@ -1,18 +1,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, TokensTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
-import { authStateChanged } from './auth-cache.js';
+import { authStateChanged, type TokenForAuth } from './auth-cache.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
 export async function insertToken(db: Db, row: TokensTable): Promise<void> {
   await db.insertInto('tokens').values(row).execute();
-}
-
-export interface TokenForAuth extends TokensTable {
-  plan: string;
-  /** The user's role in the token's workspace; null for agents, and for users no longer members. */
-  role: 'admin' | 'member' | null;
 }
 
 /** The token with what authentication needs: its workspace's plan and its owner's role there. */

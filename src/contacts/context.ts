@@ -1,4 +1,4 @@
-import { recordLine } from '../http/text.js';
+import { recordLine } from '../answer/text.js';
 
 /** A context item: a compact record, beginning with its handle. */
 export type Item = Record<string, unknown> & { handle: string };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { textValue } from '../answer/text.js';
 import { AppError, notFound } from '../errors.js';
-import { textValue } from '../http/text.js';
 import { defineOperation, type Warning } from '../operations/define.js';
 import { releasePlanUsage } from '../plans/usage.js';
 import { agentMergePolicy } from '../policy/rules.js';

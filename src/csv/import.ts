@@ -1,8 +1,8 @@
 import { normaliseDomain } from '../companies/company.js';
 import { AppError, isAppError } from '../errors.js';
 import type { IdPrefix, IdSource } from '../ids.js';
-import type { Caller, OperationResult } from '../operations/define.js';
-import { runOperation } from '../operations/pipeline.js';
+import { callOperation } from '../operations/call.js';
+import type { AnyOperation, Caller, OperationResult } from '../operations/define.js';
 import { findOperation } from '../operations/registry.js';
 import type { Progress } from '../progress.js';
 import { findLiveBy, findRecord } from '../records/records.repository.js';
@@ -169,7 +169,7 @@ interface ImportRun {
 }
 
 async function applyRow(run: ImportRun, input: RowInput, reason: string): Promise<RowOutcome> {
-  const { services, ws, spec } = run;
+  const { ws, spec } = run;
   const { kind } = spec;
   for (const { ref, value } of input.refs) await resolveRef(ws, ref, value, input, run.refCache);
   const target = await findTarget(ws, spec, input);
@@ -179,19 +179,11 @@ async function applyRow(run: ImportRun, input: RowInput, reason: string): Promis
   let result: OperationResult;
   try {
     run.prefer(kind.prefix, keepId ? input.id : undefined);
-    result = await runOperation(
-      services,
+    result = await callRow(
+      run,
       operation,
       target ? { ...input.fields, [kind.idField]: target } : input.fields,
-      {
-        caller: run.caller,
-        requestId: services.ids.next('req'),
-        operationId: run.operationId,
-        idempotencyKey: null,
-        toolName: null,
-        reason,
-        clientIp: 'cli',
-      },
+      reason,
     );
   } finally {
     run.prefer(kind.prefix, undefined);
@@ -199,19 +191,11 @@ async function applyRow(run: ImportRun, input: RowInput, reason: string): Promis
   if (result.outcome === 'denied' && result.policy?.reason_code === 'contact.sensitive_field' && target) {
     // What the policy asks of an agent (and /help says): a sensitive change goes to a person as a
     // proposal. The import does that for the row, which then counts as proposed.
-    result = await runOperation(
-      services,
+    result = await callRow(
+      run,
       findOperation('contacts.propose_update')!,
       { contact_id: target, changes: input.fields },
-      {
-        caller: run.caller,
-        requestId: services.ids.next('req'),
-        operationId: run.operationId,
-        idempotencyKey: null,
-        toolName: null,
-        reason,
-        clientIp: 'cli',
-      },
+      reason,
     );
   }
   if (result.outcome === 'proposed') return 'proposed';
@@ -224,6 +208,29 @@ async function applyRow(run: ImportRun, input: RowInput, reason: string): Promis
   }
   if (result.status === 201) return 'created';
   return result.meta?.includes('# unchanged') ? 'unchanged' : 'updated';
+}
+
+/**
+ * Runs one operation for a row through the preamble every surface shares, as the token's caller
+ * (authenticated once, by the CLI). The operator's own import counts against no request rate limit:
+ * the plan's caps and budget still apply, in the executor.
+ */
+function callRow(
+  run: ImportRun,
+  operation: AnyOperation,
+  input: Record<string, unknown>,
+  reason: string,
+): Promise<OperationResult> {
+  return callOperation(run.services, operation, input, {
+    credentials: { caller: run.caller },
+    rateLimit: 'surface',
+    requestId: run.services.ids.next('req'),
+    operationId: run.operationId,
+    idempotencyKey: null,
+    toolName: null,
+    reason,
+    clientIp: 'cli',
+  });
 }
 
 /**

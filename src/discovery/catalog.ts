@@ -1,4 +1,5 @@
 import { inputJsonSchema, projectionProperties } from '../http/openapi.js';
+import { requiresIdempotencyKey } from '../operations/call.js';
 import { type AnyOperation, agentsMayCall, toolKind } from '../operations/define.js';
 import { allReasonCodes } from '../policy/reason-codes.js';
 
@@ -51,7 +52,7 @@ export function toolEntry(operation: AnyOperation) {
     input_schema: toolSchema(operation),
     kind: toolKind(operation),
     mutating: operation.mutating,
-    requires_idempotency_key: operation.mutating && (operation.requiresIdempotencyKey ?? true),
+    requires_idempotency_key: requiresIdempotencyKey(operation),
     requires_human_approval: operation.approval ?? 'never',
     scope: operation.scope,
     auth: operation.auth ?? 'bearer',
@@ -62,7 +63,7 @@ export function toolEntry(operation: AnyOperation) {
   };
 }
 
-/** The fields of every answer's JSON envelope (src/http/render.ts), in order. */
+/** The fields of every answer's JSON envelope (src/answer/envelope.ts), in order. */
 export const ENVELOPE_FIELDS = [
   'outcome',
   'data',

@@ -1,6 +1,7 @@
 import { PRICES } from '../billing/pricing.js';
 import { helpText } from '../http/help.js';
 import { allPaths } from '../http/paths.js';
+import { requiresIdempotencyKey } from '../operations/call.js';
 import { type AnyOperation, DECISIONS, OUTCOMES, toolKind } from '../operations/define.js';
 import { planNamed } from '../plans/plans.js';
 import { DEFAULT_POLICY } from '../policy/policy.js';
@@ -75,7 +76,7 @@ export function guideDocument(services: Services, operations: readonly AnyOperat
     {
       name: 'X-Idempotency-Key',
       value: 'idem_<uuid: a new UUID, the same on every retry of this call>',
-      required: operation.mutating && (operation.requiresIdempotencyKey ?? true),
+      required: requiresIdempotencyKey(operation),
       meaning: 'a retry with the same key and body replays the first answer instead of acting twice',
     },
   ];

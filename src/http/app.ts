@@ -1,10 +1,10 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { authenticate } from '../auth/tokens.js';
+import { renderError, renderSuccess } from '../answer/render.js';
 import { AppError, isAppError } from '../errors.js';
 import { buildHumanConsole } from '../human/console.js';
+import { callOperation, type KeyRequirement } from '../operations/call.js';
 import type { AnyOperation } from '../operations/define.js';
-import { runOperation } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
 import { abortedByClient, limitCapacity } from './capacity.js';
 import { clientIp, refuseTokenInQuery } from './client.js';
@@ -13,11 +13,22 @@ import { type HttpEnv, metaOf, respond } from './env.js';
 import { metricsHandler } from './metrics-route.js';
 import { recordRequest } from './observe.js';
 import { allPaths, methodsForPath } from './paths.js';
-import { enforceRequestLimit } from './ratelimit.js';
-import { renderError, renderSuccess } from './render.js';
-import { collectInput, idempotencyKeyOf, negotiateFormat, readJsonBody, requestIdFrom } from './request.js';
+import {
+  collectInput,
+  declaredToolName,
+  idempotencyKeyOf,
+  negotiateFormat,
+  readJsonBody,
+  requestIdFrom,
+} from './request.js';
 
 export type { HttpEnv } from './env.js';
+
+/** How POST /tools/{name} asks for the idempotency key a write must carry. */
+const TOOL_KEY: KeyRequirement = {
+  must: 'a tool call must carry an idempotency key',
+  hint: 'send X-Idempotency-Key: idem_<random>; reuse the same key when you retry this same call',
+};
 
 /** The HTTP surface: probes, documents, and one route per operation of the registry. */
 export function buildHttpApp(services: Services, operations: readonly AnyOperation[]): Hono<HttpEnv> {
@@ -121,17 +132,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
     viaTool: boolean,
   ) => {
     c.set('operationName', operation.name);
-    const toolName = c.req.header('x-agent-tool-name') ?? null;
-    if (toolName !== null && toolName !== operation.name) {
-      throw new AppError(
-        'invalid_input',
-        `X-Agent-Tool-Name is "${toolName}" but ${c.req.method} ${c.req.path} is ${operation.name}`,
-        `send X-Agent-Tool-Name: ${operation.name}, or leave the header out`,
-      );
-    }
-    const caller =
-      operation.auth === 'none' ? null : await authenticate(services, c.req.header('authorization'));
-    c.set('caller', caller);
+    const toolName = declaredToolName(c, operation);
     // The address is needed only without a token (its rate limit) or by the few operations that
     // ask; reading it from the socket costs a system call, so it is worked out on demand.
     let ip: string | null | undefined;
@@ -139,19 +140,14 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       if (ip === undefined) ip = clientIp(c, services.config.trustProxy);
       return ip;
     };
-    c.set('rateLimitHeaders', await enforceRequestLimit(services, caller, caller ? null : ipOf()));
-    const idempotencyKey = idempotencyKeyOf(c);
-    if (viaTool && operation.mutating && (operation.requiresIdempotencyKey ?? true) && !idempotencyKey) {
-      throw new AppError(
-        'idempotency_key_required',
-        `${operation.name} changes data, so a tool call must carry an idempotency key`,
-        'send X-Idempotency-Key: idem_<random>; reuse the same key when you retry this same call',
-      );
-    }
-    const result = await runOperation(services, operation, input, {
-      caller,
+    const result = await callOperation(services, operation, input, {
+      credentials: { authorization: c.req.header('authorization') },
+      rateLimit: 'call',
+      onCaller: (caller) => c.set('caller', caller),
+      onAdmitted: (headers) => c.set('rateLimitHeaders', headers),
+      keyRequirement: viaTool ? TOOL_KEY : undefined,
       requestId: c.get('requestId'),
-      idempotencyKey,
+      idempotencyKey: idempotencyKeyOf(c),
       toolName: toolName ?? (viaTool ? operation.name : null),
       reason: c.req.header('x-reason') ?? null,
       clientIpOf: ipOf,

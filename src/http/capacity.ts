@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { renderError } from '../answer/render.js';
 import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import { type HttpEnv, metaOf, respond } from './env.js';
-import { renderError } from './render.js';
 
 /**
  * Whether a request carries a body, asked without making the Node adapter build a web Request

@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { renderSuccess } from '../answer/render.js';
 import { authenticate } from '../auth/tokens.js';
 import { toolCatalog } from '../discovery/catalog.js';
 import { manifest, policyDocument } from '../discovery/documents.js';
@@ -10,7 +11,6 @@ import type { Services } from '../services.js';
 import type { HttpEnv } from './env.js';
 import { helpText } from './help.js';
 import { openApiDocument } from './openapi.js';
-import { renderSuccess } from './render.js';
 
 /**
  * A probe's answer: its one word in text (what load balancers match), the envelope in JSON, as

@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
+import type { Format, ResponseMeta } from '../answer/envelope.js';
+import type { Rendered } from '../answer/render.js';
 import type { Caller } from '../operations/define.js';
-import type { Format, Rendered, ResponseMeta } from './render.js';
 import { idempotencyKeyOf } from './request.js';
 
 /** The Hono environment of the HTTP surface; transports mounted on it (MCP, OAuth) share it. */

@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
+import type { Format } from '../answer/envelope.js';
 import { AppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from '../operations/json-depth.js';
 import { allowedFields } from '../operations/validation.js';
-import type { Format } from './render.js';
 
 /** Query parameters that steer the transport and never reach an operation. */
 const utf8 = new TextDecoder();
@@ -24,7 +24,22 @@ export function requestIdFrom(c: Context, generate: () => string): string {
   return sent && REQUEST_ID.test(sent) ? sent : generate();
 }
 
-/** Bodies are JSON whatever the Content-Type says: `curl -d '{…}'` sends a form type. */
+/**
+ * The tool an agent says it calls (X-Agent-Tool-Name), when it names the operation of this route;
+ * a header naming another one is refused rather than logged against the wrong tool.
+ */
+export function declaredToolName(c: Context, operation: AnyOperation): string | null {
+  const toolName = c.req.header('x-agent-tool-name') ?? null;
+  if (toolName !== null && toolName !== operation.name) {
+    throw new AppError(
+      'invalid_input',
+      `X-Agent-Tool-Name is "${toolName}" but ${c.req.method} ${c.req.path} is ${operation.name}`,
+      `send X-Agent-Tool-Name: ${operation.name}, or leave the header out`,
+    );
+  }
+  return toolName;
+}
+
 /**
  * The idempotency key the call carries (X-Idempotency-Key, or Idempotency-Key). Every answer echoes
  * it, refusals before the operation ran included, so a client can match any answer to its call.
@@ -35,6 +50,7 @@ export function idempotencyKeyOf(c: {
   return c.req.header('x-idempotency-key') ?? c.req.header('idempotency-key') ?? null;
 }
 
+/** Bodies are JSON whatever the Content-Type says: `curl -d '{…}'` sends a form type. */
 export async function readJsonBody(c: Context): Promise<Record<string, unknown>> {
   // The app's middleware has read the bytes already (see buildHttpApp); decoding them directly
   // skips the Response Hono would build to turn them into text.

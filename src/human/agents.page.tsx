@@ -1,8 +1,7 @@
+import { type Agent, workspaceAgents } from '../agents/roster.js';
+import { listTokens, revokeTokenOperation } from '../auth/tokens.operations.js';
 import type { AppError } from '../errors.js';
 import type { Services } from '../services.js';
-import type { AgentsTable } from '../store/schema.js';
-import { scopeTo } from '../store/scoped.js';
-import { listAgents } from './console.repository.js';
 import { frameOf, type HumanContext, html, performOptions, seeOther } from './context.js';
 import { CsrfField, ErrorNotice, type Frame, Layout, Notice, PageHead, Time } from './layout.js';
 import { loadNames, type Names } from './names.js';
@@ -18,17 +17,10 @@ export async function agentsPage(
   session: Session,
   extra: { notice?: string | null; error?: AppError | null; status?: number } = {},
 ) {
-  const ws = scopeTo(services.store.db, services.store.dialect, session.workspace.id);
   const [agents, listed, frame] = await Promise.all([
-    listAgents(ws),
+    workspaceAgents(services, session.workspace.id),
     // Admins see every token of the workspace (agents' too); members see their own.
-    perform(
-      services,
-      session,
-      'tokens.list',
-      session.isAdmin ? { all: true } : {},
-      performOptions(c, services),
-    ),
+    perform(services, session, listTokens, session.isAdmin ? { all: true } : {}, performOptions(c, services)),
     frameOf(c, services),
   ]);
   const tokens = listData(listed).filter((token) => token.workspace_id === session.workspace.id);
@@ -58,12 +50,11 @@ export async function revokeToken(c: HumanContext, services: Services, session: 
   const done = await perform(
     services,
     session,
-    'tokens.revoke',
+    revokeTokenOperation,
     { token_id: tokenId },
     performOptions(c, services),
   );
   if (!done.ok) {
-    if ('missing' in done) return agentsPage(c, services, session, { status: 503 });
     return agentsPage(c, services, session, { status: done.error.status, error: done.error });
   }
   if (tokenId === session.caller.tokenId) {
@@ -76,7 +67,7 @@ export async function revokeToken(c: HumanContext, services: Services, session: 
 function AgentsAndTokens(props: {
   frame: Frame;
   session: Session;
-  agents: AgentsTable[];
+  agents: Agent[];
   tokens: Row[];
   names: Names;
   notice: string | null;

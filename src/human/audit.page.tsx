@@ -1,10 +1,11 @@
+import { workspaceAgents } from '../agents/roster.js';
+import { listAuditOperation } from '../audit/audit.operations.js';
 import type { AppError } from '../errors.js';
-import { operations } from '../operations/registry.js';
+import { consoleOperations, operations } from '../operations/registry.js';
 import type { Services } from '../services.js';
-import { scopeTo } from '../store/scoped.js';
-import { listAgents } from './console.repository.js';
+import { listMembersOperation } from '../workspaces/members.operations.js';
 import { frameOf, type HumanContext, html, performOptions } from './context.js';
-import { describeOperation, formatValue, truncate } from './format.js';
+import { formatValue, truncate } from './format.js';
 import { ErrorNotice, type Frame, Layout, PageHead, Time } from './layout.js';
 import { loadNames, type Names } from './names.js';
 import { listData, perform } from './perform.js';
@@ -37,15 +38,14 @@ export async function auditPage(c: HumanContext, services: Services, session: Se
   if (filters.since)
     input.since = /^\d{4}-\d{2}-\d{2}$/.test(filters.since) ? `${filters.since}T00:00:00Z` : filters.since;
   if (cursor) input.cursor = cursor;
-  const listed = await perform(services, session, 'audit.list', input, performOptions(c, services));
+  const listed = await perform(services, session, listAuditOperation, input, performOptions(c, services));
   const rows = listData(listed);
-  const ws = scopeTo(services.store.db, services.store.dialect, session.workspace.id);
   const [agents, members, frame] = await Promise.all([
-    listAgents(ws),
+    workspaceAgents(services, session.workspace.id),
     perform(
       services,
       session,
-      'members.list',
+      listMembersOperation,
       { workspace_id: session.workspace.id },
       performOptions(c, services),
     ),
@@ -83,11 +83,7 @@ function nonEmpty(filters: AuditFilters): Record<string, string> {
   return Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== ''));
 }
 
-const OPERATION_NAMES = [
-  ...operations.map((operation) => operation.name),
-  'console.sign_in',
-  'console.accept_invite',
-].sort();
+const OPERATION_NAMES = [...operations, ...consoleOperations].map((operation) => operation.name).sort();
 
 function AuditLog(props: {
   frame: Frame;
@@ -245,64 +241,5 @@ export function Changes(props: { changes: unknown; inline?: boolean }) {
       ))}
       {entries.length > 8 ? <li class="muted">and {entries.length - 8} more fields</li> : null}
     </ul>
-  );
-}
-
-/** GET /human/activity — the change feed: what happened in the last 24 hours, newest first. */
-export async function activityPage(c: HumanContext, services: Services, session: Session) {
-  const since = new Date(services.clock.now().getTime() - 86_400_000).toISOString();
-  const listed = await perform(
-    services,
-    session,
-    'audit.list',
-    { since, limit: 200 },
-    performOptions(c, services),
-  );
-  const rows = listData(listed);
-  const names = await loadNames(
-    services,
-    session,
-    rows.map((row) => String(row.actor_id ?? '')),
-  );
-  const frame = await frameOf(c, services);
-  const more = listed.ok && listed.result.nextCursor;
-  return html(
-    c,
-    <Layout title="Activity" frame={frame} active="activity">
-      <PageHead
-        title="Last 24 hours"
-        lead="The change feed: every change made in this workspace in the last day."
-      />
-      <section class="card feed" aria-labelledby="feed-h">
-        <h2 id="feed-h" class="visually-hidden">
-          Changes
-        </h2>
-        {rows.length === 0 ? (
-          <p class="muted">No changes in the last 24 hours.</p>
-        ) : (
-          <ul class="plain">
-            {rows.map((row) => (
-              <li>
-                <Time at={String(row.at ?? '')} /> <strong>{names.label(String(row.actor_id ?? ''))}</strong>{' '}
-                {describeOperation(String(row.operation ?? '')).toLowerCase()}{' '}
-                {row.target ? <code>{String(row.target)}</code> : null}
-                {row.policy_decision && row.policy_decision !== 'allow' ? (
-                  <>
-                    {' '}
-                    <span class="badge warn">{String(row.policy_decision)}</span>
-                  </>
-                ) : null}
-                <Changes changes={row.changes} inline />
-              </li>
-            ))}
-          </ul>
-        )}
-        {more ? (
-          <p class="small">
-            More than 200 changes: see the <a href="/human/audit">audit log</a> for the rest.
-          </p>
-        ) : null}
-      </section>
-    </Layout>,
   );
 }

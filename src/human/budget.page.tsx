@@ -1,9 +1,9 @@
 import { AppError } from '../errors.js';
-import { planUsage, type UsageLine } from '../plans/usage.js';
 import type { Services } from '../services.js';
+import { type UsageLine, workspaceUsage } from '../workspaces/overview.js';
 import { form, frameOf, type HumanContext, html, performOptions, seeOther } from './context.js';
 import { minorDigits } from './format.js';
-import { type BudgetView, GOVERNANCE, has } from './governance.js';
+import { type BudgetView, GOVERNANCE } from './governance.js';
 import { CsrfField, ErrorNotice, type Frame, Layout, Notice, PageHead, ReadOnlyNote } from './layout.js';
 import { Budget, loadBudget, PlanUsage } from './overview.page.js';
 import { perform } from './perform.js';
@@ -38,13 +38,7 @@ export async function budgetPage(
 ) {
   const [budget, usage, frame] = await Promise.all([
     loadBudget(c, services, session),
-    planUsage(
-      services.store.db,
-      services,
-      session.workspace,
-      session.user.id,
-      services.clock.now().toISOString(),
-    ),
+    workspaceUsage(services, session.workspace, session.user.id, services.clock.now().toISOString()),
     frameOf(c, services),
   ]);
   return html(
@@ -100,7 +94,6 @@ export async function saveBudget(c: HumanContext, services: Services, session: S
       ? seeOther(c, '/human/approvals', 'budget_saved')
       : seeOther(c, '/human/budget', 'budget_saved');
   }
-  if ('missing' in done) return budgetPage(c, services, session, { status: 503 });
   return budgetPage(c, services, session, { status: done.error.status, error: done.error, amount, currency });
 }
 
@@ -116,7 +109,6 @@ function BudgetSettings(props: {
   currency?: string | undefined;
 }) {
   const { budget, session } = props;
-  const canSet = has(GOVERNANCE.setBudget);
   const digits = minorDigits(budget?.currency ?? 'USD');
   const current =
     budget?.monthlyBudgetCents != null ? (budget.monthlyBudgetCents / 10 ** digits).toFixed(digits) : '';
@@ -138,19 +130,8 @@ function BudgetSettings(props: {
       <ErrorNotice error={props.error} />
       <section class="card" aria-labelledby="budget-h">
         <h2 id="budget-h">Monthly budget</h2>
-        {canSet || budget ? <Budget budget={budget} /> : null}
-        {!canSet ? (
-          <Notice kind="info" title="Budgets arrive with the governance release">
-            <p>
-              Once it lands, you set the monthly budget here, and agents that would go past it ask you first.
-            </p>
-            {props.welcome ? (
-              <p>
-                <a href="/human/approvals">Continue to Approvals</a>
-              </p>
-            ) : null}
-          </Notice>
-        ) : session.isAdmin ? (
+        <Budget budget={budget} />
+        {session.isAdmin ? (
           <form method="post" action="/human/budget">
             <CsrfField token={props.frame.csrf} />
             {props.welcome ? <input type="hidden" name="onboarding" value="1" /> : null}

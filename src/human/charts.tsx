@@ -1,4 +1,4 @@
-import type { DayCount, StageValue } from './console.repository.js';
+import type { DayCount, StageValue } from '../workspaces/overview.js';
 import { formatCompact, formatDay, formatMoney } from './format.js';
 
 /**

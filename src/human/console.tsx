@@ -1,13 +1,15 @@
 import { Hono } from 'hono';
 import { csrf as originCheck } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
+import { SESSION_TTL_SECONDS } from '../auth/console.operations.js';
 import { AppError, isAppError } from '../errors.js';
 import { clientIp } from '../http/client.js';
-import { enforceRequestLimit } from '../http/ratelimit.js';
+import { enforceRequestLimit } from '../ratelimit/request-limit.js';
 import type { Services } from '../services.js';
+import { activityPage } from './activity.page.js';
 import { agentsPage, revokeToken } from './agents.page.js';
 import { approvalsPage, decideProposal } from './approvals.page.js';
-import { activityPage, auditPage } from './audit.page.js';
+import { auditPage } from './audit.page.js';
 import { budgetPage, saveBudget } from './budget.page.js';
 import { frameOf, type HumanContext, type HumanEnv, html, seeOther } from './context.js';
 import { Layout, sentence } from './layout.js';
@@ -44,7 +46,6 @@ import {
   switchWorkspace,
   verifyCode,
 } from './signin.handlers.js';
-import { SESSION_TTL_SECONDS } from './signin.js';
 import { STYLESHEET, STYLESHEET_VERSION } from './styles.js';
 
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;

@@ -3,7 +3,7 @@ import type { JSX } from 'hono/jsx/jsx-runtime';
 import { clientIp } from '../http/client.js';
 import type { Caller } from '../operations/define.js';
 import type { Services } from '../services.js';
-import { GOVERNANCE, has } from './governance.js';
+import { GOVERNANCE } from './governance.js';
 import type { Frame } from './layout.js';
 import { listData, type PerformOptions, perform } from './perform.js';
 import type { Session } from './session.js';
@@ -41,7 +41,7 @@ export function performOptions(c: HumanContext, services: Services, escalationCo
 export async function frameOf(c: HumanContext, services: Services): Promise<Frame> {
   const session = c.get('session');
   let pending: number | null = null;
-  if (session && has(GOVERNANCE.listProposals)) {
+  if (session) {
     const listed = await perform(
       services,
       session,

@@ -1,32 +1,26 @@
-import type { AnyOperation } from '../operations/define.js';
-import { findOperation, operations } from '../operations/registry.js';
+import { getBilling, setBudget } from '../billing/billing.operations.js';
+import { getPolicy, updatePolicy } from '../policy/policy.operations.js';
+import { decideProposal, listProposalsOperation } from '../proposals/proposals.operations.js';
 
 /**
- * The governance operations the console calls, by name (or, for the policy, by route). They are
- * built on main separately; until they are in the registry the pages say so instead of failing.
- * The contract assumed here is written down in docs/human-console.md ("Governance contract").
+ * The governance operations the console calls, by reference: a renamed or removed operation is a
+ * compile error here, not a page that silently says "not available". The shapes the pages read
+ * are written down in docs/human-console.md ("Governance contract").
  */
 export const GOVERNANCE = {
   /** {} → data: every proposal of the workspace, newest first (pending and decided). */
-  listProposals: 'proposals.list',
-  /** {proposal_id} → data: one proposal (status applied once approved and carried out). */
-  proposalStatus: 'proposals.get_status',
+  listProposals: listProposalsOperation,
   /** {proposal_id, decision: 'approve'|'reject', note?} → data: the proposal; may ask for step-up. */
-  decideProposal: 'proposals.decide',
+  decideProposal,
   /** {} → data: {monthly_budget_cents, budget_currency, cost_cents, …} (billing.get). */
-  getBudget: 'billing.get',
+  getBudget: getBilling,
   /** {monthly_budget_cents, currency} → data: the budget. */
-  setBudget: 'billing.set_budget',
+  setBudget,
+  /** GET /policy: the workspace policy. */
+  readPolicy: getPolicy,
+  /** PATCH /policy: the top-level keys to change. */
+  updatePolicy,
 } as const;
-
-export const has = (name: string): boolean => findOperation(name) !== undefined;
-
-/** GET /policy and PATCH /policy, whatever their operations are called. */
-export function policyOperations(): { read?: AnyOperation; update?: AnyOperation } {
-  const at = (method: string) =>
-    operations.find((operation) => operation.http.path === '/policy' && operation.http.method === method);
-  return { read: at('GET'), update: at('PATCH') ?? at('PUT') };
-}
 
 export interface FieldChange {
   field: string;

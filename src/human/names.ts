@@ -1,6 +1,6 @@
+import { workspaceAgents } from '../agents/roster.js';
+import { peopleByIds } from '../people/person.js';
 import type { Services } from '../services.js';
-import { scopeTo } from '../store/scoped.js';
-import { listAgents, usersByIds } from './console.repository.js';
 import type { Session } from './session.js';
 
 /** Readable names for the agents and people that appear in a page (actors, proposers, deciders). */
@@ -16,9 +16,9 @@ export async function loadNames(
   session: Session,
   ids: Iterable<string | null | undefined>,
 ): Promise<Names> {
-  const ws = scopeTo(services.store.db, services.store.dialect, session.workspace.id);
   const known = new Map<string, string>();
-  for (const agent of await listAgents(ws)) known.set(agent.id, `${agent.name} (agent)`);
+  for (const agent of await workspaceAgents(services, session.workspace.id))
+    known.set(agent.id, `${agent.name} (agent)`);
   const userIds = [
     ...new Set(
       [...ids]
@@ -27,7 +27,7 @@ export async function loadNames(
         .filter((id) => id.startsWith('usr_')),
     ),
   ];
-  for (const user of await usersByIds(services.store.db, userIds)) {
+  for (const user of await peopleByIds(services, userIds)) {
     known.set(user.id, user.name ? `${user.name} <${user.email}>` : user.email);
   }
   return {

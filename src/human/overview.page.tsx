@@ -1,37 +1,31 @@
-import { planUsage, type UsageLine } from '../plans/usage.js';
+import { listReminders } from '../reminders/reminders.operations.js';
 import type { Services } from '../services.js';
-import { scopeTo } from '../store/scoped.js';
-import { DailyBars, PipelineChart } from './charts.js';
 import {
-  activitiesByDay,
-  changesByDay,
   type DayCount,
-  pipelineByStage,
   type RecordCounts,
-  recordCounts,
   type StageValue,
-} from './console.repository.js';
+  type UsageLine,
+  workspaceOverview,
+  workspaceUsage,
+} from '../workspaces/overview.js';
+import { DailyBars, PipelineChart } from './charts.js';
 import { frameOf, type HumanContext, html, performOptions } from './context.js';
 import { formatMoney } from './format.js';
-import { type BudgetView, GOVERNANCE, has, toBudgetView } from './governance.js';
+import { type BudgetView, GOVERNANCE, toBudgetView } from './governance.js';
 import { type Frame, Layout, Notice, PageHead, Time } from './layout.js';
 import { listData, perform, recordData } from './perform.js';
 import type { Session } from './session.js';
 
 const DAY_MS = 86_400_000;
 
-/** The budget, from billing.get_budget when it exists, else from /whoami's `budget` if it carries one. */
+/** The budget, from billing.get. */
 export async function loadBudget(
   c: HumanContext,
   services: Services,
   session: Session,
 ): Promise<BudgetView | null> {
   const options = performOptions(c, services);
-  if (has(GOVERNANCE.getBudget)) {
-    return toBudgetView(recordData(await perform(services, session, GOVERNANCE.getBudget, {}, options)));
-  }
-  const whoami = recordData(await perform(services, session, 'account.whoami', {}, options));
-  return whoami && 'budget' in whoami ? toBudgetView(whoami.budget) : null;
+  return toBudgetView(recordData(await perform(services, session, GOVERNANCE.getBudget, {}, options)));
 }
 
 export async function overviewPage(
@@ -43,14 +37,10 @@ export async function overviewPage(
   const now = services.clock.now();
   const nowIso = now.toISOString();
   const since = new Date(Date.parse(`${nowIso.slice(0, 10)}T00:00:00.000Z`) - 29 * DAY_MS).toISOString();
-  const ws = scopeTo(services.store.db, services.store.dialect, session.workspace.id);
-  const [counts, pipeline, activities, changes, usage, reminders, budget, frame] = await Promise.all([
-    recordCounts(ws),
-    pipelineByStage(ws),
-    activitiesByDay(ws, since, nowIso),
-    changesByDay(ws, since),
-    planUsage(services.store.db, services, session.workspace, session.user.id, nowIso),
-    perform(services, session, 'reminders.list', { limit: 8 }, performOptions(c, services)),
+  const [overview, usage, reminders, budget, frame] = await Promise.all([
+    workspaceOverview(services, session.workspace.id, { since, until: nowIso }),
+    workspaceUsage(services, session.workspace, session.user.id, nowIso),
+    perform(services, session, listReminders, { limit: 8 }, performOptions(c, services)),
     loadBudget(c, services, session),
     frameOf(c, services),
   ]);
@@ -60,10 +50,10 @@ export async function overviewPage(
       frame={frame}
       session={session}
       notice={notice}
-      counts={counts}
-      pipeline={pipeline}
-      activities={activities}
-      changes={changes}
+      counts={overview.counts}
+      pipeline={overview.pipeline}
+      activities={overview.activities}
+      changes={overview.changes}
       usage={usage}
       reminders={listData(reminders)}
       budget={budget}
@@ -229,9 +219,6 @@ export function PlanUsage(props: { plan: string; usage: UsageLine[] }) {
 
 export function Budget(props: { budget: BudgetView | null }) {
   const { budget } = props;
-  if (!has(GOVERNANCE.setBudget) && !budget) {
-    return <p class="muted">Budgets arrive with the governance release.</p>;
-  }
   if (!budget || budget.monthlyBudgetCents === null) return <p>No budget is set yet.</p>;
   return (
     <dl class="pairs">

@@ -1,14 +1,10 @@
 import { type AppError, isAppError } from '../errors.js';
+import { callOperation } from '../operations/call.js';
 import type { AnyOperation, OperationResult } from '../operations/define.js';
-import { runOperation } from '../operations/pipeline.js';
-import { findOperation } from '../operations/registry.js';
 import type { Services } from '../services.js';
 import type { Session } from './session.js';
 
-export type Performed =
-  | { ok: true; result: OperationResult }
-  | { ok: false; error: AppError }
-  | { ok: false; missing: string };
+export type Performed = { ok: true; result: OperationResult } | { ok: false; error: AppError };
 
 export interface PerformOptions {
   requestId: string;
@@ -20,23 +16,23 @@ export interface PerformOptions {
 }
 
 /**
- * Runs an operation of the registry for the signed-in person, through the same pipeline as the
- * API (scopes, validation, rules, audit in one transaction). Operations are looked up by name, so
- * pages built before an operation exists (proposals, budgets) start working the day it lands.
+ * Runs an operation of the registry for the signed-in person, through the same preamble and pipeline
+ * as the API (scopes, validation, rules, audit in one transaction). Pages import the definitions they
+ * run, so a renamed or removed operation fails the type check, not a page at run time.
  * Refusals come back as values for the page to show; anything unexpected is thrown.
  */
 export async function perform(
   services: Services,
   session: Session,
-  operation: string | AnyOperation | undefined,
+  operation: AnyOperation,
   input: Record<string, unknown>,
   options: PerformOptions,
 ): Promise<Performed> {
-  const found = typeof operation === 'string' ? findOperation(operation) : operation;
-  if (!found) return { ok: false, missing: typeof operation === 'string' ? operation : 'unknown' };
-  try {
-    const result = await runOperation(services, found, input, {
-      caller: session.caller,
+  return settled(
+    callOperation(services, operation, input, {
+      credentials: { caller: session.caller },
+      // The console counts each page against the rate limit once, however many operations it runs.
+      rateLimit: 'surface',
       requestId: options.requestId,
       idempotencyKey: null,
       toolName: null,
@@ -45,12 +41,8 @@ export async function perform(
       escalationCode: options.escalationCode ?? null,
       // The person is at the console: signed in with an emailed code, posting a CSRF-checked form.
       interactive: true,
-    });
-    return { ok: true, result };
-  } catch (error) {
-    if (isAppError(error)) return { ok: false, error };
-    throw error;
-  }
+    }),
+  );
 }
 
 /** Runs one of the few operations that need no caller (invite inspection, the console's sign-in steps). */
@@ -60,16 +52,25 @@ export async function performAnonymous(
   input: Record<string, unknown>,
   options: PerformOptions,
 ): Promise<{ ok: true; result: OperationResult } | { ok: false; error: AppError }> {
-  try {
-    const result = await runOperation(services, operation, input, {
-      caller: null,
+  return settled(
+    callOperation(services, operation, input, {
+      credentials: { caller: null },
+      rateLimit: 'surface',
       requestId: options.requestId,
       idempotencyKey: null,
       toolName: null,
       reason: null,
       clientIp: options.clientIp,
-    });
-    return { ok: true, result };
+    }),
+  );
+}
+
+/** Refusals come back as values for the page to show; anything unexpected is thrown. */
+async function settled(
+  call: Promise<OperationResult>,
+): Promise<{ ok: true; result: OperationResult } | { ok: false; error: AppError }> {
+  try {
+    return { ok: true, result: await call };
   } catch (error) {
     if (isAppError(error)) return { ok: false, error };
     throw error;

@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import type { Services } from '../services.js';
 import { form, frameOf, type HumanContext, html, performOptions, seeOther } from './context.js';
 import { formatValue } from './format.js';
-import { policyOperations } from './governance.js';
+import { GOVERNANCE } from './governance.js';
 import { CsrfField, ErrorNotice, type Frame, Layout, Notice, PageHead, ReadOnlyNote } from './layout.js';
 import { perform, recordData } from './perform.js';
 import type { Session } from './session.js';
@@ -65,12 +65,10 @@ const humanize = (key: string) => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-type PolicyRead = { missing: true } | { error: AppError | null } | { policy: Record<string, unknown> };
+type PolicyRead = { error: AppError | null } | { policy: Record<string, unknown> };
 
 async function readPolicy(c: HumanContext, services: Services, session: Session): Promise<PolicyRead> {
-  const { read } = policyOperations();
-  if (!read) return { missing: true };
-  const done = await perform(services, session, read, {}, performOptions(c, services));
+  const done = await perform(services, session, GOVERNANCE.readPolicy, {}, performOptions(c, services));
   if (!done.ok) return { error: 'error' in done ? done.error : null };
   return { policy: recordData(done) ?? {} };
 }
@@ -89,8 +87,7 @@ export async function policyPage(
     <Policy
       frame={frame}
       session={session}
-      missing={'missing' in read}
-      editable={session.isAdmin && policyOperations().update !== undefined}
+      editable={session.isAdmin}
       specs={policy ? specsOf(policy) : []}
       notice={extra.notice ?? null}
       error={extra.error ?? ('error' in read ? read.error : null)}
@@ -134,9 +131,8 @@ const fieldError = (spec: FieldSpec, what: string) =>
 
 /** POST /human/policy — PATCH /policy with the top-level keys the form changed. */
 export async function savePolicy(c: HumanContext, services: Services, session: Session) {
-  const { update } = policyOperations();
   const read = await readPolicy(c, services, session);
-  if (!update || !('policy' in read)) return policyPage(c, services, session, { status: 503 });
+  if (!('policy' in read)) return policyPage(c, services, session, { status: 503 });
   const fields = form(c);
   const specs = specsOf(read.policy);
   if (fields.fingerprint !== fingerprint(specs)) {
@@ -166,19 +162,17 @@ export async function savePolicy(c: HumanContext, services: Services, session: S
   const done = await perform(
     services,
     session,
-    update,
+    GOVERNANCE.updatePolicy,
     patch,
     performOptions(c, services, fields.stepup_code || null),
   );
   if (done.ok) return seeOther(c, '/human/policy', 'policy_saved');
-  if ('missing' in done) return policyPage(c, services, session, { status: 503 });
   return policyPage(c, services, session, { status: done.error.status, error: done.error });
 }
 
 function Policy(props: {
   frame: Frame;
   session: Session;
-  missing: boolean;
   editable: boolean;
   specs: FieldSpec[];
   notice: string | null;
@@ -192,14 +186,7 @@ function Policy(props: {
       />
       {props.notice ? <Notice kind="ok">{props.notice}</Notice> : null}
       <ErrorNotice error={props.error} />
-      {props.missing ? (
-        <Notice kind="info" title="The policy editor arrives with the governance release">
-          <p>
-            It will let admins choose the sensitive contact fields that need approval and the thresholds above
-            which bulk changes are held for you. Until then, the published defaults apply.
-          </p>
-        </Notice>
-      ) : props.editable ? (
+      {props.editable ? (
         <form method="post" action="/human/policy" class="card">
           <CsrfField token={props.frame.csrf} />
           <input type="hidden" name="fingerprint" value={fingerprint(props.specs)} />

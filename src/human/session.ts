@@ -1,20 +1,14 @@
 import { authenticate } from '../auth/tokens.js';
 import { isAppError } from '../errors.js';
 import type { Caller } from '../operations/define.js';
-import { findUser } from '../people/users.repository.js';
+import { type Person, personInWorkspace, type Workspace, type WorkspaceWithRole } from '../people/person.js';
 import type { Services } from '../services.js';
-import type { UsersTable, WorkspacesTable } from '../store/schema.js';
-import {
-  findWorkspace,
-  listUserWorkspaces,
-  type WorkspaceWithRole,
-} from '../workspaces/workspaces.repository.js';
 
 /** A signed-in person in the console: a user token (from the session cookie) and what the pages show. */
 export interface Session {
   caller: Caller;
-  user: UsersTable;
-  workspace: WorkspacesTable;
+  user: Person;
+  workspace: Workspace;
   /** Every workspace the person belongs to, for the switcher. */
   workspaces: WorkspaceWithRole[];
   /** Admins (the billing owner is always one) change things; members only look. */
@@ -39,13 +33,9 @@ export async function loadSession(services: Services, secret: string | undefined
     throw error;
   }
   if (caller.principalType !== 'user') return { ended: true };
-  const { db } = services.store;
-  const [user, workspace, workspaces] = await Promise.all([
-    findUser(db, caller.principalId),
-    findWorkspace(db, caller.workspaceId),
-    listUserWorkspaces(db, caller.principalId),
-  ]);
-  if (!user || !workspace) return { ended: true };
+  const found = await personInWorkspace(services, caller.principalId, caller.workspaceId);
+  if (!found) return { ended: true };
+  const { user, workspace, workspaces } = found;
   return {
     session: {
       caller,

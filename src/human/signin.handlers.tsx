@@ -1,4 +1,12 @@
 import { maskEmail } from '../auth/codes.js';
+import {
+  consoleAcceptInvite,
+  consoleRequestCode,
+  consoleSignIn,
+  consoleSwitchWorkspace,
+  SESSION_TTL_SECONDS,
+} from '../auth/console.operations.js';
+import { revokeTokenOperation } from '../auth/tokens.operations.js';
 import type { AppError } from '../errors.js';
 import { getInvite } from '../people/humans.operations.js';
 import type { Services } from '../services.js';
@@ -7,13 +15,6 @@ import { noticeText } from './notices.js';
 import { perform, performAnonymous } from './perform.js';
 import { clearCookie, SESSION_COOKIE, writeCookie } from './security.js';
 import type { Session } from './session.js';
-import {
-  consoleAcceptInvite,
-  consoleRequestCode,
-  consoleSignIn,
-  consoleSwitchWorkspace,
-  SESSION_TTL_SECONDS,
-} from './signin.js';
 import {
   InviteCodePage,
   InviteInvalidPage,
@@ -95,7 +96,7 @@ async function startSession(c: HumanContext, services: Services, data: unknown) 
     await perform(
       services,
       previous,
-      'tokens.revoke',
+      revokeTokenOperation,
       { token_id: previous.caller.tokenId },
       performOptions(c, services),
     );
@@ -206,7 +207,7 @@ export async function signOut(c: HumanContext, services: Services) {
     await perform(
       services,
       session,
-      'tokens.revoke',
+      revokeTokenOperation,
       { token_id: session.caller.tokenId },
       performOptions(c, services),
     );
@@ -225,7 +226,6 @@ export async function switchWorkspace(c: HumanContext, services: Services, sessi
     performOptions(c, services),
   );
   if (!done.ok) {
-    if ('missing' in done) return seeOther(c, '/human');
     throw done.error;
   }
   const { token } = done.result.data as { token: string };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { AppError, type ErrorCode, type ErrorDetails } from '../errors.js';
 import type { OperationResult } from '../operations/define.js';
-import type { MasterKey } from '../secrets/keyring.js';
+import type { MasterKey } from '../secrets/types.js';
 import type { Services } from '../services.js';
 import type { Database, IdempotencyKeysTable } from '../store/schema.js';
 import { ERASED_ANSWER } from './erased.js';

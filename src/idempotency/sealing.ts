@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { derive, type Keyring, type MasterKey, open, seal } from '../secrets/keyring.js';
+import { derive, open, seal } from '../secrets/keyring.js';
+import type { Keyring, MasterKey } from '../secrets/types.js';
 import type { RowScope } from './idempotency.repository.js';
 
 /** What a caller's key is scoped to: its workspace and principal (token id, or anon:<address>). */

@@ -5,18 +5,9 @@ import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
+import type { Mailer } from './types.js';
 
-export interface MailMessage {
-  to: string;
-  subject: string;
-  /** The plain-text body a person reads; it may hold a code or a link. */
-  text: string;
-}
-
-/** Sends mail; the implementation is chosen once in createApp. */
-export interface Mailer {
-  send(message: MailMessage): Promise<void>;
-}
+export type { Mailer, MailMessage } from './types.js';
 
 /**
  * SMTP through nodemailer when SMTP_URL is set; otherwise each message becomes an .eml file in

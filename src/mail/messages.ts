@@ -1,4 +1,4 @@
-import type { MailMessage } from './mailer.js';
+import type { MailMessage } from './types.js';
 
 /** The messages agentcrm sends: plain text a person can read, with the code or link on its own line. */
 

@@ -1,17 +1,22 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { errorEnvelope, type ResponseMeta, successEnvelope } from '../answer/envelope.js';
+import { errorText, successText } from '../answer/render.js';
 import { AppError, isAppError } from '../errors.js';
-import { enforceRequestLimit } from '../http/ratelimit.js';
-import { errorEnvelope, errorText, type ResponseMeta, successEnvelope, successText } from '../http/render.js';
+import { callOperation, type KeyRequirement } from '../operations/call.js';
 import type { AnyOperation, Caller } from '../operations/define.js';
-import { runOperation } from '../operations/pipeline.js';
 import type { Services } from '../services.js';
-import { needsIdempotencyKey } from './tools.js';
 
 export interface ToolCaller {
   /** The caller behind the bearer token of the /mcp request. */
   caller: Caller;
   clientIp: string | null;
 }
+
+/** How a typed tool asks for the idempotency key a write must carry. */
+const TOOL_KEY: KeyRequirement = {
+  must: 'the call must carry idempotency_key',
+  hint: 'add "idempotency_key": "idem_<random>"; reuse the same key when you retry this same call',
+};
 
 /** A failure as a tool result: `isError`, the text rendering (code and hint) and the JSON envelope. */
 export function toolError(error: AppError, meta: ResponseMeta): CallToolResult {
@@ -33,9 +38,10 @@ export function internalError(services: Services, cause: unknown, requestId: str
 }
 
 /**
- * Runs one typed tool exactly as POST /tools/{name} runs it: rate limit, idempotency key,
- * then runOperation (scopes, validation, policy, audit). Every failure is a tool result with
- * isError, never a protocol error, so the model reads the code and the hint.
+ * Runs one typed tool exactly as POST /tools/{name} runs it: its arguments parsed, then the shared
+ * preamble (rate limit, idempotency key, runOperation: scopes, validation, policy, audit). Every
+ * failure is a tool result with isError, never a protocol error, so the model reads the code and
+ * the hint.
  */
 export async function callTypedTool(
   services: Services,
@@ -65,17 +71,10 @@ export async function callTypedTool(
         'send a key you made up, e.g. idem_<random>',
       );
     }
-    const caller = operation.auth === 'none' ? null : who.caller;
-    await enforceRequestLimit(services, caller, who.clientIp);
-    if (needsIdempotencyKey(operation) && !idempotencyKey) {
-      throw new AppError(
-        'idempotency_key_required',
-        `${operation.name} changes data, so the call must carry idempotency_key`,
-        'add "idempotency_key": "idem_<random>"; reuse the same key when you retry this same call',
-      );
-    }
-    const result = await runOperation(services, operation, input, {
-      caller,
+    const result = await callOperation(services, operation, input, {
+      credentials: { caller: who.caller },
+      rateLimit: 'call',
+      keyRequirement: TOOL_KEY,
       requestId,
       idempotencyKey,
       toolName: operation.name,

@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { errorText } from '../answer/render.js';
 import { AppError } from '../errors.js';
-import { errorText } from '../http/render.js';
 
 const argsSchema = z.strictObject({
   method: z.enum(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']),

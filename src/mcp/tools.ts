@@ -1,16 +1,13 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config.js';
 import { toolEntry } from '../discovery/catalog.js';
+import { requiresIdempotencyKey } from '../operations/call.js';
 import type { AnyOperation } from '../operations/define.js';
 
 /** `contacts.search` → `contacts_search`: MCP clients are picky about dots in tool names. */
 export const toolName = (operation: AnyOperation) => operation.name.replace(/\./g, '_');
 
 export const REQUEST_TOOL = 'request';
-
-/** Over MCP, as over POST /tools, a write that needs an idempotency key must carry one. */
-export const needsIdempotencyKey = (operation: AnyOperation) =>
-  operation.mutating && (operation.requiresIdempotencyKey ?? true);
 
 const idempotencyKeyProperty = {
   type: 'string',
@@ -75,7 +72,7 @@ export function typedTool(operation: AnyOperation): Tool {
   if (operation.mutating) {
     properties.idempotency_key = idempotencyKeyProperty;
     properties.dry_run = dryRunProperty;
-    if (needsIdempotencyKey(operation)) required.push('idempotency_key');
+    if (requiresIdempotencyKey(operation)) required.push('idempotency_key');
   }
   return {
     name: toolName(operation),
@@ -84,7 +81,7 @@ export function typedTool(operation: AnyOperation): Tool {
     annotations: {
       readOnlyHint: !operation.mutating,
       destructiveHint: operation.mutating && operation.http.method !== 'POST',
-      idempotentHint: !operation.mutating || needsIdempotencyKey(operation),
+      idempotentHint: !operation.mutating || requiresIdempotencyKey(operation),
       openWorldHint: false,
     },
     // The guide's flags, which MCP's annotations cannot say: read / write / propose, and approval.

@@ -2,27 +2,11 @@ import { createRequire } from 'node:module';
 import type { Logger } from 'pino';
 import type * as PromClient from 'prom-client';
 import type { Clock } from '../ids.js';
-import type { Store } from '../store/connect.js';
+import type { Store } from '../store/types.js';
 import { backlog } from './metrics.repository.js';
+import type { Metrics, Surface } from './types.js';
 
-/** Which door a request came in by; bounded, so it is safe as a label. */
-export type Surface = 'rest' | 'tool' | 'mcp' | 'oauth' | 'console' | 'probe' | 'other';
-
-/** What the rest of the code tells the metrics; each call is a few hash lookups, no I/O. */
-export interface Metrics {
-  /** One answered (or abandoned: status 499) HTTP request. */
-  request(operation: string | null, surface: Surface, status: number, seconds: number): void;
-  /** A request refused at capacity: too many in flight, or too many bodies arriving. */
-  shed(reason: 'in_flight' | 'bodies'): void;
-  /** Where the in-flight count is read at scrape time. */
-  inFlightFrom(read: () => number): void;
-  signInFailure(reason: string): void;
-  /** One webhook delivery attempt, `lateSeconds` after it was due. */
-  webhookAttempt(outcome: 'succeeded' | 'retrying' | 'given_up', lateSeconds: number): void;
-  /** The Prometheus text exposition of everything above, plus process metrics. */
-  render(): Promise<string>;
-  readonly contentType: string;
-}
+export type { Surface } from './types.js';
 
 const SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

@@ -1,13 +1,5 @@
+import { mcpResource } from '../auth/oauth/resource.js';
 import { SCOPES } from '../auth/scopes.js';
-
-/** The MCP endpoint is the protected resource; its URL is the `resource` clients must name. */
-export const mcpResource = (publicUrl: string) => `${publicUrl}/mcp`;
-
-/** RFC 8707 resource indicators we accept: the MCP URL exactly, or with one trailing slash. */
-export function isOurResource(publicUrl: string, resource: string): boolean {
-  const ours = mcpResource(publicUrl);
-  return resource === ours || resource === `${ours}/`;
-}
 
 /** RFC 8414 authorization server metadata; the issuer is the root of PUBLIC_URL. */
 export function authorizationServerMetadata(publicUrl: string) {

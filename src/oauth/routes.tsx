@@ -1,12 +1,15 @@
 import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { cors } from 'hono/cors';
-import { findTokenForAuth } from '../auth/tokens.repository.js';
+import { authenticateClient, registerClient } from '../auth/oauth/clients.js';
+import { exchangeCode } from '../auth/oauth/code-exchange.js';
+import { isOAuthError, OAuthError } from '../auth/oauth/errors.js';
+import { refreshGrant } from '../auth/oauth/refresh.js';
+import { revokeForClient } from '../auth/oauth/revoke.js';
+import { limit } from '../auth/oauth/throttle.js';
 import { isAppError } from '../errors.js';
 import type { HttpEnv } from '../http/app.js';
 import { clientIp } from '../http/client.js';
-import { hashSecret } from '../ids.js';
-import { hit } from '../ratelimit/limiter.js';
 import type { Services } from '../services.js';
 import {
   type AuthorizeOutcome,
@@ -14,11 +17,7 @@ import {
   continueAuthorization,
   startAuthorization,
 } from './authorize.js';
-import { authenticateClient, registerClient } from './clients.js';
-import { isOAuthError, OAuthError } from './errors.js';
-import { exchangeCode, refreshGrant, revokeFamily } from './grants.js';
 import { authorizationServerMetadata, protectedResourceMetadata } from './metadata.js';
-import { findGrant, findRefreshToken } from './oauth.repository.js';
 import { ErrorPage } from './pages.js';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
@@ -68,23 +67,6 @@ async function readForm(c: Context<HttpEnv>): Promise<URLSearchParams> {
   if (repeated)
     throw new OAuthError('invalid_request', `${repeated} appears more than once`, 'send each parameter once');
   return params;
-}
-
-async function limit(services: Services, policy: string, key: string): Promise<void> {
-  const state = await hit(services.store.db, services.clock.now(), {
-    policy,
-    key,
-    limit: services.config.rateLimitIpPerMinute,
-    windowSeconds: 60,
-  });
-  if (!state.allowed) {
-    throw new OAuthError(
-      'rate_limited',
-      `too many requests; the limit resets in ${state.resetSeconds}s`,
-      `wait ${state.resetSeconds} seconds, then retry`,
-      { ...state.headers, 'retry-after': String(state.resetSeconds) },
-    );
-  }
 }
 
 /** Mounts the OAuth 2.1 authorization server (metadata, registration, authorize, token, revoke). */
@@ -172,21 +154,7 @@ export function mountOAuth(app: Hono<HttpEnv>, services: Services): void {
       const client = await authenticateClient(services, c.req.header('authorization'), params);
       const token = params.get('token');
       if (!token) throw new OAuthError('invalid_request', 'token is missing', 'send the token to revoke');
-      const { db } = services.store;
-      const hash = hashSecret(token);
-      const refresh = await findRefreshToken(db, hash);
-      const access = refresh ? undefined : await findTokenForAuth(db, hash);
-      const workspaceId = refresh?.workspace_id ?? access?.workspace_id;
-      const tokenId = refresh?.token_id ?? access?.id;
-      const grant = workspaceId && tokenId ? await findGrant(db, workspaceId, tokenId) : undefined;
-      if (grant && grant.client_id === client.id) {
-        const now = services.clock.now().toISOString();
-        await db
-          .transaction()
-          .execute((trx) =>
-            revokeFamily(trx, services, grant, now, 'revoked by the client', c.get('requestId')),
-          );
-      }
+      await revokeForClient(services, client.id, token, c.get('requestId'));
       return new Response(null, { status: 200, headers: NO_STORE });
     }),
   );

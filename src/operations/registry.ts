@@ -3,6 +3,7 @@ import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { listAuditOperation } from '../audit/audit.operations.js';
 import { revertOperation } from '../audit/revert.operations.js';
 import { authOperations } from '../auth/auth.operations.js';
+import { consoleOperations as consoleSessionOperations } from '../auth/console.operations.js';
 import { tokenOperations } from '../auth/tokens.operations.js';
 import { billingOperations } from '../billing/billing.operations.js';
 import { companyOperations } from '../companies/companies.operations.js';
@@ -61,6 +62,13 @@ export const operations: readonly AnyOperation[] = [
   ...billingOperations,
   ...lifecycleOperations,
 ];
+
+/**
+ * The human console's own operations (its sign-in, invite acceptance and workspace switch): run
+ * through the same executor, audited like every operation, but exposed by no API route, tool or
+ * MCP tool — each gives a browser session, which only the console can hold.
+ */
+export const consoleOperations: readonly AnyOperation[] = consoleSessionOperations;
 
 export function findOperation(name: string): AnyOperation | undefined {
   return operations.find((operation) => operation.name === name);

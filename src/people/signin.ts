@@ -6,7 +6,7 @@ import { addMember, markInviteAccepted } from '../workspaces/members.repository.
 import { createWorkspaceFor } from '../workspaces/workspaces.js';
 import { listUserWorkspaces, type WorkspaceWithRole } from '../workspaces/workspaces.repository.js';
 import { pendingMemberInvitesFor } from './invites.repository.js';
-import { ensureUser } from './users.repository.js';
+import { ensureUser, findUserByEmail } from './users.repository.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -54,4 +54,11 @@ export async function completeSignIn(
     workspaces = await listUserWorkspaces(db, user.id);
   }
   return { user, created, joined, workspaces };
+}
+
+/** Whether the address may use the human console: a member of some workspace, or invited to one. */
+export async function hasWorkspaceAccess(db: Db, email: string, now: string): Promise<boolean> {
+  const user = await findUserByEmail(db, email);
+  if (user && (await listUserWorkspaces(db, user.id)).length > 0) return true;
+  return (await pendingMemberInvitesFor(db, email, now)).length > 0;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { findAgent } from '../agents/agents.repository.js';
+import { recordLine } from '../answer/text.js';
 import { toTokenRecord } from '../auth/token-record.js';
 import { findToken } from '../auth/tokens.repository.js';
-import { recordLine } from '../http/text.js';
 import { defineOperation } from '../operations/define.js';
 import { planNamed } from '../plans/plans.js';
 import { planUsage } from '../plans/usage.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { textValue } from '../answer/text.js';
 import { type HistoryPosition, recordHistory } from '../audit/audit.repository.js';
 import { companyKind } from '../companies/company.js';
 import { contactKind } from '../contacts/contact.js';
 import { dealKind } from '../deals/deal.js';
 import { AppError, notFound } from '../errors.js';
-import { textValue } from '../http/text.js';
 import { type AnyOperation, defineOperation, type Warning } from '../operations/define.js';
 import type { AuditLogTable } from '../store/schema.js';
 import { taskKind } from '../tasks/task.js';

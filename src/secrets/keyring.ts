@@ -1,10 +1,11 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Clock } from '../ids.js';
-import type { Store } from '../store/connect.js';
+import type { Store } from '../store/types.js';
 import { ensureServerKey, findServerKey } from './server-keys.repository.js';
+import type { Keyring, MasterKey } from './types.js';
 
-/**
+/*
  * The one place stored secrets get their keys from. A master key is either the external key
  * (SECRETS_KEY / SECRETS_KEY_FILE: a copy of the data does not carry it), the previous external
  * key during a rotation (opens, never seals), or — the zero-config default — a key kept in the
@@ -12,22 +13,6 @@ import { ensureServerKey, findServerKey } from './server-keys.repository.js';
  * own key derived from the master (HKDF), and every ciphertext names the master it was sealed
  * under, so a rotation can open old ciphertexts and re-seal them.
  */
-export interface MasterKey {
-  /** A short fingerprint (not the key): what ciphertexts and idempotency rows record. */
-  readonly id: string;
-  readonly key: Buffer;
-  readonly source: 'SECRETS_KEY' | 'SECRETS_KEY_PREVIOUS' | 'database';
-}
-
-export interface Keyring {
-  /** True when the sealing key comes from outside the data. */
-  readonly external: boolean;
-  /** The key that seals. */
-  current(): Promise<MasterKey>;
-  /** Every key that may open something, the current one first. */
-  all(): Promise<MasterKey[]>;
-  find(id: string): Promise<MasterKey | undefined>;
-}
 
 /** The `server_keys` row holding the database's own master key (zero-config default). */
 export const DATABASE_KEY = 'master';

@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 import type { UnchainedAuditRow } from '../audit/chain.js';
 import { appendAuditRows } from '../audit/chain.repository.js';
-import type { DialectCapabilities } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
+import type { DialectCapabilities } from '../store/types.js';
 import type { SeedRow, SeedTable } from './generate.js';
 
 /**

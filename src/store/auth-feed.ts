@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { AuthFeed } from './types.js';
 
 /** The channel the triggers of migration 0012 notify on; the payload is the changed table's schema. */
 export const AUTH_CHANNEL = 'agentcrm_auth';
@@ -11,26 +12,6 @@ const HEALTH_EVERY_MS = 5_000;
 const PEER_TTL_MS = 3 * HEALTH_EVERY_MS;
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 5_000;
-
-/**
- * What other processes changed in authentication (tokens, memberships, plans), as PostgreSQL tells
- * this process. `version` moves on every such change and whenever the feed goes down or comes
- * back, so a cache that records it can tell whether anything may have changed since.
- */
-export interface AuthFeed {
-  /** True while this process is listening: only then may authentication be cached. */
-  readonly live: boolean;
-  readonly version: number;
-  /**
-   * Resolves once every change committed before the call has reached this process and every
-   * other listening process: a notification of ours travels the queue behind those changes
-   * (PostgreSQL delivers notifications in commit order), and each process acknowledges it after it
-   * has handled everything before it. Gives up after 1 s (a process that did not answer is no
-   * longer waited for until it is heard from again). Resolves at once when not live.
-   */
-  barrier(): Promise<void>;
-  close(): Promise<void>;
-}
 
 interface Barrier {
   echoed: boolean;

@@ -6,55 +6,14 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Config } from '../config.js';
 import { registerAuditGuard } from './audit-guard.js';
-import { type AuthFeed, listenForAuthChanges } from './auth-feed.js';
-import { type DialectCapabilities, postgresCapabilities, sqliteCapabilities } from './dialect.js';
+import { listenForAuthChanges } from './auth-feed.js';
+import { postgresCapabilities, sqliteCapabilities } from './dialect.js';
 import { groupCommit } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
+import type { AuthFeed, Store } from './types.js';
 
-export interface Store {
-  readonly db: Kysely<Database>;
-  readonly dialect: DialectCapabilities;
-  /** Where the SQLite file lives; undefined on PostgreSQL. */
-  readonly sqlitePath: string | undefined;
-  /** Throws when the database cannot answer a trivial query. */
-  ping(): Promise<void>;
-  /**
-   * Resolves when every commit made so far is on disk. Await it before telling anyone a write
-   * happened (the HTTP layer does, for every answer). Immediate on PostgreSQL, whose COMMIT returns
-   * only once durable; on SQLite it is the group commit (src/store/group-commit.ts).
-   */
-  durable(): Promise<void>;
-  /**
-   * Where request counters are written (the per-token request rate on PostgreSQL): on PostgreSQL a
-   * pool of its own whose commits do not wait for the WAL flush (`synchronous_commit = off`), as a
-   * crash may lose the last fraction of a second of counts but nothing else; elsewhere `db`.
-   */
-  readonly countersDb: Kysely<Database>;
-  /** SQLite's group commit counters (commits seen, flushes made, whether one is owed); else null. */
-  durability(): { commits: number; flushes: number; pending: boolean } | null;
-  /** Calls `listener` with each group-commit flush's duration in seconds; never on PostgreSQL. */
-  onFlush(listener: (seconds: number) => void): void;
-  /** PostgreSQL connection pools, as they are now (for metrics); empty on SQLite. */
-  pools(): PoolUse[];
-  /**
-   * PostgreSQL: what any process changed in authentication, as the database notifies it (a
-   * listening connection of its own, opened on the first call). Null on SQLite, where this process
-   * is the only one that writes.
-   */
-  authChanges(onError?: (error: unknown) => void): AuthFeed | null;
-  close(): Promise<void>;
-}
-
-export interface PoolUse {
-  /** `main` (requests) or `counters` (request counters, see countersDb). */
-  pool: string;
-  max: number;
-  /** Connections open, idle among them, and callers waiting for one. */
-  total: number;
-  idle: number;
-  waiting: number;
-}
+export type { Store } from './types.js';
 
 // PostgreSQL returns int8 (count(*), sum) as strings to protect precision; our counts fit easily.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));

@@ -10,8 +10,8 @@ import type {
   UpdateQueryBuilder,
   UpdateResult,
 } from 'kysely';
-import type { DialectCapabilities } from './dialect.js';
 import type { Database, TenantTable } from './schema.js';
+import type { DialectCapabilities } from './types.js';
 
 type TenantRow<T extends TenantTable> = Omit<Insertable<Database[T]>, 'workspace_id'>;
 

@@ -1,5 +1,5 @@
 import { SEPARATOR_CODES } from '../records/search/normalise.js';
-import type { SearchIndex } from './search-index.js';
+import type { SearchIndex } from './types.js';
 
 /**
  * The search document of a record as SQL over its columns, for each database: its fields

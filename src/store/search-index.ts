@@ -1,5 +1,8 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { type Dialect, documentSql } from './search-document.js';
+import type { SearchIndex, SearchMatch } from './types.js';
+
+export type { SearchIndex, SearchMatch } from './types.js';
 
 /**
  * Full-text search over a record table, the same semantics on both databases.
@@ -23,23 +26,9 @@ import { type Dialect, documentSql } from './search-document.js';
  * a candidate correction, and the final LIKE against the current document decides, so stale
  * words never change a result.
  *
- * Changing an index's fields needs a migration that drops and re-creates it.
+ * Changing an index's fields needs a migration that drops and re-creates it. The index itself
+ * (SearchIndex: a table and its fields) and a query's SearchMatch are declared in types.ts.
  */
-export interface SearchIndex {
-  /** The record table: it has workspace_id, id and deleted_at. */
-  table: string;
-  /** Typo-tolerant fields: their words go to the vocabulary. */
-  fuzzy: readonly string[];
-  /** Fields matched as substrings only. */
-  text: readonly string[];
-  /** Fields also indexed without ` +()-.` (phone numbers: `5550100` finds `+1 555-0100`). */
-  digits: readonly string[];
-}
-
-/** What a row must match: every phrase, through its literal text or one of its corrections. */
-export interface SearchMatch {
-  phrases: readonly { literal: string; corrections: readonly string[] }[];
-}
 
 /** Shortest phrase the trigram indexes can serve; shorter ones only filter. */
 export const MIN_INDEXED_LENGTH = 3;

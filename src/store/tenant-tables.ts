@@ -1,6 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DialectCapabilities } from './dialect.js';
 import type { Database } from './schema.js';
+import type { DialectCapabilities } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 

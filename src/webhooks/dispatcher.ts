@@ -5,6 +5,7 @@ import type { Services } from '../services.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
 import { openWebhookSecret } from './secret-box.js';
 import { postDelivery } from './send.js';
+import type { WebhookDispatcher } from './types.js';
 import { eventBody, MAX_ATTEMPTS, retryDelayMs, sign } from './webhook.js';
 import {
   claimDueDeliveries,
@@ -14,13 +15,7 @@ import {
   recordAttempt,
 } from './webhooks.repository.js';
 
-export interface WebhookDispatcher {
-  /** Looks for due deliveries now (after a change queued some) instead of at the next tick. */
-  wake(): void;
-  start(): void;
-  /** Stops claiming and waits for the deliveries in hand to be recorded. */
-  stop(): Promise<void>;
-}
+export type { WebhookDispatcher } from './types.js';
 
 /** Deliveries leased per round; they are sent in parallel. */
 const BATCH = 10;

@@ -1,7 +1,8 @@
 import { createDecipheriv, createHash } from 'node:crypto';
-import { derive, type Keyring, type MasterKey, open, seal, sealedKeyId } from '../secrets/keyring.js';
+import { derive, open, seal, sealedKeyId } from '../secrets/keyring.js';
 import { findServerKey } from '../secrets/server-keys.repository.js';
-import type { Store } from '../store/connect.js';
+import type { Keyring, MasterKey } from '../secrets/types.js';
+import type { Store } from '../store/types.js';
 
 /**
  * Webhook signing secrets must be usable to sign, so they are encrypted, not hashed: AES-256-GCM

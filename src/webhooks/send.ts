@@ -4,9 +4,9 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { refusedAddress } from './address-ranges.js';
 import { isLoopbackHost, normalHost } from './ssrf.js';
+import type { HostResolver } from './types.js';
 
-/** Resolves a host name to every address it has (node:dns `lookup` with `all`, by default). */
-export type HostResolver = (host: string) => Promise<{ address: string; family: number }[]>;
+export type { HostResolver } from './types.js';
 
 export const systemResolver: HostResolver = (host) => lookup(host, { all: true, verbatim: true });
 

@@ -1,8 +1,8 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DialectCapabilities } from '../store/dialect.js';
 import type { Database, EventsTable, WebhookDeliveriesTable, WebhooksTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import { slices } from '../store/slices.js';
+import type { DialectCapabilities } from '../store/types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type NewDelivery = Omit<WebhookDeliveriesTable, 'workspace_id'>;

@@ -1,12 +1,10 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { AgentsTable, Database } from '../store/schema.js';
+import { sql } from 'kysely';
 import type { WorkspaceDb } from '../store/scoped.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
-
 /**
- * Read-only aggregates for the human console's overview. No operation returns these (agents ask
- * for records, not dashboards), so the pages read them here, always through the workspace handle.
+ * Read-only aggregates of a workspace for the human console's overview. No operation returns
+ * these (agents ask for records, not dashboards); ./overview.ts gives them to the console, always
+ * through the workspace handle.
  */
 
 export interface RecordCounts {
@@ -120,21 +118,4 @@ export async function changesByDay(ws: WorkspaceDb, since: string): Promise<DayC
     .orderBy(day)
     .execute();
   return rows.map((row) => ({ day: row.day, count: Number(row.n) }));
-}
-
-export async function listAgents(ws: WorkspaceDb): Promise<AgentsTable[]> {
-  return ws.selectFrom('agents').selectAll().orderBy('created_at').orderBy('id').execute();
-}
-
-/** People by id (for naming audit actors and deciders, members or former members). */
-export async function usersByIds(
-  db: Db,
-  ids: readonly string[],
-): Promise<{ id: string; email: string; name: string | null }[]> {
-  if (ids.length === 0) return [];
-  return db
-    .selectFrom('users')
-    .select(['id', 'email', 'name'])
-    .where('id', 'in', [...ids])
-    .execute();
 }

@@ -1,7 +1,7 @@
 import type { Caller } from '../operations/define.js';
 import { planNamed } from '../plans/plans.js';
-import { hit, type Limit, type LimitState, MemoryLimiter, rateLimited } from '../ratelimit/limiter.js';
 import type { Services } from '../services.js';
+import { hit, type Limit, type LimitState, MemoryLimiter, rateLimited } from './limiter.js';
 
 const memoryLimiters = new WeakMap<Services, MemoryLimiter>();
 

@@ -1,27 +1,23 @@
 import { z } from 'zod';
-import { hashCode, newNumericCode } from '../auth/codes.js';
-import { consumeLoginCode, issueLoginCode, throttleCodeRequest } from '../auth/login.js';
-import { ROLE_SCOPES } from '../auth/scopes.js';
-import { issueToken } from '../auth/tokens.js';
-import { revokeToken } from '../auth/tokens.repository.js';
-import { AppError, notFound } from '../errors.js';
-import { noAccountMessage } from '../mail/messages.js';
-import { defineOperation, type OperationContext } from '../operations/define.js';
+import { notFound } from '../errors.js';
+import { defineOperation } from '../operations/define.js';
 import { acceptInviteStep } from '../people/accept.js';
 import { loadInvite } from '../people/invites.js';
-import { pendingMemberInvitesFor } from '../people/invites.repository.js';
-import { completeSignIn } from '../people/signin.js';
-import { findUserByEmail } from '../people/users.repository.js';
 import { email, idRef } from '../records/fields.js';
 import { scopeTo } from '../store/scoped.js';
 import { findMembership } from '../workspaces/members.repository.js';
-import { listUserWorkspaces } from '../workspaces/workspaces.repository.js';
+import { ROLE_SCOPES } from './scopes.js';
+import { issueSignInToken, proveSignInCode, requestSignInCode } from './signin.js';
+import { issueToken } from './tokens.js';
+import { revokeToken } from './tokens.repository.js';
 
 /**
- * The console's own sign-in steps. They are operations so that they run through runOperation
- * (one transaction, audit rows, mail sent after commit), but they are not in the registry: no API
- * route, tool or MCP tool exposes them. Unlike auth.verify they never create a person: an address
- * without a workspace (or a pending member invite) is told to ask its agent for an invite.
+ * The human console's session operations: sign-in (the one email-code sign-in of ./signin.ts, for
+ * members only), invite acceptance and workspace switching, each giving a browser session. They
+ * run through the same executor as every operation (one transaction, audit rows, mail sent after
+ * commit) and are registered as the console's operations (`consoleOperations`); no API route, tool
+ * or MCP tool exposes them. Unlike auth.verify they never create a person: an address without a
+ * workspace (or a pending member invite) is told to ask its agent for an invite.
  */
 
 /** A console session is one of our tokens, shorter-lived than an agent's. */
@@ -30,12 +26,6 @@ export const SESSION_TOKEN_NAME = 'human console (browser)';
 
 const code = z.string().trim().min(1).max(20);
 const inviteSecret = z.string().trim().min(10).max(200);
-
-async function hasConsoleAccess(ctx: OperationContext, address: string): Promise<boolean> {
-  const user = await findUserByEmail(ctx.db, address);
-  if (user && (await listUserWorkspaces(ctx.db, user.id)).length > 0) return true;
-  return (await pendingMemberInvitesFor(ctx.db, address, ctx.now)).length > 0;
-}
 
 function sessionEnd(now: string): string {
   return new Date(Date.parse(now) + SESSION_TTL_SECONDS * 1000).toISOString();
@@ -52,20 +42,12 @@ export const consoleRequestCode = defineOperation({
   requiresIdempotencyKey: false,
   input: z.strictObject({ email }),
   async handler(ctx, input) {
-    const now = new Date(ctx.now);
-    let message: Awaited<ReturnType<typeof issueLoginCode>>;
-    if (await hasConsoleAccess(ctx, input.email)) {
-      message = await issueLoginCode(ctx.db, ctx.services, {
-        email: input.email,
-        clientIp: ctx.clientIp,
-        now,
-      });
-    } else {
-      await throttleCodeRequest(ctx.db, ctx.services, { email: input.email, clientIp: ctx.clientIp, now });
-      // The same hashing work as a real code, so the answer's timing does not tell the two apart.
-      await hashCode(newNumericCode());
-      message = noAccountMessage(input.email, ctx.services.config.publicUrl);
-    }
+    const message = await requestSignInCode(ctx.db, ctx.services, {
+      email: input.email,
+      clientIp: ctx.clientIp,
+      now: new Date(ctx.now),
+      audience: 'members',
+    });
     ctx.afterCommit(() => ctx.services.mailer.send(message));
     return { data: { email: input.email } };
   },
@@ -81,35 +63,17 @@ export const consoleSignIn = defineOperation({
   requiresIdempotencyKey: false,
   input: z.strictObject({ email, code }),
   async handler(ctx, input) {
-    const failure = await consumeLoginCode(ctx.db, ctx.services, {
+    const proven = await proveSignInCode(ctx.db, ctx.services, {
       email: input.email,
       code: input.code,
       clientIp: ctx.clientIp,
       now: new Date(ctx.now),
+      audience: 'members',
     });
-    if (failure) return { data: null, error: failure };
-    if (!(await hasConsoleAccess(ctx, input.email))) {
-      throw new AppError(
-        'forbidden',
-        'no agentcrm workspace has this address as a member',
-        'agentcrm has no sign-up: ask your AI agent to invite you, then open the link in its email',
-      );
-    }
-    const signIn = await completeSignIn(ctx.db, ctx.services, { email: input.email, now: ctx.now });
-    const target = signIn.workspaces[0]!;
-    const token = await issueToken(ctx.services, ctx.db, {
-      workspaceId: target.id,
-      principalType: 'user',
-      principalId: signIn.user.id,
+    if ('error' in proven) return { data: null, error: proven.error };
+    const { token, target } = await issueSignInToken(ctx, proven.signIn, {
       name: SESSION_TOKEN_NAME,
-      scopes: [...ROLE_SCOPES[target.role]],
-      now: ctx.now,
       expiresAt: sessionEnd(ctx.now),
-    });
-    ctx.audit({
-      target: `token/${token.id}`,
-      actor: { type: 'user', id: signIn.user.id, workspaceId: target.id },
-      changes: { name: [null, SESSION_TOKEN_NAME], scopes: [null, token.scopes.join(',')] },
     });
     return { data: { token: token.secret, token_id: token.id, workspace_id: target.id } };
   },
@@ -172,3 +136,11 @@ export const consoleSwitchWorkspace = defineOperation({
     return { data: { token: token.secret, token_id: token.id, workspace_id: input.workspace_id } };
   },
 });
+
+/** The console's operations, in the registry beside `operations` but exposed by no API surface. */
+export const consoleOperations = [
+  consoleRequestCode,
+  consoleSignIn,
+  consoleAcceptInvite,
+  consoleSwitchWorkspace,
+] as const;

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
-import { SCOPES } from '../auth/scopes.js';
-import { hashSecret, newSecret } from '../ids.js';
-import type { Services } from '../services.js';
-import type { OAuthClientsTable } from '../store/schema.js';
+import { hashSecret, newSecret } from '../../ids.js';
+import type { Services } from '../../services.js';
+import type { OAuthClientsTable } from '../../store/schema.js';
+import { SCOPES } from '../scopes.js';
 import { OAuthError } from './errors.js';
 import { findClient, insertClient } from './oauth.repository.js';
 import { redirectUriProblem } from './redirect-uris.js';

@@ -1,6 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { appendAuditRows } from '../audit/chain.repository.js';
-import { authStateChanged } from '../auth/auth-cache.js';
+import { appendAuditRows } from '../../audit/chain.repository.js';
 import type {
   Database,
   OAuthClientsTable,
@@ -8,7 +7,8 @@ import type {
   OAuthGrantsTable,
   OAuthRefreshTokensTable,
   OAuthRequestsTable,
-} from '../store/schema.js';
+} from '../../store/schema.js';
+import { authStateChanged } from '../auth-cache.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
