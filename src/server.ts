@@ -4,7 +4,7 @@ import { createApp } from './app.js';
 import { startAuthCache } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { metricsResponse } from './http/metrics-route.js';
-import { createSweeper } from './lifecycle/sweep.js';
+import { createSweeper } from './lifecycle/sweeper.js';
 import { listen } from './listen.js';
 import { prepareSecrets } from './secrets/startup.js';
 import { connectStore, migrateToLatest, sqliteFile } from './store/connect.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChains } from '../src/audit/verify.js';
-import { createSweeper } from '../src/lifecycle/sweep.js';
+import { createSweeper } from '../src/lifecycle/sweeper.js';
 import { createTestApp, DIALECTS, type TestApp } from './harness.js';
 import { advanceDays, as, create, softDelete } from './lifecycle-support.js';
 import { type Person, signIn } from './mailbox.js';

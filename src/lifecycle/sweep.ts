@@ -1,15 +1,21 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Logger } from 'pino';
 import type { UnchainedAuditRow } from '../audit/chain.js';
 import { appendAuditRows } from '../audit/chain.repository.js';
 import { appendEvents } from '../events/events.repository.js';
-import { createPoller, type Poller } from '../poller.js';
 import { REFERENCES } from '../records/refs.js';
 import { RETENTION_DAYS } from '../records/write.js';
 import type { Services } from '../services.js';
 import type { DialectCapabilities } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
 import { scopeTo } from '../store/scoped.js';
+import {
+  purgeDeliveries,
+  purgeEvents,
+  purgeIdempotencyKeys,
+  purgeOAuthCodes,
+  purgeOAuthRequests,
+  purgeUnusedOAuthClients,
+} from './prune.repository.js';
 import {
   claimExpiredRecord,
   clearReference,
@@ -20,12 +26,6 @@ import {
   expiredRecords,
   PURGED_TABLES,
   type PurgedTable,
-  purgeDeliveries,
-  purgeEvents,
-  purgeIdempotencyKeys,
-  purgeOAuthCodes,
-  purgeOAuthRequests,
-  purgeUnusedOAuthClients,
 } from './sweep.repository.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -272,27 +272,4 @@ async function recordChanges(trx: Db, services: Services, purged: Purged[], now:
       })),
     );
   }
-}
-
-/**
- * The background sweeper: a pass every RETENTION_SWEEP_SECONDS, and another at once while a pass
- * left work behind. Started and stopped by the server beside the job worker and the dispatcher.
- */
-export function createSweeper(services: Services, logger: Logger, intervalMs?: number): Poller | null {
-  const seconds = services.config.retentionSweepSeconds;
-  if (seconds === 0 && intervalMs === undefined) return null;
-  return createPoller(intervalMs ?? seconds * 1000, logger, 'retention sweep', async () => {
-    const report = await sweepOnce(services, { workspaceId: null, requestId: services.ids.next('req') });
-    const removed =
-      report.purged.length +
-      report.owned_removed +
-      report.events +
-      report.webhook_deliveries +
-      report.idempotency_keys +
-      report.oauth_codes +
-      report.oauth_requests +
-      report.oauth_clients;
-    if (removed) logger.info({ ...report, purged: report.purged.length }, 'retention sweep');
-    return report.more;
-  });
 }
