@@ -202,6 +202,10 @@ describe.each(DIALECTS)('erasure and export of a person on %s', (dialect) => {
     expect(read.json.error.hint).toBeTruthy();
     expect((await api.patch(`/contacts/${contact}`, { name: 'Back' })).status).toBe(410);
     expect((await api.post(`/contacts/${contact}/restore`)).status).toBe(410);
+    // Its history still answers, with nothing personal in it.
+    const history = await api.get(`/contacts/${contact}/history`);
+    expect(history.status, history.text).toBeLessThan(500);
+    for (const needle of NEEDLES) expect(history.text.toLowerCase()).not.toContain(needle.toLowerCase());
     // A second erasure says so, without asking for a code.
     const again = await api.post(`/contacts/${contact}/erase`);
     expect(again.status).toBe(410);
