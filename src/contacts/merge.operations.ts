@@ -3,12 +3,12 @@ import { AppError, notFound } from '../errors.js';
 import { textValue } from '../http/text.js';
 import { defineOperation, type Warning } from '../operations/define.js';
 import { releasePlanUsage } from '../plans/usage.js';
-import { agentMergePolicy } from '../policy/rules.js';
 import { idRef } from '../records/fields.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../records/query/parse.js';
 import { findRecord, updateVersioned } from '../records/records.repository.js';
 import { recordView } from '../records/views.js';
 import { toContactRecord } from './contact.js';
+import { agentMergePolicy } from './contact.rules.js';
 import { findContact } from './contacts.repository.js';
 import {
   CONTACT_REFERENCES,
