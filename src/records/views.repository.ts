@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
+import type { TenantTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import type { RecordTable } from './kind.js';
-import type { RefTable } from './refs.js';
 
 // The table is a parameter, which defeats Kysely's column inference (as in records.repository.ts).
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -30,7 +30,7 @@ export interface OrderTerm {
 
 /** Which rows of `table` belong to a parent: `deals` whose `contact_id` is the contact, and open. */
 export interface ChildrenSpec {
-  table: RefTable;
+  table: string;
   /** The column that points at the parent. */
   column: string;
   /** Equalities every child must meet (`status = open`). */
@@ -61,7 +61,8 @@ export async function firstChildren(
   limit: number,
 ): Promise<Record<string, unknown>[]> {
   if (parentIds.length === 0) return [];
-  const { table, column } = spec;
+  const { column } = spec;
+  const table = spec.table as TenantTable;
   const live = (query: unknown) => {
     let q = loose(query).where(`${table}.${column}`, 'in', parentIds);
     for (const [key, value] of Object.entries(spec.where ?? {})) q = q.where(`${table}.${key}`, '=', value);
