@@ -4,8 +4,8 @@ import type { RecordTable } from './kind.js';
 import { allKinds, kindOfTable, kindsGeneration } from './kinds.js';
 import { countReferences, deletedAmong, findRecord } from './records.repository.js';
 
-/** A table of records that references point from: a versioned kind's, or activities'. */
-export type RefTable = RecordTable | 'activities';
+/** The table of a registered kind, which references point from (any kind, versioned or not). */
+export type RefTable = string;
 
 export interface Reference {
   from: RefTable;
@@ -31,7 +31,7 @@ export function references(): readonly Reference[] {
     (definition.references ?? []).map((ref) => {
       const target = kindOfTable(ref.to);
       return {
-        from: definition.table as RefTable,
+        from: definition.table,
         column: ref.column,
         to: ref.to as RecordTable,
         kind: target.kind,
@@ -104,7 +104,7 @@ export async function referencesTo(
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const ref of references().filter((r) => r.to === to)) {
-    const n = await countReferences(ws, ref.from, ref.column, id);
+    const n = await countReferences(ws, ref.from, ref.column, id, kindOfTable(ref.from).record !== undefined);
     if (n > 0) counts[ref.from] = (counts[ref.from] ?? 0) + n;
   }
   return counts;

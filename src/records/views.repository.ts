@@ -36,6 +36,10 @@ export interface ChildrenSpec {
   /** Equalities every child must meet (`status = open`). */
   where?: Record<string, string>;
   order: readonly OrderTerm[];
+  /** Whether the children can be soft-deleted (have deleted_at). */
+  deletable: boolean;
+  /** The children's owners (`contact_id` → contacts): a child of a deleted owner is hidden. */
+  owners?: readonly { column: string; table: string }[];
 }
 
 const orderSql = (alias: string, terms: readonly OrderTerm[]): RawBuilder<unknown> =>
@@ -66,18 +70,21 @@ export async function firstChildren(
   const live = (query: unknown) => {
     let q = loose(query).where(`${table}.${column}`, 'in', parentIds);
     for (const [key, value] of Object.entries(spec.where ?? {})) q = q.where(`${table}.${key}`, '=', value);
-    if (table !== 'activities') return q.where(`${table}.deleted_at`, 'is', null);
-    // Activities belong to their contact: those of a deleted contact stay hidden (as in /activities).
-    // biome-ignore lint/suspicious/noExplicitAny: the expression builder of a loosened query
-    return q.where(({ exists, selectFrom }: any) =>
-      exists(
-        selectFrom('contacts')
-          .select('contacts.id')
-          .whereRef('contacts.workspace_id', '=', 'activities.workspace_id')
-          .whereRef('contacts.id', '=', 'activities.contact_id')
-          .where('contacts.deleted_at', 'is', null),
-      ),
-    );
+    if (spec.deletable) q = q.where(`${table}.deleted_at`, 'is', null);
+    // Owned rows (a contact's activities) stay hidden while their owner is deleted, as in their lists.
+    for (const owner of spec.owners ?? []) {
+      // biome-ignore lint/suspicious/noExplicitAny: the expression builder of a loosened query
+      q = q.where(({ exists, selectFrom }: any) =>
+        exists(
+          selectFrom(owner.table)
+            .select(`${owner.table}.id`)
+            .whereRef(`${owner.table}.workspace_id`, '=', `${table}.workspace_id`)
+            .whereRef(`${owner.table}.id`, '=', `${table}.${owner.column}`)
+            .where(`${owner.table}.deleted_at`, 'is', null),
+        ),
+      );
+    }
+    return q;
   };
   const numbered = live(ws.selectFrom(table)).select([
     `${table}.id as child_id`,

@@ -34,6 +34,15 @@ const relationsOf = (table: string) =>
 
 type Relation = ReturnType<typeof relationsOf>[number];
 
+/** How the rows of a list expansion are read: live, and not owned by a deleted record. */
+const childrenOf = (list: KindList): ChildrenSpec => ({
+  ...list,
+  deletable: kindOfTable(list.table).record !== undefined,
+  owners: references()
+    .filter((ref) => ref.from === list.table && ref.owned)
+    .map((ref) => ({ column: ref.column, table: ref.to })),
+});
+
 /** Whether `field` names a field of a record of `source`: a plain field or `custom.<key>`. */
 function ownField(source: Source, field: string, related = false): boolean {
   const [head, ...rest] = field.split('.');
@@ -151,7 +160,7 @@ function buildView(table: string): RecordView {
     for (const list of [...expand].flatMap((name) => lists.filter((candidate) => candidate.name === name))) {
       const rows = await firstChildren(
         ws,
-        list as ChildrenSpec,
+        childrenOf(list),
         records.map((record) => record.id as string),
         EXPAND_LIMIT + 1,
       );
