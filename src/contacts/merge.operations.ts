@@ -11,7 +11,7 @@ import { toContactRecord } from './contact.js';
 import { agentMergePolicy } from './contact.rules.js';
 import { findContact } from './contacts.repository.js';
 import {
-  CONTACT_REFERENCES,
+  contactReferences,
   DUPLICATE_REASONS,
   type DuplicateReason,
   duplicateGroups,
@@ -166,7 +166,7 @@ export const mergeContacts = defineOperation({
     }
     const { counts: moved, rows: movedRows } = await moveContactReferences(
       ctx.ws,
-      CONTACT_REFERENCES,
+      contactReferences(),
       from,
       survivor.id,
       ctx.now,
