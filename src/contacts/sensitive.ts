@@ -1,5 +1,4 @@
 import type { Policy } from '../policy/policy.js';
-import type { FieldChanges } from '../records/records.js';
 
 /** A stored value that says something: filling an empty field is adding, not changing. */
 const isSet = (value: unknown) =>
@@ -18,7 +17,7 @@ export function needsHuman(policy: Policy, field: string, before: unknown): bool
 }
 
 /** The sensitive fields of a change that must go through a human (see needsHuman). */
-export function sensitiveOf(changed: FieldChanges, policy: Policy): string[] {
+export function sensitiveOf(changed: Record<string, [unknown, unknown]>, policy: Policy): string[] {
   return Object.entries(changed)
     .filter(([field, [before]]) => needsHuman(policy, field, before))
     .map(([field]) => field);
