@@ -43,9 +43,9 @@ function recordingApp(t: TestApp, sent: CompiledQuery[]): { app: App; store: Sto
   return { app: createApp({ config: t.config, store, clock: t.clock }), store };
 }
 
-/** The SELECTs that read rows of the contacts table (joins and subqueries of other reads excluded). */
-const contactReads = (sent: CompiledQuery[]) =>
-  sent.filter((query) => /^select\b[\s\S]*?\bfrom\s+"contacts"(\s|$)/i.test(query.sql));
+/** The SELECTs that read rows of `table` (joins and subqueries of other reads excluded). */
+const readsOf = (sent: CompiledQuery[], table: string) =>
+  sent.filter((query) => new RegExp(`^select\\b[\\s\\S]*?\\bfrom\\s+"${table}"(\\s|$)`, 'i').test(query.sql));
 
 describe.each(DIALECTS)('a write reads its contact once on %s', (dialect) => {
   let t: TestApp;
@@ -68,12 +68,12 @@ describe.each(DIALECTS)('a write reads its contact once on %s', (dialect) => {
   afterAll(async () => t.close());
 
   /** Runs one request on the recording app; answers its reply and the contact reads it made. */
-  async function counted(token: string, method: string, target: string, body: unknown) {
+  async function counted(token: string, method: string, target: string, body: unknown, table = 'contacts') {
     const sent: CompiledQuery[] = [];
     const { app, store } = recordingApp(t, sent);
     try {
       const reply = await call(app, method, target, body, { token, json: true });
-      return { reply, reads: contactReads(sent) };
+      return { reply, reads: readsOf(sent, table) };
     } finally {
       await app.services.meter.stop();
       await store.close();
@@ -135,5 +135,38 @@ describe.each(DIALECTS)('a write reads its contact once on %s', (dialect) => {
     expect(reply.status, reply.text).toBe(403);
     expect(reply.json.policy).toMatchObject({ decision: 'deny', reason_code: 'contact.sensitive_field' });
     expect(reads).toHaveLength(1);
+  });
+
+  it('PATCH /deals/{id} and POST /tasks/{id}/complete read their record once too', async () => {
+    const deal = await call(
+      t.app,
+      'POST',
+      '/deals',
+      { title: 'Renewal' },
+      { token: agent.token, json: true },
+    );
+    expect(deal.status, deal.text).toBe(201);
+    const patched = await counted(
+      agent.token,
+      'PATCH',
+      `/deals/${deal.json.data.id}`,
+      { stage: 'proposal' },
+      'deals',
+    );
+    expect(patched.reply.status, patched.reply.text).toBe(200);
+    expect(patched.reads).toHaveLength(1);
+
+    const task = await call(
+      t.app,
+      'POST',
+      '/tasks',
+      { title: 'Call back' },
+      { token: agent.token, json: true },
+    );
+    expect(task.status, task.text).toBe(201);
+    const done = await counted(agent.token, 'POST', `/tasks/${task.json.data.id}/complete`, {}, 'tasks');
+    expect(done.reply.status, done.reply.text).toBe(200);
+    expect(done.reply.json.data).toMatchObject({ status: 'done' });
+    expect(done.reads).toHaveLength(1);
   });
 });

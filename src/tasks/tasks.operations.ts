@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
 import { idRef } from '../records/fields.js';
+import { loadRecord } from '../records/loaded.js';
 import {
   createOperation,
   getOperation,
@@ -9,7 +10,6 @@ import {
   updateOperation,
 } from '../records/record.operations.js';
 import { expectedVersion, recordResult, versionInput } from '../records/records.js';
-import { findRecord } from '../records/records.repository.js';
 import { withRefs } from '../records/refs.js';
 import { recordView } from '../records/views.js';
 import { missing, updateRecord } from '../records/write.js';
@@ -28,7 +28,7 @@ export const completeTask = defineOperation({
   mutating: true,
   input: z.strictObject({ task_id: idRef('t'), ...versionInput }),
   async handler(ctx, input) {
-    const current = await findRecord(ctx.ws, 'tasks', input.task_id);
+    const current = await loadRecord(ctx, 'tasks', input.task_id);
     if (!current) throw await missing(ctx, taskKind, input.task_id);
     if (current.status === 'cancelled') {
       throw new AppError(
