@@ -7,7 +7,6 @@ import type { FieldChanges } from '../records/records.js';
 import { fieldChanges } from '../records/records.js';
 import { findRecord } from '../records/records.repository.js';
 import { contactKind } from './contact.js';
-import { findContact } from './contacts.repository.js';
 import { findLiveContacts } from './merge.repository.js';
 import { survivorChanges } from './merge-fields.js';
 import { sensitiveOf } from './sensitive.js';
@@ -98,7 +97,7 @@ export async function agentMergePolicy(
   input: { contact_id: string; from: string[] },
 ): Promise<Verdict | null> {
   if (!isAgent(ctx)) return null;
-  const survivor = await findContact(ctx.ws, input.contact_id);
+  const survivor = await loadRecord(ctx, 'contacts', input.contact_id);
   if (!survivor) return null; // the handler answers not_found
   const from = [...new Set(input.from)].filter((id) => id !== survivor.id);
   const found = new Map((await findLiveContacts(ctx.ws, from)).map((row) => [row.id, row]));

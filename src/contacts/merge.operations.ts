@@ -4,12 +4,12 @@ import { textValue } from '../http/text.js';
 import { defineOperation, type Warning } from '../operations/define.js';
 import { releasePlanUsage } from '../plans/usage.js';
 import { idRef } from '../records/fields.js';
+import { changed, loadRecord } from '../records/loaded.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../records/query/parse.js';
 import { findRecord, updateVersioned } from '../records/records.repository.js';
 import { recordView } from '../records/views.js';
 import { toContactRecord } from './contact.js';
 import { agentMergePolicy } from './contact.rules.js';
-import { findContact } from './contacts.repository.js';
 import {
   contactReferences,
   DUPLICATE_REASONS,
@@ -140,7 +140,8 @@ export const mergeContacts = defineOperation({
     from: z.array(contactId).min(1).max(50),
   }),
   async handler(ctx, input) {
-    const survivor = await findContact(ctx.ws, input.contact_id);
+    // The policy (agentMergePolicy) loaded the survivor already: the same row, read once.
+    const survivor = await loadRecord(ctx, 'contacts', input.contact_id);
     if (!survivor) throw notFound(`contact/${input.contact_id}`);
     const from = [...new Set(input.from)];
     if (from.includes(survivor.id)) {
@@ -161,6 +162,7 @@ export const mergeContacts = defineOperation({
 
     // The merged contacts go first: the survivor may take an email that only they held.
     const deleted = await softDeleteContacts(ctx.ws, from, ctx.now);
+    changed(ctx, 'contacts');
     if (deleted.length !== from.length) {
       throw new AppError('conflict', 'a contact changed during the merge', 'retry the merge');
     }
@@ -185,6 +187,7 @@ export const mergeContacts = defineOperation({
           survivor.version,
         )
       : survivor;
+    changed(ctx, 'contacts');
     if (!updated)
       throw new AppError('conflict', `contact/${survivor.id} changed during the merge`, 'retry the merge');
     const row = updated;
