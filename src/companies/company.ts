@@ -122,7 +122,7 @@ export const companySpec: ResourceSpec = {
   },
 };
 
-export const companyDefinition = defineKind(companyKind as unknown as RecordKind, {
+export const companyDefinition = defineKind(companyKind, {
   lists: [
     {
       name: 'contacts',

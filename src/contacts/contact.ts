@@ -158,7 +158,7 @@ export const contactSearch: SearchSpec = {
   secondary: ['title'],
 };
 
-export const contactDefinition = defineKind(contactKind as unknown as RecordKind, {
+export const contactDefinition = defineKind(contactKind, {
   references: [{ column: 'company_id', to: 'companies' }],
   lists: [openDeals('contact_id'), openTasks('contact_id'), recentActivities('contact_id', 'contact')],
   rules: { fieldNeedsHuman: needsHuman },

@@ -160,7 +160,7 @@ export const openDeals = (column: string): KindList => ({
   more: (id) => `GET /deals?${column}=${id}&status=open`,
 });
 
-export const dealDefinition = defineKind(dealKind as unknown as RecordKind, {
+export const dealDefinition = defineKind(dealKind, {
   references: [
     { column: 'contact_id', to: 'contacts' },
     { column: 'company_id', to: 'companies' },

@@ -122,10 +122,12 @@ export function fieldsOf(record: RecordKind): string[] {
 }
 
 /** A definition for a versioned kind written in code: identity and fields come from its RecordKind. */
-export function defineKind(
-  record: RecordKind,
+export function defineKind<T extends RecordTable, R extends { version: number }>(
+  written: RecordKind<T, R>,
   extra: Pick<KindDefinition, 'references' | 'lists' | 'rules'> = {},
 ): KindDefinition {
+  // The registry holds every kind alike; the row and record types stay with the kind's own code.
+  const record = written as unknown as RecordKind;
   return {
     kind: record.kind,
     table: record.table,

@@ -136,7 +136,7 @@ export const openTasks = (column: string): KindList => ({
   more: (id) => `GET /tasks?${column}=${id}&status=open`,
 });
 
-export const taskDefinition = defineKind(taskKind as unknown as RecordKind, {
+export const taskDefinition = defineKind(taskKind, {
   references: [
     { column: 'contact_id', to: 'contacts' },
     { column: 'deal_id', to: 'deals' },
