@@ -4,7 +4,7 @@ import { textValue } from '../http/text.js';
 import { defineOperation, type Warning } from '../operations/define.js';
 import { releasePlanUsage } from '../plans/usage.js';
 import { idRef } from '../records/fields.js';
-import { changed, loadRecord } from '../records/loaded.js';
+import { afterWrite, loadRecord } from '../records/loaded.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../records/query/parse.js';
 import { findRecord, updateVersioned } from '../records/records.repository.js';
 import { recordView } from '../records/views.js';
@@ -162,7 +162,7 @@ export const mergeContacts = defineOperation({
 
     // The merged contacts go first: the survivor may take an email that only they held.
     const deleted = await softDeleteContacts(ctx.ws, from, ctx.now);
-    changed(ctx, 'contacts');
+    afterWrite(ctx, 'contacts');
     if (deleted.length !== from.length) {
       throw new AppError('conflict', 'a contact changed during the merge', 'retry the merge');
     }
@@ -187,7 +187,7 @@ export const mergeContacts = defineOperation({
           survivor.version,
         )
       : survivor;
-    changed(ctx, 'contacts');
+    afterWrite(ctx, 'contacts');
     if (!updated)
       throw new AppError('conflict', `contact/${survivor.id} changed during the merge`, 'retry the merge');
     const row = updated;

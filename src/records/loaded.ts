@@ -10,7 +10,7 @@ import { findLiveBy, findRecord } from './records.repository.js';
  * and (table, unique column, value); a miss is remembered too.
  *
  * Safe because the run is one transaction and every write the records core makes goes through
- * `changed`, which forgets what the run knew of the table; the versioned update re-reads fresh
+ * `afterWrite`, which forgets what the run knew of the table; the versioned update re-reads fresh
  * rows when its conditional write loses a race. Code outside the core that writes record rows
  * itself (merge, revert, the batch insert) reads them with the repository, not from here.
  */
@@ -53,7 +53,7 @@ export async function loadLiveBy<T extends RecordTable>(
  * After a write to `table`: forgets what the run loaded of it (a unique value may have moved, a
  * miss may now be a hit), then keeps `row`, the record as written, when it is live.
  */
-export function changed(
+export function afterWrite(
   ctx: OperationContext,
   table: RecordTable,
   row?: { id: string; deleted_at: string | null },

@@ -4,7 +4,7 @@ import type { OperationContext } from '../operations/define.js';
 import { chargePlanUsage, isCapped, releasePlanUsage } from '../plans/usage.js';
 import type { Database } from '../store/schema.js';
 import { handleOf, type RecordKind, type RecordTable } from './kind.js';
-import { loadLiveBy, loadRecord, changed as wrote } from './loaded.js';
+import { afterWrite, loadLiveBy, loadRecord } from './loaded.js';
 import { afterValues, type Columns, columnsFor, diff } from './records.js';
 import { findLiveBy, findRecord, insertRecord, updateVersioned } from './records.repository.js';
 import { checkReferences } from './refs.js';
@@ -121,7 +121,7 @@ export async function createRecord<T extends RecordTable>(
   if (capped) await chargePlanUsage(ctx, capped);
   const inserted = await insertRecord(ctx.ws, kind.table, row, kind.unique);
   // Either way the run's view of the table is out of date: a new row, or a key taken meanwhile.
-  wrote(ctx, kind.table);
+  afterWrite(ctx, kind.table);
   if (!inserted) {
     if (capped) await releasePlanUsage(ctx, capped);
     return undefined;
@@ -160,7 +160,7 @@ export async function updateRecord<T extends RecordTable>(
     await kind.validate?.(ctx.ws, afterValues(changed));
     const set = { ...afterValues(changed), updated_at: ctx.now };
     const row = await updateVersioned(ctx.ws, kind.table, id, set, current.version);
-    wrote(ctx, kind.table, row as { id: string; deleted_at: string | null } | undefined);
+    afterWrite(ctx, kind.table, row as { id: string; deleted_at: string | null } | undefined);
     if (row) {
       ctx.audit({ target: handleOf(kind, id), changes: changed, version: row.version });
       return { row, changed: true };
