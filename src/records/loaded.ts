@@ -12,7 +12,8 @@ import { findLiveBy, findRecord } from './records.repository.js';
  * Safe because the run is one transaction and every write the records core makes goes through
  * `afterWrite`, which forgets what the run knew of the table; the versioned update re-reads fresh
  * rows when its conditional write loses a race. Code outside the core that writes record rows
- * itself (merge, revert, the batch insert) reads them with the repository, not from here.
+ * itself calls afterWrite too (contacts.merge), or reads them with the repository, never from here
+ * (revert, the batch insert).
  */
 const PREFIX = 'record:';
 const idKey = (table: string, id: string) => `${PREFIX}${table}:id:${id}`;
