@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
 import { type Clock, type IdSource, systemClock, timeOrderedIds } from './ids.js';
 import { createJobRunner, type JobRunner } from './jobs/worker.js';
+import { registerKinds } from './kinds.js';
 import { createMailer, type Mailer } from './mail/mailer.js';
 import { mountMcp } from './mcp/routes.js';
 import { createMetrics, noMetrics } from './metrics/metrics.js';
@@ -44,6 +45,7 @@ export interface App {
 
 /** Builds the whole service from its parts; no globals, so tests can run many side by side. */
 export function createApp(options: AppOptions): App {
+  registerKinds();
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? pino({ level: options.config.logLevel });
   const partial = {

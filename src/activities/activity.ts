@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idRef, timestamp } from '../records/fields.js';
+import type { KindDefinition, KindList } from '../records/kinds.js';
 import type { ResourceSpec } from '../records/query/parse.js';
 import type { ActivitiesTable } from '../store/schema.js';
 
@@ -55,4 +56,45 @@ export const activitySpec: ResourceSpec = {
     occurred_at: { type: 'time', nullable: false, sortable: true },
     created_at: { type: 'time', nullable: false, sortable: true },
   },
+};
+
+/** `recent_activities` of a record whose id the activities' `column` holds, newest first. */
+export const recentActivities = (column: string, param: string): KindList => ({
+  name: 'recent_activities',
+  table: 'activities',
+  column,
+  order: [
+    { column: 'occurred_at', desc: true },
+    { column: 'id', desc: true },
+  ],
+  more: (id) => `GET /activities?${param}=${id}`,
+});
+
+/** Activities are records without versions or deletes of their own: a kind for reads and references. */
+export const activityDefinition: KindDefinition = {
+  kind: 'activity',
+  table: 'activities',
+  path: '/activities',
+  fields: [
+    ...Object.keys(
+      toActivityRecord({
+        workspace_id: '',
+        id: '',
+        version: 1,
+        created_at: '',
+        contact_id: '',
+        deal_id: null,
+        kind: 'note',
+        body: '',
+        occurred_at: '',
+        created_by: '',
+      }),
+    ),
+    'deleted_refs',
+  ],
+  toRecord: toActivityRecord as KindDefinition['toRecord'],
+  references: [
+    { column: 'contact_id', to: 'contacts', owned: true },
+    { column: 'deal_id', to: 'deals' },
+  ],
 };

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { openDeals } from '../deals/deal.js';
 import { custom, shortText, tags } from '../records/fields.js';
 import type { RecordKind } from '../records/kind.js';
+import { defineKind } from '../records/kinds.js';
 import type { ResourceSpec } from '../records/query/parse.js';
 import type { CompaniesTable } from '../store/schema.js';
 
@@ -119,3 +121,16 @@ export const companySpec: ResourceSpec = {
     updated_at: { type: 'time', nullable: false, sortable: true },
   },
 };
+
+export const companyDefinition = defineKind(companyKind, {
+  lists: [
+    {
+      name: 'contacts',
+      table: 'contacts',
+      column: 'company_id',
+      order: [{ column: 'created_at' }, { column: 'id' }],
+      more: (id) => `GET /contacts?company_id=${id}`,
+    },
+    openDeals('company_id'),
+  ],
+});

@@ -1,11 +1,16 @@
 import { z } from 'zod';
+import { recentActivities } from '../activities/activity.js';
+import { openDeals } from '../deals/deal.js';
 import { custom, email, idRef, phone, shortText, stage, tags, timestamp } from '../records/fields.js';
 import type { RecordKind } from '../records/kind.js';
+import { defineKind } from '../records/kinds.js';
 import { checkPrincipal, principalRef } from '../records/principals.js';
 import type { RelationSpec, ResourceSpec } from '../records/query/parse.js';
 import { SEARCH_INDEXES } from '../records/search/indexes.js';
 import type { SearchSpec } from '../records/search/search.repository.js';
 import type { ContactsTable } from '../store/schema.js';
+import { openTasks } from '../tasks/task.js';
+import { needsHuman } from './sensitive.js';
 
 /** The writable fields of a contact; every one optional, `null` clears it. */
 export const contactFields = {
@@ -152,3 +157,9 @@ export const contactSearch: SearchSpec = {
   primary: ['name', 'email'],
   secondary: ['title'],
 };
+
+export const contactDefinition = defineKind(contactKind, {
+  references: [{ column: 'company_id', to: 'companies' }],
+  lists: [openDeals('contact_id'), openTasks('contact_id'), recentActivities('contact_id', 'contact')],
+  rules: { fieldNeedsHuman: needsHuman },
+});

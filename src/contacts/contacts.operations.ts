@@ -1,4 +1,4 @@
-import { agentDeletePolicy, directContactWrite } from '../policy/rules.js';
+import { agentDeletePolicy } from '../policy/rules.js';
 import { lifecycleOperations } from '../records/lifecycle.operations.js';
 import {
   createOperation,
@@ -7,6 +7,7 @@ import {
   updateOperation,
 } from '../records/record.operations.js';
 import { contactKind, contactSpec, contactWrite } from './contact.js';
+import { directContactWrite } from './contact.rules.js';
 import { listContacts } from './contacts.repository.js';
 import { getContactContext } from './context.operations.js';
 import { proposeContactUpdate } from './propose.operations.js';

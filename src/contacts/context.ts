@@ -1,4 +1,5 @@
 import { recordLine } from '../answer/text.js';
+import { compact } from '../records/compact.js';
 
 /** A context item: a compact record, beginning with its handle. */
 export type Item = Record<string, unknown> & { handle: string };
@@ -12,24 +13,7 @@ export interface Section {
   more: string | null;
 }
 
-const NOISE = new Set(['created_at', 'updated_at', 'version']);
-const LONG_TEXT = 300;
-
-/**
- * Drops what a reader of a brief does not need (null and empty values, timestamps of the row
- * itself) and shortens long texts, so more of the relationship fits in a prompt.
- */
-export function compact(record: object, keep: readonly string[] = []): Item {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(record)) {
-    if (value === null || value === undefined || (NOISE.has(key) && !keep.includes(key))) continue;
-    if (Array.isArray(value) && value.length === 0) continue;
-    if (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) continue;
-    out[key] =
-      typeof value === 'string' && value.length > LONG_TEXT ? `${value.slice(0, LONG_TEXT - 1)}…` : value;
-  }
-  return out as Item;
-}
+export { compact };
 
 export function renderBrief(head: Item[], sections: Section[], omitted: number, maxChars: number): string[] {
   const lines = head.map(recordLine);

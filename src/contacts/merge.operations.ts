@@ -3,15 +3,15 @@ import { textValue } from '../answer/text.js';
 import { AppError, notFound } from '../errors.js';
 import { defineOperation, type Warning } from '../operations/define.js';
 import { releasePlanUsage } from '../plans/usage.js';
-import { agentMergePolicy } from '../policy/rules.js';
 import { idRef } from '../records/fields.js';
+import { afterWrite, loadRecord } from '../records/loaded.js';
 import { DEFAULT_LIMIT, MAX_LIMIT } from '../records/query/parse.js';
 import { findRecord, updateVersioned } from '../records/records.repository.js';
 import { recordView } from '../records/views.js';
 import { toContactRecord } from './contact.js';
-import { findContact } from './contacts.repository.js';
+import { agentMergePolicy } from './contact.rules.js';
 import {
-  CONTACT_REFERENCES,
+  contactReferences,
   DUPLICATE_REASONS,
   type DuplicateReason,
   duplicateGroups,
@@ -140,7 +140,8 @@ export const mergeContacts = defineOperation({
     from: z.array(contactId).min(1).max(50),
   }),
   async handler(ctx, input) {
-    const survivor = await findContact(ctx.ws, input.contact_id);
+    // The policy (agentMergePolicy) loaded the survivor already: the same row, read once.
+    const survivor = await loadRecord(ctx, 'contacts', input.contact_id);
     if (!survivor) throw notFound(`contact/${input.contact_id}`);
     const from = [...new Set(input.from)];
     if (from.includes(survivor.id)) {
@@ -161,12 +162,13 @@ export const mergeContacts = defineOperation({
 
     // The merged contacts go first: the survivor may take an email that only they held.
     const deleted = await softDeleteContacts(ctx.ws, from, ctx.now);
+    afterWrite(ctx, 'contacts');
     if (deleted.length !== from.length) {
       throw new AppError('conflict', 'a contact changed during the merge', 'retry the merge');
     }
     const { counts: moved, rows: movedRows } = await moveContactReferences(
       ctx.ws,
-      CONTACT_REFERENCES,
+      contactReferences(),
       from,
       survivor.id,
       ctx.now,
@@ -185,6 +187,7 @@ export const mergeContacts = defineOperation({
           survivor.version,
         )
       : survivor;
+    afterWrite(ctx, 'contacts');
     if (!updated)
       throw new AppError('conflict', `contact/${survivor.id} changed during the merge`, 'retry the merge');
     const row = updated;

@@ -1,4 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
+import { kindOfTable } from '../records/kinds.js';
+import { references } from '../records/refs.js';
 import type { ContactsTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 
@@ -10,13 +12,19 @@ export interface ContactReference {
   versioned: boolean;
 }
 
-/** Every column that points at a contact (see REFERENCES in src/records/refs.ts); a merge moves them. */
-export const CONTACT_REFERENCES: readonly ContactReference[] = [
-  { table: 'deals', column: 'contact_id', versioned: true },
-  { table: 'tasks', column: 'contact_id', versioned: true },
-  // Activities are a log: moving one does not make it a new version of itself.
-  { table: 'activities', column: 'contact_id', versioned: false },
-];
+/**
+ * Every column that points at a contact, as the registered kinds declare their references
+ * (src/records/refs.ts); a merge moves them. Activities are a log, not versioned: moving one does
+ * not make it a new version of itself.
+ */
+export const contactReferences = (): ContactReference[] =>
+  references()
+    .filter((ref) => ref.to === 'contacts')
+    .map((ref) => ({
+      table: ref.from,
+      column: ref.column,
+      versioned: kindOfTable(ref.from).record !== undefined,
+    }));
 
 export type DuplicateReason = 'same_email' | 'same_phone' | 'similar_name';
 export const DUPLICATE_REASONS: readonly DuplicateReason[] = ['same_email', 'same_phone', 'similar_name'];

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
-import { proposedContactChange } from '../policy/rules.js';
 import { idRef } from '../records/fields.js';
 import { heldResult, updateWithHolds } from '../records/holds.js';
 import { withRefs } from '../records/refs.js';
 import { recordView } from '../records/views.js';
 import { contactKind, contactWrite } from './contact.js';
+import { proposedContactChange } from './contact.rules.js';
 
 export const proposeContactUpdate = defineOperation({
   name: 'contacts.propose_update',

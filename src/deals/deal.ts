@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import { recentActivities } from '../activities/activity.js';
 import { AppError } from '../errors.js';
 import { custom, idRef, shortText, stage, tags, timestamp } from '../records/fields.js';
 import type { RecordKind } from '../records/kind.js';
+import { defineKind, type KindList } from '../records/kinds.js';
 import type { ResourceSpec } from '../records/query/parse.js';
 import type { DealsTable } from '../store/schema.js';
+import { openTasks } from '../tasks/task.js';
 import { currency } from './currency.js';
 
 export const DEAL_STATUSES = ['open', 'won', 'lost'] as const;
@@ -146,3 +149,21 @@ export const dealSpec: ResourceSpec = {
     updated_at: { type: 'time', nullable: false, sortable: true },
   },
 };
+
+/** `open_deals` of a record whose id the deals' `column` holds, soonest expected close first. */
+export const openDeals = (column: string): KindList => ({
+  name: 'open_deals',
+  table: 'deals',
+  column,
+  where: { status: 'open' },
+  order: [{ column: 'expected_close_at', nullsLast: true }, { column: 'id' }],
+  more: (id) => `GET /deals?${column}=${id}&status=open`,
+});
+
+export const dealDefinition = defineKind(dealKind, {
+  references: [
+    { column: 'contact_id', to: 'contacts' },
+    { column: 'company_id', to: 'companies' },
+  ],
+  lists: [openTasks('deal_id'), recentActivities('deal_id', 'deal')],
+});

@@ -1,4 +1,4 @@
-import { agentDeletePolicy, dealCloseRule } from '../policy/rules.js';
+import { agentDeletePolicy } from '../policy/rules.js';
 import { lifecycleOperations } from '../records/lifecycle.operations.js';
 import {
   createOperation,
@@ -7,6 +7,7 @@ import {
   updateOperation,
 } from '../records/record.operations.js';
 import { dealCreate, dealKind, dealSpec, dealWrite } from './deal.js';
+import { dealCloseRule } from './deal.rules.js';
 import { listDeals } from './deals.repository.js';
 
 export const dealOperations = [

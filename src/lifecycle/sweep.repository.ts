@@ -7,15 +7,6 @@ type Db = Kysely<Database> | Transaction<Database>;
 export const PURGED_TABLES = ['contacts', 'companies', 'deals'] as const;
 export type PurgedTable = (typeof PURGED_TABLES)[number];
 
-/** The tables that refer to records, with their version/updated_at columns (for the cleared references). */
-const HAS_UPDATED_AT: Record<string, boolean> = {
-  contacts: true,
-  companies: true,
-  deals: true,
-  tasks: true,
-  activities: false,
-};
-
 /** A soft-deleted record past retention. */
 export interface ExpiredRecord {
   workspace_id: string;
@@ -108,10 +99,11 @@ export async function clearReference(
   column: string,
   workspaceId: string,
   id: string,
-  now: string,
+  /** Set for tables that keep an updated_at (the versioned, soft-deletable kinds). */
+  updatedAt: string | null,
 ): Promise<{ id: string; version: number }[]> {
   const set: Record<string, unknown> = { [column]: null, version: sql`version + 1` };
-  if (HAS_UPDATED_AT[table]) set.updated_at = now;
+  if (updatedAt !== null) set.updated_at = updatedAt;
   const rows: { id: string; version: number | string }[] = await loose(db)
     .updateTable(table)
     .set(set)

@@ -2,7 +2,8 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { UnchainedAuditRow } from '../audit/chain.js';
 import { appendAuditRows } from '../audit/chain.repository.js';
 import { appendEvents } from '../events/events.repository.js';
-import { REFERENCES } from '../records/refs.js';
+import { kindOfTable } from '../records/kinds.js';
+import { references } from '../records/refs.js';
 import { RETENTION_DAYS } from '../records/write.js';
 import type { Services } from '../services.js';
 import type { DialectCapabilities } from '../store/dialect.js';
@@ -34,13 +35,11 @@ const DAY_MS = 24 * 3600 * 1000;
 /** A registered OAuth client nobody used is removed this long after its registration. */
 export const UNUSED_CLIENT_DAYS = 30;
 
-const KIND: Record<string, string> = {
-  contacts: 'contact',
-  companies: 'company',
-  deals: 'deal',
-  tasks: 'task',
-  activities: 'activity',
-};
+/** The updated_at to set on a record whose reference is cleared: versioned kinds keep one, activities do not. */
+const touched = (table: string, now: string) => (kindOfTable(table).record ? now : null);
+
+/** The handle prefix of a table's records: `contact` for contacts. */
+const kindOf = (table: string) => kindOfTable(table).kind;
 
 /** What one pass removed; `more` when some table had more than the pass's bound. */
 export interface SweepReport {
@@ -118,7 +117,7 @@ export async function sweepOnce(services: Services, options: SweepOptions): Prom
       if (!outcome) continue;
       pending.push(outcome);
       report.records[table] += 1;
-      report.purged.push(`${KIND[table]}/${record.id}`);
+      report.purged.push(`${kindOf(table)}/${record.id}`);
       report.owned_removed += outcome.owned;
       report.references_cleared += outcome.cleared;
     }
@@ -186,34 +185,41 @@ async function purgeRecord(
   const { workspace_id: workspaceId, id } = record;
   const rowLock = services.store.dialect.name === 'postgres';
   if (!(await claimExpiredRecord(trx, table, workspaceId, id, cutoff, rowLock))) return null;
-  const handle = `${KIND[table]}/${id}`;
+  const handle = `${kindOf(table)}/${id}`;
   const changes: Change[] = [
-    { target: handle, changes: { purged_at: [null, now] }, version: null, type: `${KIND[table]}.purged` },
+    { target: handle, changes: { purged_at: [null, now] }, version: null, type: `${kindOf(table)}.purged` },
   ];
   let owned = 0;
   let cleared = 0;
-  for (const ref of REFERENCES.filter((r) => r.to === table)) {
+  for (const ref of references().filter((r) => r.to === table)) {
     if (ref.owned) {
       for (const ownedId of await deleteOwned(trx, ref.from, ref.column, workspaceId, id)) {
         owned += 1;
-        const ownedHandle = `${KIND[ref.from]}/${ownedId}`;
+        const ownedHandle = `${kindOf(ref.from)}/${ownedId}`;
         await deleteFieldWriters(trx, workspaceId, ownedHandle);
         changes.push({
           target: ownedHandle,
           changes: { purged_at: [null, now] },
           version: null,
-          type: `${KIND[ref.from]}.purged`,
+          type: `${kindOf(ref.from)}.purged`,
         });
       }
       continue;
     }
-    for (const row of await clearReference(trx, ref.from, ref.column, workspaceId, id, now)) {
+    for (const row of await clearReference(
+      trx,
+      ref.from,
+      ref.column,
+      workspaceId,
+      id,
+      touched(ref.from, now),
+    )) {
       cleared += 1;
       changes.push({
-        target: `${KIND[ref.from]}/${row.id}`,
+        target: `${kindOf(ref.from)}/${row.id}`,
         changes: { [ref.column]: [id, null] },
         version: row.version,
-        type: `${KIND[ref.from]}.updated`,
+        type: `${kindOf(ref.from)}.updated`,
       });
     }
   }

@@ -52,6 +52,7 @@ export function newRun(
     escalationCode: meta.escalationCode ?? null,
     approval: meta.approval ?? null,
     interactive: meta.interactive ?? false,
+    memo: new Map(),
     audit: (entry) => audits.push(entry),
     afterCommit: (task) => afterCommit.push(task),
   };

@@ -111,6 +111,11 @@ export interface OperationContext {
    * emailed code moments ago and the form is CSRF-protected, so no second code is asked for.
    */
   readonly interactive: boolean;
+  /**
+   * What this run has loaded and may share between its steps (the policy's decision and the
+   * handler read a record once: src/records/loaded.ts). Lives and dies with the run.
+   */
+  readonly memo: Map<string, unknown>;
 }
 
 /**

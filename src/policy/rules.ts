@@ -1,19 +1,19 @@
-import { contactKind } from '../contacts/contact.js';
-import { findContact } from '../contacts/contacts.repository.js';
-import { findLiveContacts } from '../contacts/merge.repository.js';
-import { survivorChanges } from '../contacts/merge-fields.js';
-import { dealKind } from '../deals/deal.js';
 import { bulkPolicy } from '../jobs/jobs.operations.js';
 import type { OperationContext, Verdict } from '../operations/define.js';
 import { checkConfirmation } from '../records/confirm.js';
 import type { RecordKind, RecordTable } from '../records/kind.js';
 import { handleOf } from '../records/kind.js';
-import { columnsFor, diff, type FieldChanges, fieldChanges } from '../records/records.js';
-import { findLiveBy, findRecord } from '../records/records.repository.js';
-import { loadPolicy, type Policy } from './policy.js';
+import { kindOfHandle } from '../records/kinds.js';
+import { loadRecord } from '../records/loaded.js';
+import { columnsFor, diff, type FieldChanges } from '../records/records.js';
+import { loadPolicy } from './policy.js';
+
+// The rule machinery every kind shares. A kind's own rules sit beside it (src/contacts/contact.rules.ts,
+// src/deals/deal.rules.ts, src/tasks/task.rules.ts) on its operations, and what a kind adds to the
+// shared rules comes through its registered definition (KindDefinition.rules).
 
 /** Field → [current, proposed] for the fields a change would really alter on a record. */
-function pendingChanges(
+export function pendingChanges(
   ctx: OperationContext,
   kind: RecordKind,
   current: { custom: string } | undefined,
@@ -24,134 +24,7 @@ function pendingChanges(
   return diff(current, columns);
 }
 
-const isAgent = (ctx: OperationContext) => ctx.caller?.principalType === 'agent';
-
-/** A stored value that says something: filling an empty field is adding, not changing. */
-const isSet = (value: unknown) =>
-  value !== null && value !== undefined && value !== '' && value !== '[]' && value !== '{}';
-
-/**
- * Whether an agent's change of one contact field, from `before`, must go through a human: every
- * change of a sensitive field does (the guide: "sensitive contact field updates always go through
- * contacts.propose_update"), except filling an empty one where the workspace allows it
- * (agents_fill_empty_sensitive_fields). do_not_contact is a flag that always holds a value.
- */
-function needsHuman(policy: Policy, field: string, before: unknown): boolean {
-  if (!policy.sensitive_contact_fields.includes(field as never)) return false;
-  const fillsEmpty = field !== 'do_not_contact' && !isSet(before);
-  return !(fillsEmpty && policy.agents_fill_empty_sensitive_fields);
-}
-
-/** The sensitive fields of a change that must go through a human (see needsHuman). */
-function sensitiveOf(changed: FieldChanges, policy: Policy): string[] {
-  return Object.entries(changed)
-    .filter(([field, [before]]) => needsHuman(policy, field, before))
-    .map(([field]) => field);
-}
-
-const proposeAction = (fields: string[]) => ({
-  tool_name: 'contacts.propose_update',
-  when: `now, to ask a human to approve the change of ${fields.join(', ')}`,
-});
-
-/** The live contact a write would change: by id (update) or by email (upsert). */
-async function contactTarget(ctx: OperationContext, input: Record<string, unknown>) {
-  if (typeof input.contact_id === 'string') return findRecord(ctx.ws, 'contacts', input.contact_id);
-  if (typeof input.email === 'string') return findLiveBy(ctx.ws, 'contacts', 'email', input.email);
-  return undefined;
-}
-
-/**
- * Direct writes by an agent (contacts.update, and contacts.create when it updates by email, on
- * every surface and in every batch, import or bulk update, which run these one item at a time) may
- * not change a sensitive field of an existing contact: they are denied with a pointer to
- * contacts.propose_update. People write directly; a new contact may carry any field, since
- * nothing a person wrote is replaced.
- */
-export async function directContactWrite(
-  ctx: OperationContext,
-  input: Record<string, unknown>,
-): Promise<Verdict | null> {
-  if (!isAgent(ctx)) return null;
-  const current = await contactTarget(ctx, input);
-  if (!current) return null;
-  const policy = await loadPolicy(ctx.ws);
-  const changed = pendingChanges(ctx, contactKind, current, fieldChanges(input, 'contact_id'));
-  const sensitive = sensitiveOf(changed, policy);
-  if (sensitive.length === 0) return null;
-  return {
-    decision: 'deny',
-    reason_code: 'contact.sensitive_field',
-    summary: `${sensitive.join(', ')} of contact/${current.id} can only change through contacts.propose_update`,
-    target: `contact/${current.id}`,
-    targetVersion: current.version,
-    diff: Object.fromEntries(sensitive.map((field) => [field, changed[field]!])),
-    nextActions: [proposeAction(sensitive)],
-  };
-}
-
-/**
- * contacts.propose_update: a change that touches a sensitive field waits for a human; any other
- * change applies at once, as contacts.update would.
- */
-export async function proposedContactChange(
-  ctx: OperationContext,
-  input: { contact_id: string; changes: Record<string, unknown> },
-): Promise<Verdict | null> {
-  const current = await findRecord(ctx.ws, 'contacts', input.contact_id);
-  if (!current) return null; // the handler answers not_found
-  const policy = await loadPolicy(ctx.ws);
-  const changed = pendingChanges(ctx, contactKind, current, input.changes);
-  const sensitive = sensitiveOf(changed, policy);
-  if (sensitive.length === 0) return null;
-  return {
-    decision: 'require_approval',
-    reason_code: 'contact.sensitive_field',
-    summary: `change ${sensitive.join(', ')} of contact/${current.id} (${current.name ?? current.email ?? 'unnamed'})`,
-    target: `contact/${current.id}`,
-    targetVersion: current.version,
-    diff: changed,
-  };
-}
-
-/**
- * contacts.merge by an agent: the survivor takes the merged contacts' values where its own are
- * empty, and their tags and custom keys. When that would change a sensitive field, the merge waits
- * for a human (a proposal of the whole merge), as contacts.propose_update would; otherwise a new
- * contact made with a phone and merged in would write the phone of an existing one.
- */
-export async function agentMergePolicy(
-  ctx: OperationContext,
-  input: { contact_id: string; from: string[] },
-): Promise<Verdict | null> {
-  if (!isAgent(ctx)) return null;
-  const survivor = await findContact(ctx.ws, input.contact_id);
-  if (!survivor) return null; // the handler answers not_found
-  const from = [...new Set(input.from)].filter((id) => id !== survivor.id);
-  const found = new Map((await findLiveContacts(ctx.ws, from)).map((row) => [row.id, row]));
-  if (from.some((id) => !found.has(id))) return null; // the handler answers not_found
-  const set = await survivorChanges(
-    async (id) => (await findRecord(ctx.ws, 'companies', id)) !== undefined,
-    survivor,
-    from.map((id) => found.get(id)!),
-    [],
-  );
-  const current = survivor as unknown as Record<string, unknown>;
-  const changed: FieldChanges = Object.fromEntries(
-    Object.entries(set).map(([field, value]) => [field, [current[field] ?? null, value]]),
-  );
-  const policy = await loadPolicy(ctx.ws);
-  const sensitive = sensitiveOf(changed, policy);
-  if (sensitive.length === 0) return null;
-  return {
-    decision: 'require_approval',
-    reason_code: 'contact.sensitive_field',
-    summary: `merge ${from.map((id) => `contact/${id}`).join(', ')} into contact/${survivor.id}, which changes its ${sensitive.join(', ')}`,
-    target: `contact/${survivor.id}`,
-    targetVersion: survivor.version,
-    diff: changed,
-  };
-}
+export const isAgent = (ctx: OperationContext) => ctx.caller?.principalType === 'agent';
 
 /**
  * Deletes by agents follow the policy's agent_deletes (allow, require_approval or deny). The
@@ -164,7 +37,7 @@ export function agentDeletePolicy(kind: RecordKind<RecordTable>) {
     const policy = await loadPolicy(ctx.ws);
     if (policy.agent_deletes === 'allow') return null;
     const id = input[kind.idField] as string;
-    const current = await findRecord(ctx.ws, kind.table, id);
+    const current = await loadRecord(ctx, kind.table, id);
     if (!current) return null; // the handler answers not_found
     const target = handleOf(kind, id);
     const check = await checkConfirmation(ctx, { target, version: current.version }, input.confirm);
@@ -245,44 +118,14 @@ export async function agentRevertPolicy(
       `revert, deleting ${deletes.map((r) => r.target).join(', ')}`,
     );
   }
-  const sensitive = touched.flatMap((record) =>
-    record.target.startsWith('contact/')
+  const sensitive = touched.flatMap((record) => {
+    const needsHuman = kindOfHandle(record.target)?.rules?.fieldNeedsHuman;
+    return needsHuman
       ? record.fields
           .filter(({ field, now }) => needsHuman(policy, field, now))
           .map(({ field }) => `${record.target}.${field}`)
-      : [],
-  );
+      : [];
+  });
   if (sensitive.length) return approval('contact.sensitive_field', `revert ${sensitive.join(', ')}`);
   return null;
-}
-
-const CLOSED = ['won', 'lost'];
-
-/**
- * A target-dependent rule (policy approve_deal_close): an agent's deal update that moves the deal
- * to won or lost — its status, or a stage named won/lost — waits for a human; the same update
- * with any other stage move applies at once.
- */
-export async function dealCloseRule(
-  ctx: OperationContext,
-  input: Record<string, unknown>,
-): Promise<Verdict | null> {
-  if (!isAgent(ctx)) return null;
-  const policy = await loadPolicy(ctx.ws);
-  if (!policy.approve_deal_close) return null;
-  const current = await findRecord(ctx.ws, 'deals', input.deal_id as string);
-  if (!current) return null; // the handler answers not_found
-  const changed = pendingChanges(ctx, dealKind, current, fieldChanges(input, 'deal_id'));
-  const closes = (field: 'status' | 'stage') =>
-    field in changed && CLOSED.includes(String(changed[field]![1] ?? '').toLowerCase());
-  if (!closes('status') && !closes('stage')) return null;
-  const to = closes('status') ? String(changed.status![1]) : String(changed.stage![1]);
-  return {
-    decision: 'require_approval',
-    reason_code: 'deal.close_requires_approval',
-    summary: `move deal/${current.id} (${current.title}) to ${to}`,
-    target: `deal/${current.id}`,
-    targetVersion: current.version,
-    diff: changed,
-  };
 }

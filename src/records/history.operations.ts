@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { textValue } from '../answer/text.js';
 import { type HistoryPosition, recordHistory } from '../audit/audit.repository.js';
-import { companyKind } from '../companies/company.js';
-import { contactKind } from '../contacts/contact.js';
-import { dealKind } from '../deals/deal.js';
 import { AppError, notFound } from '../errors.js';
 import { type AnyOperation, defineOperation, type Warning } from '../operations/define.js';
 import type { AuditLogTable } from '../store/schema.js';
-import { taskKind } from '../tasks/task.js';
 import { idRef } from './fields.js';
 import { handleOf, type RecordKind } from './kind.js';
 import { decodeCursor, encodeCursor, queryFingerprint } from './query/cursor.js';
@@ -169,7 +165,3 @@ export function historyOperation(kind: RecordKind): AnyOperation {
     },
   });
 }
-
-export const historyOperations = [contactKind, companyKind, dealKind, taskKind].map((kind) =>
-  historyOperation(kind as unknown as RecordKind),
-);

@@ -6,8 +6,8 @@ import { storeProposal } from '../proposals/create.js';
 import { toProposalRecord } from '../proposals/proposal.js';
 import type { Database, ProposalsTable } from '../store/schema.js';
 import { handleOf, type RecordKind, type RecordTable } from './kind.js';
+import { loadRecord } from './loaded.js';
 import { columnsFor, diff, recordResult } from './records.js';
-import { findRecord } from './records.repository.js';
 import { missing, updateRecord, versionConflict } from './write.js';
 
 export const FIELD_HELD = {
@@ -48,7 +48,7 @@ export async function updateWithHolds<T extends RecordTable>(
     return { ...(await plain()), autoApproved: false };
   const policy = await loadPolicy(ctx.ws);
   if (!policy.hold_human_edited_fields) return { ...(await plain()), autoApproved: false };
-  const current = await findRecord(ctx.ws, kind.table, id);
+  const current = await loadRecord(ctx, kind.table, id);
   if (!current) throw await missing(ctx, kind, id);
 
   // The fields this update would really alter, and who wrote each of them last.

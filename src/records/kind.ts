@@ -39,7 +39,7 @@ export interface RecordKind<
     columns: Record<string, unknown>,
     now: string,
   ): Record<string, unknown>;
-  /** Checks that need the database beyond REFERENCES (a task's assignee); gets the changed columns. */
+  /** Checks that need the database beyond references (a task's assignee); gets the changed columns. */
   validate?(ws: WorkspaceDb, columns: Record<string, unknown>): Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { chargePlanUsage, isCapped, releasePlanUsage } from '../plans/usage.js';
 import { CONFIRM_TTL_MINUTES, checkConfirmation, issueConfirmation } from './confirm.js';
 import { idRef } from './fields.js';
 import { handleOf, type RecordKind, type RecordTable } from './kind.js';
+import { afterWrite, loadRecord } from './loaded.js';
 import type { RecordPolicy } from './record.operations.js';
 import { expectedVersion, recordResult, versionInput } from './records.js';
 import { findLiveBy, findRecord, setDeleted } from './records.repository.js';
@@ -77,7 +78,7 @@ export function lifecycleOperations<T extends RecordTable, R extends { version: 
     input: z.strictObject({ ...idInput, confirm: z.string().max(200).optional(), ...versionInput }),
     async handler(ctx, input: Record<string, unknown> & LifecycleInput) {
       const id = idOf(input);
-      const current = await findRecord(ctx.ws, kind.table, id);
+      const current = await loadRecord(ctx, kind.table, id);
       if (!current) throw await missing(ctx, kind, id);
       const expected = expectedVersion(input);
       if (expected !== undefined && expected !== current.version) {
@@ -87,6 +88,7 @@ export function lifecycleOperations<T extends RecordTable, R extends { version: 
       let refused: string | null = null;
       const remove = async () => {
         const row = await setDeleted(ctx.ws, kind.table, id, ctx.now, ctx.now, current.version);
+        afterWrite(ctx, kind.table);
         if (!row) throw new AppError('conflict', `${handle} changed during the request`, 'retry the delete');
         ctx.audit({ target: handle, changes: { deleted_at: [null, ctx.now] }, version: row.version });
         if (isCapped(kind.table)) await releasePlanUsage(ctx, kind.table);
@@ -145,6 +147,7 @@ export function lifecycleOperations<T extends RecordTable, R extends { version: 
       }
       if (isCapped(kind.table)) await chargePlanUsage(ctx, kind.table);
       const restored = await setDeleted(ctx.ws, kind.table, id, null, ctx.now, row.version);
+      afterWrite(ctx, kind.table, restored as { id: string; deleted_at: string | null } | undefined);
       if (!restored)
         throw new AppError('conflict', `${handle} changed during the request`, 'retry the restore');
       ctx.audit({

@@ -13,12 +13,13 @@ import type { WorkspaceDb } from '../store/scoped.js';
 import { idRef } from './fields.js';
 import { heldResult, updateWithHolds } from './holds.js';
 import type { RecordKind, RecordTable } from './kind.js';
+import { loadLiveBy } from './loaded.js';
 import type { ListPage, ListParams } from './query/apply.js';
 import { listInput } from './query/input.js';
 import type { ResourceSpec } from './query/parse.js';
 import { filterableFields } from './query/parse.js';
 import { expectedVersion, fieldChanges, recordResult, versionInput } from './records.js';
-import { findLiveBy, findRecord } from './records.repository.js';
+import { findRecord } from './records.repository.js';
 import { withRefs } from './refs.js';
 import { recordView } from './views.js';
 import { createRecord, missing, upsertRecord } from './write.js';
@@ -74,9 +75,7 @@ export function createOperation<T extends RecordTable>(
       let created = true;
       const key = kind.unique ? input[kind.unique] : undefined;
       const holder =
-        key === undefined || key === null
-          ? undefined
-          : await findLiveBy(ctx.ws, kind.table, kind.unique!, key);
+        key === undefined || key === null ? undefined : await loadLiveBy(ctx, kind.table, kind.unique!, key);
       if (holder) {
         // An upsert onto an existing record is an update: the same field-level holds apply.
         const update = await updateWithHolds(ctx, kind, holder.id, input);

@@ -158,15 +158,18 @@ export async function deletedAmong(ws: WorkspaceDb, table: RecordTable, ids: str
   return new Set(rows.map((row) => row.id));
 }
 
-/** How many rows of `from` refer to `id` through `column` (live rows only, where rows can be deleted). */
+/** How many rows of `from` refer to `id` through `column` (live rows only, when rows can be deleted). */
 export async function countReferences(
   ws: WorkspaceDb,
-  from: RecordTable | 'activities',
+  from: string,
   column: string,
   id: string,
+  deletable: boolean,
 ): Promise<number> {
-  let query = loose(ws.selectFrom(from)).select(sql<number>`count(*)`.as('n')).where(column, '=', id);
-  if (from !== 'activities') query = query.where('deleted_at', 'is', null);
+  let query = loose(ws.selectFrom(from as RecordTable))
+    .select(sql<number>`count(*)`.as('n'))
+    .where(column, '=', id);
+  if (deletable) query = query.where('deleted_at', 'is', null);
   const row: { n: number | string } = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -1,9 +1,11 @@
 import { AppError } from '../errors.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import type { RecordTable } from './kind.js';
+import { allKinds, kindOfTable, kindsGeneration } from './kinds.js';
 import { countReferences, deletedAmong, findRecord } from './records.repository.js';
 
-export type RefTable = RecordTable | 'activities';
+/** The table of a registered kind, which references point from (any kind, versioned or not). */
+export type RefTable = string;
 
 export interface Reference {
   from: RefTable;
@@ -13,39 +15,41 @@ export interface Reference {
   kind: string;
   /** The target's collection route, for hints. */
   path: string;
-  /**
-   * Owned rows belong to the target: while it is deleted they are hidden with it (a contact's
-   * activities). Other references are kept and shown in `deleted_refs` until the target is
-   * restored or the reference is changed.
-   */
+  /** See KindReference.owned. */
   owned?: boolean;
 }
 
-/** Every reference between CRM records. Deletes, restores, reads and checks are driven by it. */
-export const REFERENCES: readonly Reference[] = [
-  { from: 'contacts', column: 'company_id', to: 'companies', kind: 'company', path: '/companies' },
-  { from: 'deals', column: 'contact_id', to: 'contacts', kind: 'contact', path: '/contacts' },
-  { from: 'deals', column: 'company_id', to: 'companies', kind: 'company', path: '/companies' },
-  { from: 'tasks', column: 'contact_id', to: 'contacts', kind: 'contact', path: '/contacts' },
-  { from: 'tasks', column: 'deal_id', to: 'deals', kind: 'deal', path: '/deals' },
-  { from: 'tasks', column: 'company_id', to: 'companies', kind: 'company', path: '/companies' },
-  {
-    from: 'activities',
-    column: 'contact_id',
-    to: 'contacts',
-    kind: 'contact',
-    path: '/contacts',
-    owned: true,
-  },
-  { from: 'activities', column: 'deal_id', to: 'deals', kind: 'deal', path: '/deals' },
-];
+let cached: { generation: number; references: readonly Reference[] } | undefined;
+
+/**
+ * Every reference between records, as the registered kinds declare them. Deletes, restores, reads
+ * and checks are driven by it.
+ */
+export function references(): readonly Reference[] {
+  if (cached?.generation === kindsGeneration()) return cached.references;
+  const list = allKinds().flatMap((definition) =>
+    (definition.references ?? []).map((ref) => {
+      const target = kindOfTable(ref.to);
+      return {
+        from: definition.table,
+        column: ref.column,
+        to: ref.to as RecordTable,
+        kind: target.kind,
+        path: target.path,
+        ...(ref.owned ? { owned: true } : {}),
+      };
+    }),
+  );
+  cached = { generation: kindsGeneration(), references: list };
+  return list;
+}
 
 /**
  * Rejects a write that points a reference at a record that is not live in this workspace: new
- * references always point at live records (existing ones may outlive a delete, see REFERENCES).
+ * references always point at live records (existing ones may outlive a delete, see Reference).
  */
 export async function checkReferences(ws: WorkspaceDb, from: RefTable, columns: Record<string, unknown>) {
-  for (const ref of REFERENCES) {
+  for (const ref of references()) {
     const id = columns[ref.column];
     if (ref.from !== from || typeof id !== 'string') continue;
     const target = await findRecord(ws, ref.to, id, 'any');
@@ -69,7 +73,7 @@ export async function withRefs<Row extends object, Rec extends object>(
   rows: Row[],
   toRecord: (row: Row) => Rec,
 ): Promise<(Rec & { deleted_refs: string[] })[]> {
-  const refs = REFERENCES.filter((ref) => ref.from === from && !ref.owned);
+  const refs = references().filter((ref) => ref.from === from && !ref.owned);
   const deleted = new Map<Reference, Set<string>>();
   for (const ref of refs) {
     const ids = [...new Set(rows.map((row) => (row as Record<string, unknown>)[ref.column]))];
@@ -99,8 +103,8 @@ export async function referencesTo(
   id: string,
 ): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const ref of REFERENCES.filter((r) => r.to === to)) {
-    const n = await countReferences(ws, ref.from, ref.column, id);
+  for (const ref of references().filter((r) => r.to === to)) {
+    const n = await countReferences(ws, ref.from, ref.column, id, kindOfTable(ref.from).record !== undefined);
     if (n > 0) counts[ref.from] = (counts[ref.from] ?? 0) + n;
   }
   return counts;

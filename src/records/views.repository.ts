@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
+import type { TenantTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import type { RecordTable } from './kind.js';
-import type { RefTable } from './refs.js';
 
 // The table is a parameter, which defeats Kysely's column inference (as in records.repository.ts).
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -30,12 +30,16 @@ export interface OrderTerm {
 
 /** Which rows of `table` belong to a parent: `deals` whose `contact_id` is the contact, and open. */
 export interface ChildrenSpec {
-  table: RefTable;
+  table: string;
   /** The column that points at the parent. */
   column: string;
   /** Equalities every child must meet (`status = open`). */
   where?: Record<string, string>;
   order: readonly OrderTerm[];
+  /** Whether the children can be soft-deleted (have deleted_at). */
+  deletable: boolean;
+  /** The children's owners (`contact_id` → contacts): a child of a deleted owner is hidden. */
+  owners?: readonly { column: string; table: string }[];
 }
 
 const orderSql = (alias: string, terms: readonly OrderTerm[]): RawBuilder<unknown> =>
@@ -61,22 +65,26 @@ export async function firstChildren(
   limit: number,
 ): Promise<Record<string, unknown>[]> {
   if (parentIds.length === 0) return [];
-  const { table, column } = spec;
+  const { column } = spec;
+  const table = spec.table as TenantTable;
   const live = (query: unknown) => {
     let q = loose(query).where(`${table}.${column}`, 'in', parentIds);
     for (const [key, value] of Object.entries(spec.where ?? {})) q = q.where(`${table}.${key}`, '=', value);
-    if (table !== 'activities') return q.where(`${table}.deleted_at`, 'is', null);
-    // Activities belong to their contact: those of a deleted contact stay hidden (as in /activities).
-    // biome-ignore lint/suspicious/noExplicitAny: the expression builder of a loosened query
-    return q.where(({ exists, selectFrom }: any) =>
-      exists(
-        selectFrom('contacts')
-          .select('contacts.id')
-          .whereRef('contacts.workspace_id', '=', 'activities.workspace_id')
-          .whereRef('contacts.id', '=', 'activities.contact_id')
-          .where('contacts.deleted_at', 'is', null),
-      ),
-    );
+    if (spec.deletable) q = q.where(`${table}.deleted_at`, 'is', null);
+    // Owned rows (a contact's activities) stay hidden while their owner is deleted, as in their lists.
+    for (const owner of spec.owners ?? []) {
+      // biome-ignore lint/suspicious/noExplicitAny: the expression builder of a loosened query
+      q = q.where(({ exists, selectFrom }: any) =>
+        exists(
+          selectFrom(owner.table)
+            .select(`${owner.table}.id`)
+            .whereRef(`${owner.table}.workspace_id`, '=', `${table}.workspace_id`)
+            .whereRef(`${owner.table}.id`, '=', `${table}.${owner.column}`)
+            .where(`${owner.table}.deleted_at`, 'is', null),
+        ),
+      );
+    }
+    return q;
   };
   const numbered = live(ws.selectFrom(table)).select([
     `${table}.id as child_id`,

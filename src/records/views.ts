@@ -1,8 +1,3 @@
-import { toActivityRecord } from '../activities/activity.js';
-import { companyKind } from '../companies/company.js';
-import { contactKind } from '../contacts/contact.js';
-import { compact } from '../contacts/context.js';
-import { dealKind } from '../deals/deal.js';
 import { AppError } from '../errors.js';
 import {
   type AnswerRecord,
@@ -12,115 +7,41 @@ import {
   type RecordView,
 } from '../operations/projection.js';
 import type { WorkspaceDb } from '../store/scoped.js';
-import { taskKind } from '../tasks/task.js';
-import type { RecordKind, RecordTable } from './kind.js';
-import { REFERENCES, type RefTable } from './refs.js';
+import { compact } from './compact.js';
+import type { RecordTable } from './kind.js';
+import { type KindDefinition, type KindList, kindOfTable, kindsGeneration } from './kinds.js';
+import { references } from './refs.js';
 import { type ChildrenSpec, firstChildren, liveByIds } from './views.repository.js';
 
 /** How many related records a list expansion (`open_deals`, `contacts`, …) carries per record. */
 export const EXPAND_LIMIT = 5;
 
-interface Source {
-  kind: string;
-  toRecord(row: never): object;
-  /** The record's own fields, in the order records show them. */
-  fields: readonly string[];
-}
+/** The part of a kind a view reads: its handle prefix, its fields and how a row becomes a record. */
+type Source = Pick<KindDefinition, 'kind' | 'fields' | 'toRecord'>;
 
 const toRecordOf = (source: Source, row: object) => source.toRecord(row as never) as Record<string, unknown>;
 
-const generated = { workspace_id: '', id: '', version: 1, created_at: '', updated_at: '', deleted_at: null };
-const fieldsOf = (record: object) => [...Object.keys(record), 'deleted_refs'];
-const fromKind = (kind: RecordKind<RecordTable, { version: number }>): Source => ({
-  kind: kind.kind,
-  toRecord: kind.toRecord as Source['toRecord'],
-  fields: fieldsOf(kind.toRecord({ ...kind.blank(), ...generated } as never)),
-});
-
-const SOURCES: Record<RefTable, Source> = {
-  contacts: fromKind(contactKind as never),
-  companies: fromKind(companyKind as never),
-  deals: fromKind(dealKind as never),
-  tasks: fromKind(taskKind as never),
-  activities: {
-    kind: 'activity',
-    toRecord: toActivityRecord as Source['toRecord'],
-    fields: fieldsOf(
-      toActivityRecord({
-        ...generated,
-        contact_id: '',
-        deal_id: null,
-        kind: 'note',
-        body: '',
-        occurred_at: '',
-        created_by: '',
-      }),
-    ),
-  },
-};
-
-/** A bounded list of related records: `open_deals` of a contact. */
-interface ListExpansion extends ChildrenSpec {
-  name: string;
-  /** Where to read the rest when there are more than EXPAND_LIMIT. */
-  more(id: string): string;
-}
-
-const openDeals = (column: string): ListExpansion => ({
-  name: 'open_deals',
-  table: 'deals',
-  column,
-  where: { status: 'open' },
-  order: [{ column: 'expected_close_at', nullsLast: true }, { column: 'id' }],
-  more: (id) => `GET /deals?${column}=${id}&status=open`,
-});
-const openTasks = (column: string): ListExpansion => ({
-  name: 'open_tasks',
-  table: 'tasks',
-  column,
-  where: { status: 'open' },
-  order: [{ column: 'due_at', nullsLast: true }, { column: 'id' }],
-  more: (id) => `GET /tasks?${column}=${id}&status=open`,
-});
-const recentActivities = (column: string, param: string): ListExpansion => ({
-  name: 'recent_activities',
-  table: 'activities',
-  column,
-  order: [
-    { column: 'occurred_at', desc: true },
-    { column: 'id', desc: true },
-  ],
-  more: (id) => `GET /activities?${param}=${id}`,
-});
-
-/** The list expansions of each kind; the single-record ones come from REFERENCES. */
-const LISTS: Record<RefTable, ListExpansion[]> = {
-  contacts: [openDeals('contact_id'), openTasks('contact_id'), recentActivities('contact_id', 'contact')],
-  companies: [
-    {
-      name: 'contacts',
-      table: 'contacts',
-      column: 'company_id',
-      order: [{ column: 'created_at' }, { column: 'id' }],
-      more: (id) => `GET /contacts?company_id=${id}`,
-    },
-    openDeals('company_id'),
-  ],
-  deals: [openTasks('deal_id'), recentActivities('deal_id', 'deal')],
-  tasks: [],
-  activities: [],
-};
-
 /** The records a record of `table` points at: `company` (through company_id) of a contact. */
-const relationsOf = (table: RefTable) =>
-  REFERENCES.filter((ref) => ref.from === table).map((ref) => ({
-    name: ref.kind,
-    column: ref.column,
-    to: ref.to,
-    source: SOURCES[ref.to],
-  }));
+const relationsOf = (table: string) =>
+  references()
+    .filter((ref) => ref.from === table)
+    .map((ref) => ({
+      name: ref.kind,
+      column: ref.column,
+      to: ref.to,
+      source: kindOfTable(ref.to) as Source,
+    }));
 
 type Relation = ReturnType<typeof relationsOf>[number];
+
+/** How the rows of a list expansion are read: live, and not owned by a deleted record. */
+const childrenOf = (list: KindList): ChildrenSpec => ({
+  ...list,
+  deletable: kindOfTable(list.table).record !== undefined,
+  owners: references()
+    .filter((ref) => ref.from === list.table && ref.owned)
+    .map((ref) => ({ column: ref.column, table: ref.to })),
+});
 
 /** Whether `field` names a field of a record of `source`: a plain field or `custom.<key>`. */
 function ownField(source: Source, field: string, related = false): boolean {
@@ -135,19 +56,43 @@ const idOf = (record: Record<string, unknown>, column: string) => {
   return typeof value === 'string' ? value : null;
 };
 
-const views = new Map<RefTable, RecordView>();
+const views = new Map<string, { generation: number; view: RecordView }>();
 
-/** `fields=` and `expand=` for the records of one table (see docs/crm.md, "Fields and expansions"). */
-export function recordView(table: RefTable): RecordView {
-  const view = views.get(table) ?? buildView(table);
-  views.set(table, view);
+/** The view of `table` as the registered kinds describe it now (built once per registry state). */
+function viewOf(table: string): RecordView {
+  const cached = views.get(table);
+  if (cached?.generation === kindsGeneration()) return cached.view;
+  const view = buildView(table);
+  views.set(table, { generation: kindsGeneration(), view });
   return view;
 }
 
-function buildView(table: RefTable): RecordView {
-  const source = SOURCES[table];
+/**
+ * `fields=` and `expand=` for the records of one table (see docs/crm.md, "Fields and expansions").
+ * Operations name their view when they are defined, before the kinds are registered, so the view
+ * is looked up in the registry on use.
+ */
+export function recordView(table: string): RecordView {
+  return {
+    get kind() {
+      return viewOf(table).kind;
+    },
+    get fields() {
+      return viewOf(table).fields;
+    },
+    get expansions() {
+      return viewOf(table).expansions;
+    },
+    listLimit: EXPAND_LIMIT,
+    check: (projection) => viewOf(table).check(projection),
+    shape: (ws, data, projection) => viewOf(table).shape(ws, data, projection),
+  };
+}
+
+function buildView(table: string): RecordView {
+  const source = kindOfTable(table);
   const relations = relationsOf(table);
-  const lists = LISTS[table];
+  const lists = source.lists ?? [];
   const expansions = [...relations.map((relation) => relation.name), ...lists.map((list) => list.name)];
   const fields = [
     ...source.fields.filter((field) => field !== 'handle'),
@@ -210,19 +155,19 @@ function buildView(table: RefTable): RecordView {
       const rows = await liveByIds(ws, relation.to as RecordTable, ids);
       related.set(relation, new Map(rows.map((row) => [row.id as string, toRecordOf(relation.source, row)])));
     }
-    const children = new Map<ListExpansion, Map<string, Record<string, unknown>[]>>();
+    const children = new Map<KindList, Map<string, Record<string, unknown>[]>>();
     // In the order asked for, which is the order the text lines follow.
     for (const list of [...expand].flatMap((name) => lists.filter((candidate) => candidate.name === name))) {
       const rows = await firstChildren(
         ws,
-        list,
+        childrenOf(list),
         records.map((record) => record.id as string),
         EXPAND_LIMIT + 1,
       );
       const byParent = new Map<string, Record<string, unknown>[]>();
       for (const row of rows) {
         const parent = row[list.column] as string;
-        byParent.set(parent, [...(byParent.get(parent) ?? []), toRecordOf(SOURCES[list.table], row)]);
+        byParent.set(parent, [...(byParent.get(parent) ?? []), toRecordOf(kindOfTable(list.table), row)]);
       }
       children.set(list, byParent);
     }

@@ -4,6 +4,7 @@ import type { OperationContext } from '../operations/define.js';
 import { chargePlanUsage, isCapped, releasePlanUsage } from '../plans/usage.js';
 import type { Database } from '../store/schema.js';
 import { handleOf, type RecordKind, type RecordTable } from './kind.js';
+import { afterWrite, loadLiveBy, loadRecord } from './loaded.js';
 import { afterValues, type Columns, columnsFor, diff } from './records.js';
 import { findLiveBy, findRecord, insertRecord, updateVersioned } from './records.repository.js';
 import { checkReferences } from './refs.js';
@@ -126,7 +127,10 @@ export async function createRecord<T extends RecordTable>(
   const { id } = row as { id: string };
   const capped = isCapped(kind.table) ? kind.table : null;
   if (capped) await chargePlanUsage(ctx, capped);
-  if (!(await insertRecord(ctx.ws, kind.table, row, kind.unique))) {
+  const inserted = await insertRecord(ctx.ws, kind.table, row, kind.unique);
+  // Either way the run's view of the table is out of date: a new row, or a key taken meanwhile.
+  afterWrite(ctx, kind.table);
+  if (!inserted) {
     if (capped) await releasePlanUsage(ctx, capped);
     return undefined;
   }
@@ -147,7 +151,9 @@ export async function updateRecord<T extends RecordTable>(
   expected?: number,
 ): Promise<{ row: Database[T]; changed: boolean }> {
   for (let attempt = 0; ; attempt++) {
-    const current = await findRecord(ctx.ws, kind.table, id);
+    // The first attempt uses the row the run loaded (the policy read it); a retry reads afresh.
+    const current =
+      attempt === 0 ? await loadRecord(ctx, kind.table, id) : await findRecord(ctx.ws, kind.table, id);
     if (!current) throw await missing(ctx, kind, id);
     if (expected !== undefined && current.version !== expected) {
       throw await versionConflict(ctx, kind, current, expected);
@@ -162,6 +168,7 @@ export async function updateRecord<T extends RecordTable>(
     await kind.validate?.(ctx.ws, afterValues(changed));
     const set = { ...afterValues(changed), updated_at: ctx.now };
     const row = await updateVersioned(ctx.ws, kind.table, id, set, current.version);
+    afterWrite(ctx, kind.table, row as { id: string; deleted_at: string | null } | undefined);
     if (row) {
       ctx.audit({ target: handleOf(kind, id), changes: changed, version: row.version });
       return { row, changed: true };
@@ -183,15 +190,14 @@ export async function upsertRecord<T extends RecordTable>(
   changes: Record<string, unknown>,
 ): Promise<{ row: Database[T]; created: boolean }> {
   const key = kind.unique ? changes[kind.unique] : undefined;
-  const holder = async () =>
-    key === undefined || key === null ? undefined : findLiveBy(ctx.ws, kind.table, kind.unique!, key);
-  const existing = await holder();
+  const keyless = key === undefined || key === null;
+  const existing = keyless ? undefined : await loadLiveBy(ctx, kind.table, kind.unique!, key);
   if (!existing) {
     const row = await createRecord(ctx, kind, changes);
     if (row) return { row, created: true };
   }
   // Either the key was known, or a concurrent request created it between our read and insert.
-  const current = existing ?? (await holder());
+  const current = existing ?? (keyless ? undefined : await findLiveBy(ctx.ws, kind.table, kind.unique!, key));
   if (!current) throw new AppError('conflict', 'the record changed during the request', 'retry the request');
   const { row } = await updateRecord(ctx, kind, current.id, changes);
   return { row, created: false };

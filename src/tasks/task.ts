@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { custom, idRef, shortText, tags, timestamp } from '../records/fields.js';
 import type { RecordKind } from '../records/kind.js';
+import { defineKind, type KindList } from '../records/kinds.js';
 import { checkPrincipal, principalRef } from '../records/principals.js';
 import type { ResourceSpec } from '../records/query/parse.js';
 import type { TasksTable } from '../store/schema.js';
@@ -124,3 +125,21 @@ export const taskSpec: ResourceSpec = {
     updated_at: { type: 'time', nullable: false, sortable: true },
   },
 };
+
+/** `open_tasks` of a record whose id the tasks' `column` holds, soonest due first. */
+export const openTasks = (column: string): KindList => ({
+  name: 'open_tasks',
+  table: 'tasks',
+  column,
+  where: { status: 'open' },
+  order: [{ column: 'due_at', nullsLast: true }, { column: 'id' }],
+  more: (id) => `GET /tasks?${column}=${id}&status=open`,
+});
+
+export const taskDefinition = defineKind(taskKind, {
+  references: [
+    { column: 'contact_id', to: 'contacts' },
+    { column: 'deal_id', to: 'deals' },
+    { column: 'company_id', to: 'companies' },
+  ],
+});

@@ -1,6 +1,6 @@
 import { type RawBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import { AppError } from '../../errors.js';
-import type { Warning } from '../../operations/define.js';
+import type { WarningCode } from '../../operations/warning-codes.js';
 import type { DialectCapabilities } from '../../store/dialect.js';
 import { type CursorPosition, decodeCursor, encodeCursor, queryFingerprint } from './cursor.js';
 import { likePattern, likeWarnings } from './like.js';
@@ -12,6 +12,12 @@ import {
   parseSort,
   type ResourceSpec,
 } from './parse.js';
+
+/** A warning of a list answer (an operation's Warning, without the field-hold parts). */
+export interface Warning {
+  code: WarningCode;
+  message: string;
+}
 
 export interface ListParams {
   where?: Record<string, string | string[]>;
