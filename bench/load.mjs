@@ -1,4 +1,4 @@
-// The load generator: one autocannon run in its own process (pinned to its own core by run.mjs),
+// The load generator: one autocannon run in its own process (pinned to its own core by scenarios.mjs),
 // described by a JSON file, answering one JSON line: req/s, latency percentiles, errors.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,13 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DIALECTS, type TestDatabase } from './harness.js';
-import { latestCode, type SmtpMailbox, startSmtpMailbox } from './mailbox.js';
-import { freePort, type ServerProcess, startServerProcess } from './process.js';
+import { browserConsoleFixture, CHROMIUM, DOC_SHOTS, OVERFLOW_CHECK } from './fixtures/browser-console.js';
+import { DIALECTS } from './harness.js';
+import type { SmtpMailbox } from './mailbox.js';
 
 /**
  * The human console in Debian's Chromium against the built server, with mail through a real SMTP
@@ -15,173 +14,19 @@ import { freePort, type ServerProcess, startServerProcess } from './process.js';
  * test-results/screenshots/ (not committed). Runs with the SQLite pass; CI installs Chromium.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
-const SHOTS = path.resolve('test-results/screenshots');
-/**
- * Every console page at 1366 and 390 px. UPDATE_SCREENSHOTS=1 writes them into the docs
- * (docs/screenshots/console/, shown by docs/human-console.md) instead of test-results/.
- */
-const DOC_SHOTS = process.env.UPDATE_SCREENSHOTS
-  ? path.resolve('docs/screenshots/console')
-  : path.join(SHOTS, 'console');
-
-/**
- * Runs in the page (as source text: the test has no DOM types): the page must not scroll sideways,
- * and no element may clip its text or reach past the right edge.
- */
-const OVERFLOW_CHECK = `(() => {
-  const out = [];
-  const root = document.documentElement;
-  if (root.scrollWidth > root.clientWidth) out.push('page is ' + root.scrollWidth + 'px wide in ' + root.clientWidth + 'px');
-  // Text for screen readers only is clipped on purpose; a wide table may scroll inside its own box.
-  const hidden = (el) => el.closest('.visually-hidden') !== null;
-  const scrolls = (el) => {
-    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
-      const x = getComputedStyle(up).overflowX;
-      if (x === 'auto' || x === 'scroll') return true;
-    }
-    return false;
-  };
-  for (const element of document.querySelectorAll('main *, header *, nav *')) {
-    if (hidden(element)) continue;
-    const style = getComputedStyle(element);
-    const clips = style.overflowX === 'hidden' || style.overflowX === 'clip' || style.textOverflow === 'ellipsis';
-    const text = (element.textContent || '').trim();
-    const name = '<' + element.tagName.toLowerCase() + '> "' + text.slice(0, 40) + '"';
-    if (clips && text && element.scrollWidth > element.clientWidth + 1) out.push(name + ' is clipped');
-    const box = element.getBoundingClientRect();
-    if (box.width > 0 && box.right > root.clientWidth + 1 && style.position !== 'fixed' && !scrolls(element)) {
-      out.push(name + ' ends at ' + Math.round(box.right) + 'px');
-    }
-  }
-  return out;
-})()`;
-
 const skip = !DIALECTS.includes('sqlite') || (!existsSync(CHROMIUM) && !process.env.CI);
 
 describe.skipIf(skip)('human console in a real browser', () => {
+  const fx = browserConsoleFixture();
+  const { api, browser, waitForCode, mailsTo, shoot } = fx;
   let mailbox: SmtpMailbox;
-  let database: TestDatabase;
-  let server: ServerProcess;
   let base: string;
-  const contexts: BrowserContext[] = [];
-  const profiles: string[] = [];
-  let owner: Page;
   let agent: { token: string; workspaceId: string; agentId: string };
-
-  /** The agent's side: plain JSON HTTP calls. */
-  async function api(method: string, route: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${base}${route}`, {
-      method,
-      headers: {
-        accept: 'application/json',
-        'content-type': 'application/json',
-        ...(agent ? { authorization: `Bearer ${agent.token}` } : {}),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    // biome-ignore lint/suspicious/noExplicitAny: envelopes are read freely in tests
-    return { status: response.status, json: (await response.json()) as any };
-  }
-
-  async function browser(): Promise<BrowserContext> {
-    const profile = mkdtempSync(path.join(tmpdir(), 'agentcrm-chromium-'));
-    profiles.push(profile);
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 860 },
-    });
-    context.setDefaultTimeout(15_000);
-    contexts.push(context);
-    return context;
-  }
-
-  async function waitForCode(to: string, after: number): Promise<string> {
-    for (let i = 0; i < 50; i++) {
-      if (mailbox.messages.filter((m) => m.to === to).length > after) return latestCode(mailbox.messages, to);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`no new mail to ${to}`);
-  }
-  const mailsTo = (to: string) => mailbox.messages.filter((m) => m.to === to).length;
-
-  async function shoot(page: Page, name: string) {
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  }
-
+  let owner: Page;
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    mkdirSync(DOC_SHOTS, { recursive: true });
-    mailbox = await startSmtpMailbox();
-    database = await createTestDatabase('sqlite');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = await startServerProcess({ ...database.env, SMTP_URL: mailbox.url, PUBLIC_URL: base }, port);
-    const boot = await api('POST', '/agent-bootstrap', { agent_name: 'sophie_outreach_agent' });
-    agent = {
-      token: boot.json.data.token,
-      workspaceId: boot.json.data.workspace_id,
-      agentId: boot.json.data.agent_id,
-    };
-
-    // What the agent has been doing: contacts (one named like an attack), deals, activities, a task.
-    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString();
-    const xss = await api('POST', '/contacts', {
-      name: '<script>alert("pwned")</script>',
-      email: 'mallory@example.com',
-      follow_up_at: day(-1),
-      follow_up_note: 'Ask about <b>renewal</b>',
-    });
-    expect(xss.status).toBe(201);
-    const contacts = [xss.json.data.id];
-    for (const [name, email] of [
-      ['Jane Doe', 'jane@acme.com'],
-      ['Omar Haddad', 'omar@globex.com'],
-      ['Li Wei', 'li@initech.com'],
-    ]) {
-      contacts.push((await api('POST', '/contacts', { name, email, stage: 'lead' })).json.data.id);
-    }
-    for (const [title, stage, amount] of [
-      ['ACME renewal', 'proposal', 1_250_000],
-      ['Globex pilot', 'qualified', 480_000],
-      ['Initech expansion', 'negotiation', 2_100_000],
-      ['Small add-on', 'qualified', 90_000],
-    ] as const) {
-      await api('POST', '/deals', { title, stage, amount_cents: amount, currency: 'USD' });
-    }
-    for (let i = 0; i < 14; i++) {
-      await api('POST', `/contacts/${contacts[(i % 3) + 1]}/activities`, {
-        kind: i % 2 ? 'call' : 'email',
-        body: `Follow-up ${i + 1}`,
-        occurred_at: day(-((i * 2) % 27)),
-      });
-    }
-    await api('POST', '/tasks', { title: 'Send the ACME quote', due_at: day(-0.2), contact_id: contacts[1] });
+    ({ mailbox, base, agent } = await fx.setup());
   }, 120_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => {});
-    for (const profile of profiles) rmSync(profile, { recursive: true, force: true });
-    if (server) {
-      server.child.kill('SIGTERM');
-      await server.exited;
-    }
-    await mailbox?.close();
-    await database?.cleanup();
-  });
+  afterAll(async () => fx.close());
 
   it('an invited human accepts with the emailed code, sets a budget and reaches the approvals', async () => {
     const invited = await api('POST', '/agent-invite-human', {

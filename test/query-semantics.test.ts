@@ -1,111 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, createApp } from '../src/app.js';
-import type { IdSource } from '../src/ids.js';
+import {
+  type Case,
+  type Company,
+  type Contact,
+  customText,
+  like,
+  NAMES,
+  type Row,
+  sequentialIds,
+  sortRows,
+  TAGS,
+} from './fixtures/query-model.js';
 import { type Agent, bootstrapAgent, call, createTestApp, DIALECTS, type TestApp } from './harness.js';
-
-/** Predictable ids, so ties broken by id order the same way on every database. */
-function sequentialIds(): IdSource {
-  let n = 0;
-  return { next: (prefix) => `${prefix}_${(++n).toString(36).padStart(16, '0')}` };
-}
 
 /**
  * The query language, table-driven: each query runs on every database, paged with limit=3, and
- * must return exactly the ids a model of the documented semantics computes from the inserted
- * data, in the same order. The model is written here, independently of the SQL.
+ * must return exactly the ids a model of the documented semantics (test/fixtures/query-model.ts)
+ * computes from the inserted data, in the same order.
  */
-
-interface Company {
-  id: string;
-  name: string;
-  domain: string;
-  tags: string[];
-  custom: Record<string, unknown>;
-  live: boolean;
-}
-
-interface Contact {
-  label: string;
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  title: string | null;
-  stage: string | null;
-  company_id: string | null;
-  tags: string[];
-  custom: Record<string, unknown>;
-  follow_up_at: string | null;
-  follow_up_note: string | null;
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
-
-type Row = Contact & { company: Company | null };
-type Case = [query: string, keep: (row: Row) => boolean, sort?: string];
-
-const NAMES = [
-  'Alice Archer',
-  'bob baker',
-  'Bob Brown',
-  null,
-  'Émile Zola',
-  'alice cooper',
-  'Carol',
-  'dave',
-  'Eve',
-  'Mallory',
-  null,
-  'Trent',
-  'Peggy',
-  'Victor',
-  'Walter',
-  'zoe',
-  'Zoe',
-  'ALICE',
-  'Oscar',
-  'Ng',
-  'Yu',
-  'Xavier',
-  'Wendy',
-  'Quinn',
-];
-const TAGS = [[], ['vip'], ['renewal'], ['vip', 'renewal'], ['churn-risk'], ['vip', 'churn-risk']];
-
-const lower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-/** A custom value as the query language compares it: strings as is, other JSON as its text. */
-const customText = (value: unknown) =>
-  value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value);
-const like = (value: string | null, pattern: string) => {
-  if (value === null) return false;
-  const p = lower(pattern);
-  if (!p.includes('*')) return lower(value).includes(p);
-  const regex = new RegExp(
-    `^${p
-      .split('*')
-      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-    's',
-  );
-  return regex.test(lower(value));
-};
-
-/** The documented order: by the field (NULLs last either way), ties by id in the same direction. */
-function sortRows(rows: Row[], sort = 'created_at'): Row[] {
-  const desc = sort.startsWith('-');
-  const field = sort.replace(/^-/, '') as keyof Contact;
-  return [...rows].sort((a, b) => {
-    const x = a[field] as string | null;
-    const y = b[field] as string | null;
-    if (x === null && y !== null) return 1;
-    if (y === null && x !== null) return -1;
-    const byField = x === null || y === null ? 0 : cmp(x, y);
-    const order = byField !== 0 ? byField : cmp(a.id, b.id);
-    return desc ? -order : order;
-  });
-}
 
 const results: Record<string, Record<string, string[]>> = {};
 
@@ -331,133 +244,6 @@ describe.each(DIALECTS)('the query language on %s', (dialect) => {
     // The table is only a proof if it discriminates: most queries select a proper, non-empty subset.
     const sizes = cases().map(([, keep]) => rows.filter(keep).length);
     expect(sizes.filter((n) => n > 0 && n < rows.length).length).toBeGreaterThan(45);
-  });
-});
-
-describe.each(DIALECTS)('query errors on %s', (dialect) => {
-  let t: TestApp;
-  let agent: Agent;
-  beforeAll(async () => {
-    t = await createTestApp(dialect);
-    agent = await bootstrapAgent(t.app, 'query_errors');
-  });
-  afterAll(async () => t.close());
-
-  it.each([
-    ['colour=red', 'unknown filter field "colour"', 'company.domain'],
-    ['company.owner.name=x', 'unknown filter field "company.owner.name"', 'company.name'],
-    ['company.colour=red', 'unknown filter field "company.colour"', 'custom.<key>'],
-    ['custom.bad%20key=1', 'unknown filter field "custom.bad key"', 'custom.<key>'],
-    ['stage=foo:bar', 'unknown operator "foo:"', 'like'],
-    ['created_at=like:2026', 'operator "like" does not apply to created_at (time)', 'gte'],
-    ['tags=gt:a', 'operator "gt" does not apply to tags (tags)', 'in'],
-    ['version=abc', 'version needs a number', null],
-    ['follow_up_at=gte:tomorrow', 'follow_up_at needs an RFC3339 time', null],
-    ['follow_up_at=gte:2026-13-45T00:00:00Z', 'follow_up_at needs an RFC3339 time', null],
-    ['stage=is:empty', '"is:" takes only null', null],
-    ['stage=in:', '"in:" needs 1 to 100', null],
-    ['stage=in:a,,b', '"in:" needs 1 to 100', null],
-    ['name=like:', '"like:" needs a pattern', null],
-    ['sort=colour', 'cannot sort contacts by "colour"', 'created_at'],
-    ['sort=phone', 'cannot sort contacts by "phone"', 'created_at'],
-    ['search=a', 'search= needs a word of at least 3', null],
-  ])('%s → 400 invalid_query naming what is allowed', async (query, message, allowed) => {
-    const reply = await call(t.app, 'GET', `/contacts?${query}`, undefined, {
-      token: agent.token,
-      json: true,
-    });
-    expect(reply.status).toBe(400);
-    expect(reply.json.error.code).toBe('invalid_query');
-    expect(reply.json.error.message).toContain(message);
-    expect(reply.json.error.hint.length).toBeGreaterThan(10);
-    if (allowed) expect(reply.json.error.details.allowed).toContain(allowed);
-    const text = await call(t.app, 'GET', `/contacts?${query}`, undefined, { token: agent.token });
-    expect(text.text).toMatch(/^error invalid_query: .+\nhint: .+/);
-  });
-
-  it('a value that contains a colon is matched with eq:', async () => {
-    const created = await call(
-      t.app,
-      'POST',
-      '/contacts',
-      { name: 'Colon', custom: { site: 'https://colon.example' } },
-      { token: agent.token, json: true },
-    );
-    const reply = await call(t.app, 'GET', '/contacts?custom.site=eq:https://colon.example', undefined, {
-      token: agent.token,
-      json: true,
-    });
-    expect(reply.json.data.map((c: { id: string }) => c.id)).toEqual([created.json.data.id]);
-  });
-
-  it('limit defaults to 50 and is clamped to 200 with a warning', async () => {
-    const rows = Array.from({ length: 205 }, (_, i) => ({
-      workspace_id: agent.workspaceId,
-      id: `c_${String(i).padStart(16, '0')}`,
-      name: `Bulk ${i}`,
-      email: null,
-      phone: null,
-      title: null,
-      stage: null,
-      company_id: null,
-      tags: '[]',
-      custom: '{}',
-      follow_up_at: null,
-      follow_up_note: null,
-      do_not_contact: 0,
-      owner: null,
-      version: 1,
-      created_at: '2026-01-01T00:00:00.000Z',
-      updated_at: '2026-01-01T00:00:00.000Z',
-      deleted_at: null,
-    }));
-    await t.store.db.insertInto('contacts').values(rows).execute();
-    const first = await call(t.app, 'GET', '/contacts', undefined, { token: agent.token, json: true });
-    expect(first.json.data).toHaveLength(50);
-    expect(first.json.warnings).toEqual([]);
-    const clamped = await call(t.app, 'GET', '/contacts?limit=1000', undefined, {
-      token: agent.token,
-      json: true,
-    });
-    expect(clamped.json.data).toHaveLength(200);
-    expect(clamped.json.warnings).toEqual([expect.objectContaining({ code: 'limit_clamped' })]);
-    const text = await call(t.app, 'GET', '/contacts?limit=1000', undefined, { token: agent.token });
-    expect(text.text).toMatch(/^# warning limit_clamped: /m);
-    expect((await call(t.app, 'GET', '/contacts?limit=0', undefined, { token: agent.token })).status).toBe(
-      400,
-    );
-  });
-
-  it('cursors are opaque, bound to their query and checked', async () => {
-    const page = await call(t.app, 'GET', '/contacts?limit=2&sort=name', undefined, {
-      token: agent.token,
-      json: true,
-    });
-    const cursor = page.json.next_cursor as string;
-    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    for (const other of ['sort=-name', 'sort=email', 'stage=lead&sort=name', 'search=bulk&sort=name']) {
-      const reply = await call(t.app, 'GET', `/contacts?limit=2&${other}&cursor=${cursor}`, undefined, {
-        token: agent.token,
-        json: true,
-      });
-      expect(reply.status, other).toBe(400);
-      expect(reply.json.error.code).toBe('invalid_cursor');
-    }
-    // The same query with another limit may continue from it.
-    const next = await call(t.app, 'GET', `/contacts?sort=name&limit=5&cursor=${cursor}`, undefined, {
-      token: agent.token,
-      json: true,
-    });
-    expect(next.status).toBe(200);
-    // A forged cursor with the right shape but a wrong value type is refused, not a 500.
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString());
-    const forged = Buffer.from(JSON.stringify({ ...decoded, v: 12 })).toString('base64url');
-    const reply = await call(t.app, 'GET', `/contacts?sort=name&limit=2&cursor=${forged}`, undefined, {
-      token: agent.token,
-      json: true,
-    });
-    expect(reply.status).toBe(400);
-    expect(reply.json.error.code).toBe('invalid_cursor');
   });
 });
 
