@@ -5,6 +5,7 @@ import type { Clock, IdSource } from './ids.js';
 import type { JobRunner } from './jobs/worker.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Metrics } from './metrics/metrics.js';
+import type { ExecutorSetup } from './operations/define.js';
 import type { Keyring } from './secrets/keyring.js';
 import type { Store } from './store/connect.js';
 import type { WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -30,6 +31,11 @@ export interface Services {
   readonly resolveHost: HostResolver;
   /** Prometheus metrics of this app (a registry of its own). */
   readonly metrics: Metrics;
+  /**
+   * Operations by name and the registered deciders, for the executor (src/operations/): the job
+   * runner and proposal approval find an operation here, not by importing the registry.
+   */
+  readonly executor: ExecutorSetup;
   /** Set when the server is draining (SIGTERM): /readyz answers 503, requests are still served. */
   readonly readiness: { draining: boolean };
 }

@@ -129,19 +129,4 @@ export const requestUpgrade = defineOperation({
   },
 });
 
-/** Production writes stop when this month's estimated cost reaches the budget. */
-export async function budgetVerdict(ctx: OperationContext, operationName: string): Promise<Verdict | null> {
-  if (!ctx.caller || ctx.caller.plan === 'sandbox' || operationName.startsWith('billing.')) return null;
-  const state = await billingState(ctx);
-  if (!state.over_budget) return null;
-  return {
-    decision: 'deny',
-    reason_code: 'billing.budget_exceeded',
-    summary: `this month's estimated cost (${state.cost_cents} cents) reached the budget (${state.budget_cents} cents)`,
-    nextActions: [
-      { tool_name: 'billing.get', when: 'to see usage; ask the billing owner to raise the budget' },
-    ],
-  };
-}
-
 export const billingOperations = [getBilling, setBudget, requestUpgrade];

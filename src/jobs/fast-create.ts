@@ -2,7 +2,7 @@ import { contactKind } from '../contacts/contact.js';
 import { isAppError } from '../errors.js';
 import { flushAuditBatch, type Run } from '../operations/context.js';
 import type { AnyOperation } from '../operations/define.js';
-import { ALLOWED } from '../operations/pipeline.js';
+import { ALLOWED } from '../operations/steps.js';
 import { chargePlanUsage, isCapped } from '../plans/usage.js';
 import type { RecordKind } from '../records/kind.js';
 import { handleOf } from '../records/kind.js';

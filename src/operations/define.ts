@@ -227,3 +227,34 @@ export function toolKind(operation: AnyOperation): ToolKind {
 export function agentsMayCall(operation: AnyOperation): boolean {
   return operation.callers !== 'people' && operation.scope !== 'admin';
 }
+
+/** One call as a decider sees it: the operation, its parsed input, and how many items it stands for. */
+export interface DecisionRequest {
+  operation: AnyOperation;
+  /** The parsed input; null when a group of items is decided at once. */
+  input: unknown;
+  /** 1 for a call; N when a set-based batch commit asks for N plain creates at once. */
+  count: number;
+}
+
+/**
+ * A feature's say on every mutating call, on every path (a call, a batch item, an approved
+ * proposal), registered with the executor where the app is assembled (src/app.ts). Deciders run
+ * in stage order (budget, then plan) before the operation's own workspace policy.
+ */
+export interface Decider {
+  readonly name: string;
+  readonly stage: 'budget' | 'plan';
+  /**
+   * Asked again when an approved proposal runs (budget, plan caps). The operation's own policy,
+   * which made the proposal, is not: the human's approval stands for it.
+   */
+  readonly onApproval: boolean;
+  decide(ctx: OperationContext, request: DecisionRequest): Promise<Verdict | null>;
+}
+
+/** What the executor is given where the app is assembled: operations by name, and the deciders. */
+export interface ExecutorSetup {
+  findOperation(name: string): AnyOperation | undefined;
+  readonly deciders: readonly Decider[];
+}
