@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { UsageMeter } from './billing/meter.js';
 import type { Config } from './config.js';
 import type { Clock, IdSource } from './ids.js';
-import type { JobRunner } from './jobs/worker.js';
+import type { JobRunner } from './jobs/job-runner.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { ExecutorSetup } from './operations/define.js';

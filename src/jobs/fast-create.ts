@@ -9,7 +9,6 @@ import { handleOf } from '../records/kind.js';
 import { diff } from '../records/records.js';
 import { insertRecords, liveValuesOf } from '../records/records.repository.js';
 import { createColumns, newRow } from '../records/write.js';
-import type { Database } from '../store/schema.js';
 
 /**
  * The set-based path of a batch chunk: the items that are plain creates of new records are

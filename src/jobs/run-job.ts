@@ -108,9 +108,7 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
   while (position < items.length) {
     const end = Math.min(position + CHUNK, items.length);
     // The last chunk saves the final status with its progress: one commit fewer per job.
-    let finished = false;
     const save = (db: Parameters<typeof saveProgress>[0], last = false) => {
-      finished = last;
       return saveProgress(db, job, worker, {
         done,
         failed,

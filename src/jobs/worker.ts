@@ -2,16 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { createPoller } from '../poller.js';
 import type { Services } from '../services.js';
+import type { JobRunner } from './job-runner.js';
 import { claimJob, runnableJobs } from './jobs.repository.js';
 import { runJob } from './run-job.js';
 
-export interface JobRunner {
-  /** Looks for work now (after a job was queued) instead of at the next tick. */
-  wake(): void;
-  start(): void;
-  /** Stops taking work and waits for the job in hand to reach a saved point. */
-  stop(): Promise<void>;
-}
+export type { JobRunner } from './job-runner.js';
 
 /**
  * Runs queued operations in the background. Any number of processes may run one against the

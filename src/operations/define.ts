@@ -6,7 +6,9 @@ import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import type { RecordView } from './projection.js';
-import type { WarningCode } from './warning-codes.js';
+import type { Warning } from './warning-codes.js';
+
+export type { Warning } from './warning-codes.js';
 
 export type Scope = 'read' | 'write' | 'admin';
 /** A person's role in a workspace; agents act with the member role. */
@@ -32,15 +34,6 @@ export interface Caller {
   role: Role;
   /** The workspace's plan name (sandbox, production). */
   plan: string;
-}
-
-export interface Warning {
-  /** A documented warning code (warning-codes.ts): the compiler refuses any other. */
-  code: WarningCode;
-  message: string;
-  /** For a field-level hold: the field held, and the proposal it waits in. */
-  field?: string;
-  proposal_id?: string;
 }
 
 /** A field of an update held for a human (policy hold_human_edited_fields). */
