@@ -11,6 +11,7 @@ import { createMetrics, noMetrics } from './metrics/metrics.js';
 import { mountOAuth } from './oauth/routes.js';
 import { createExecutorSetup } from './operations/deciders.js';
 import { findOperation, operations } from './operations/registry.js';
+import { policyDeciders } from './policy/policy.deciders.js';
 import { createKeyring } from './secrets/keyring.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
@@ -70,7 +71,7 @@ export function createApp(options: AppOptions): App {
         : noMetrics,
     readiness: { draining: false },
     // The executor finds operations by name here and asks the deciders features register.
-    executor: createExecutorSetup(findOperation, billingDeciders),
+    executor: createExecutorSetup(findOperation, billingDeciders, policyDeciders),
     jobs: undefined as unknown as JobRunner,
     webhooks: undefined as unknown as WebhookDispatcher,
   };

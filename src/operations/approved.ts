@@ -43,7 +43,7 @@ export async function runApproved(ctx: OperationContext, call: ApprovedCall): Pr
   try {
     checkCaller(operation, call.proposer);
     const { data } = validate(operation, JSON.parse(call.input), { takeReason: false });
-    const decision = await decide(run, operation, data, { policy: false, approved: true });
+    const decision = await decide(run, operation, data, { approved: true });
     if (decision.verdict) {
       const { reason_code: code, summary: message } = decision.verdict;
       return { status: 'failed', error: { code, message } };

@@ -63,7 +63,7 @@ export async function runBatchItem(
   services.meter.count(meta.caller.workspaceId);
   const run = newRun(services, db, contextMeta(meta));
   // The policy speaks on every item, a confirmed one too (its rules read ctx.approval themselves).
-  const decision = await decide(run, operation, data, { policy: true });
+  const decision = await decide(run, operation, data, {});
   if (decision.verdict) {
     return { refused: { code: decision.verdict.reason_code, message: decision.verdict.summary } };
   }
@@ -98,7 +98,7 @@ export async function runBatchGroup(
   const workspaceId = meta.caller.workspaceId;
   services.meter.count(workspaceId, count);
   const run = newRun(services, db, contextMeta(meta));
-  const decision = await decide(run, operation, null, { policy: false, count });
+  const decision = await decide(run, operation, null, { operationPolicy: false, count });
   if (!decision.verdict && (await commit(run))) return true;
   services.meter.count(workspaceId, -count);
   return false;

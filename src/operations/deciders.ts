@@ -1,6 +1,6 @@
 import type { AnyOperation, Decider, ExecutorSetup } from './define.js';
 
-const STAGES: readonly Decider['stage'][] = ['budget', 'plan'];
+const STAGES: readonly Decider['stage'][] = ['budget', 'plan', 'workspace'];
 
 /**
  * The executor's setup, built once where the app is assembled: how to find an operation by name

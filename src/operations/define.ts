@@ -233,11 +233,11 @@ export interface DecisionRequest {
 /**
  * A feature's say on every mutating call, on every path (a call, a batch item, an approved
  * proposal), registered with the executor where the app is assembled (src/app.ts). Deciders run
- * in stage order (budget, then plan) before the operation's own workspace policy.
+ * in stage order: budget, plan, then the operation's own policy, then workspace.
  */
 export interface Decider {
   readonly name: string;
-  readonly stage: 'budget' | 'plan';
+  readonly stage: 'budget' | 'plan' | 'workspace';
   /**
    * Asked again when an approved proposal runs (budget, plan caps). The operation's own policy,
    * which made the proposal, is not: the human's approval stands for it.

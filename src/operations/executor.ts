@@ -75,8 +75,7 @@ async function runCall(
   const afterCommit: (() => Promise<void>)[] = [];
   const execute = async (db: Kysely<Database> | Transaction<Database>) => {
     const run = newRun(services, db, { ...meta, reason });
-    const approved = Boolean(run.ctx.approval);
-    const decision = await decide(run, operation, data, { policy: !approved, approved });
+    const decision = await decide(run, operation, data, { approved: Boolean(run.ctx.approval) });
     if (dryRun) {
       const result = decision.verdict ? null : await applyDecision(run, operation, data, decision, null);
       if (result?.error) throw result.error;

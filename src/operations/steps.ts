@@ -1,7 +1,7 @@
 import { assertScope } from '../auth/scopes.js';
 import { AppError } from '../errors.js';
 import type { Run } from './context.js';
-import type { AnyOperation, Caller, OperationResult, Verdict } from './define.js';
+import type { AnyOperation, Caller, Decider, OperationResult, Verdict } from './define.js';
 import { inputProblem, MAX_JSON_DEPTH } from './json-depth.js';
 import { invalidInput } from './validation.js';
 import { AUTO_APPROVED, applyVerdict, autoApproved } from './verdicts.js';
@@ -86,18 +86,22 @@ export interface Decision {
 }
 
 export interface DecideOptions {
-  /** Ask the operation's own workspace policy (not for an approved proposal: the approval stands for it). */
-  policy: boolean;
-  /** An approved proposal: only the deciders that say so are asked again (budget, plan caps). */
+  /**
+   * An approved proposal (or a call standing behind an approval): only the deciders that hold for
+   * approved changes are asked (budget, plan caps), and not the operation's own policy.
+   */
   approved?: boolean;
+  /** Ask the operation's own policy (default true; a group of plain creates, on which it has no say, skips it). */
+  operationPolicy?: boolean;
   /** How many items the call stands for (a set-based batch commit asks for a group at once). */
   count?: number;
 }
 
 /**
- * Decide: the registered deciders in stage order (budget, plan caps), then the operation's
- * workspace policy (which may ask for field holds and proposals), then auto-approve. The first
- * verdict wins. Runs inside the operation's transaction.
+ * Decide, inside the operation's transaction: the registered deciders of the budget and plan
+ * stages, then the operation's own policy (sensitive fields, deletes, deal closes, field holds…),
+ * then the deciders of the workspace stage (policy approve_agent_operations), then auto-approve.
+ * The first verdict wins.
  */
 export async function decide(
   run: Run,
@@ -106,15 +110,22 @@ export async function decide(
   options: DecideOptions,
 ): Promise<Decision> {
   const { ctx } = run;
-  let verdict: Verdict | null = null;
-  if (operation.mutating) {
+  const approved = options.approved ?? false;
+  const request = { operation, input, count: options.count ?? 1 };
+  const ask = async (stages: readonly Decider['stage'][]) => {
+    if (!operation.mutating) return null;
     for (const decider of ctx.services.executor.deciders) {
-      if (options.approved && !decider.onApproval) continue;
-      verdict = await decider.decide(ctx, { operation, input, count: options.count ?? 1 });
-      if (verdict) break;
+      if (!stages.includes(decider.stage) || (approved && !decider.onApproval)) continue;
+      const verdict = await decider.decide(ctx, request);
+      if (verdict) return verdict;
     }
+    return null;
+  };
+  let verdict = await ask(['budget', 'plan']);
+  if (!verdict && !approved && (options.operationPolicy ?? true) && operation.policy) {
+    verdict = await operation.policy(ctx, input);
   }
-  if (!verdict && options.policy && operation.policy) verdict = await operation.policy(ctx, input);
+  verdict ??= await ask(['workspace']);
   const auto = await autoApproved(ctx, operation.name, verdict);
   return { verdict: auto ? null : verdict, auto };
 }
