@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { crossDb } from '../operations/context.js';
 import { defineOperation } from '../operations/define.js';
 import { completeSignIn } from '../people/signin.js';
 import { email } from '../records/fields.js';
@@ -22,11 +23,12 @@ export const requestCode = defineOperation({
   http: { method: 'POST', path: '/auth/request' },
   auth: 'none',
   scope: 'read',
+  crossWorkspace: true,
   mutating: true,
   requiresIdempotencyKey: false,
   input: z.strictObject({ email }),
   async handler(ctx, input) {
-    const message = await issueLoginCode(ctx.db, ctx.services, {
+    const message = await issueLoginCode(crossDb(ctx), ctx.services, {
       email: input.email,
       clientIp: ctx.clientIp,
       now: new Date(ctx.now),
@@ -57,6 +59,7 @@ export const verifyCode = defineOperation({
   http: { method: 'POST', path: '/auth/verify' },
   auth: 'none',
   scope: 'read',
+  crossWorkspace: true,
   mutating: true,
   requiresIdempotencyKey: false,
   input: z.strictObject({
@@ -65,16 +68,16 @@ export const verifyCode = defineOperation({
     token_name: tokenName.default('default'),
   }),
   async handler(ctx, input) {
-    const failure = await consumeLoginCode(ctx.db, ctx.services, {
+    const failure = await consumeLoginCode(crossDb(ctx), ctx.services, {
       email: input.email,
       code: input.code,
       clientIp: ctx.clientIp,
       now: new Date(ctx.now),
     });
     if (failure) return { data: null, error: failure };
-    const signIn = await completeSignIn(ctx.db, ctx.services, { email: input.email, now: ctx.now });
+    const signIn = await completeSignIn(crossDb(ctx), ctx.services, { email: input.email, now: ctx.now });
     const target = signIn.workspaces[0]!;
-    const token = await issueToken(ctx.services, ctx.db, {
+    const token = await issueToken(ctx.services, crossDb(ctx), {
       workspaceId: target.id,
       principalType: 'user',
       principalId: signIn.user.id,

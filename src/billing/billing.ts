@@ -1,3 +1,4 @@
+import { systemDb } from '../operations/context.js';
 import type { OperationContext } from '../operations/define.js';
 import { readCounters } from '../plans/usage.repository.js';
 import type { WorkspacesTable } from '../store/schema.js';
@@ -17,7 +18,7 @@ export interface BillingState {
  * `moreRecords` counts records about to be written (a group of batch items asked at once).
  */
 export async function billingState(ctx: OperationContext, moreRecords = 0): Promise<BillingState> {
-  const workspace = (await findWorkspace(ctx.db, ctx.ws.workspaceId))!;
+  const workspace = (await findWorkspace(systemDb(ctx), ctx.ws.workspaceId))!;
   const month = monthOf(ctx.now);
   const counters = await readCounters(ctx.ws);
   const requests = (counters.get(`requests:${month}`) ?? 0) + ctx.services.meter.pending(ctx.ws.workspaceId);

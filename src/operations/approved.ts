@@ -1,5 +1,5 @@
 import { isAppError } from '../errors.js';
-import { flushAudits, newRun } from './context.js';
+import { flushAudits, newRun, systemDb } from './context.js';
 import type { Caller, OperationContext } from './define.js';
 import { applyDecision, checkCaller, decide, validate } from './steps.js';
 
@@ -33,7 +33,8 @@ export async function runApproved(ctx: OperationContext, call: ApprovedCall): Pr
       error: { code: 'unsupported', message: `${call.operation} no longer exists` },
     };
   }
-  const run = newRun(ctx.services, ctx.db, {
+  const run = newRun(ctx.services, systemDb(ctx), {
+    crossWorkspace: operation.crossWorkspace,
     caller: call.proposer,
     requestId: ctx.requestId,
     idempotencyKey: null,

@@ -35,8 +35,9 @@ export interface ItemRefusal {
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-function contextMeta(meta: BatchMeta): ContextMeta {
+function contextMeta(meta: BatchMeta, operation: AnyOperation): ContextMeta {
   return {
+    crossWorkspace: operation.crossWorkspace,
     caller: meta.caller,
     requestId: meta.requestId,
     operationId: meta.operationId,
@@ -61,7 +62,7 @@ export async function runBatchItem(
   checkCaller(operation, meta.caller);
   const { data } = validate(operation, item, { takeReason: false, headerReason: meta.reason });
   services.meter.count(meta.caller.workspaceId);
-  const run = newRun(services, db, contextMeta(meta));
+  const run = newRun(services, db, contextMeta(meta, operation));
   // The policy speaks on every item, a confirmed one too (its rules read ctx.approval themselves).
   const decision = await decide(run, operation, data, {});
   if (decision.verdict) {
@@ -97,7 +98,7 @@ export async function runBatchGroup(
   }
   const workspaceId = meta.caller.workspaceId;
   services.meter.count(workspaceId, count);
-  const run = newRun(services, db, contextMeta(meta));
+  const run = newRun(services, db, contextMeta(meta, operation));
   const decision = await decide(run, operation, null, { operationPolicy: false, count });
   if (!decision.verdict && (await commit(run))) return true;
   services.meter.count(workspaceId, -count);

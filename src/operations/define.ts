@@ -79,7 +79,16 @@ export interface OperationContext {
   readonly caller: Caller | null;
   /** The caller's workspace; inside the operation's transaction when it is mutating. */
   readonly ws: WorkspaceDb;
-  /** The unscoped handle (same transaction), for the few operations that create workspaces. */
+  /**
+   * The cross-workspace handle (same transaction): tables without a tenant (workspaces, users,
+   * tokens, sign-in codes) and other workspaces. Null unless the operation declares
+   * `crossWorkspace` (sign-in, sign-up, bootstrap, invites, workspaces, members, tokens).
+   */
+  readonly global: Kysely<Database> | Transaction<Database> | null;
+  /**
+   * @deprecated The unscoped handle under its old name, kept only for src/human/signin.ts until it
+   * declares `crossWorkspace` and uses `global`; then it is removed. Handlers use `ws` (or `global`).
+   */
   readonly db: Kysely<Database> | Transaction<Database>;
   readonly requestId: string;
   /** Set while a background operation (op_…) runs an item: its audit rows carry it, so undo finds them. */
@@ -169,6 +178,11 @@ export interface OperationDefinition<Input extends z.ZodType = z.ZodType> {
    * expansions (`expand=open_deals`) their answers offer. Without it `fields=` keeps plain fields.
    */
   view?: RecordView;
+  /**
+   * The operation reads or writes beyond the caller's workspace (tables without a tenant, or other
+   * workspaces): its handler gets `ctx.global`. Every other handler sees only `ctx.ws`.
+   */
+  crossWorkspace?: boolean;
   /** `none` for the few unauthenticated operations (agent bootstrap). */
   auth?: 'token' | 'none';
   scope: Scope;

@@ -74,7 +74,7 @@ async function runCall(
 
   const afterCommit: (() => Promise<void>)[] = [];
   const execute = async (db: Kysely<Database> | Transaction<Database>) => {
-    const run = newRun(services, db, { ...meta, reason });
+    const run = newRun(services, db, { ...meta, reason, crossWorkspace: operation.crossWorkspace });
     const decision = await decide(run, operation, data, { approved: Boolean(run.ctx.approval) });
     if (dryRun) {
       const result = decision.verdict ? null : await applyDecision(run, operation, data, decision, null);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLE_SCOPES } from '../auth/scopes.js';
+import { crossDb } from '../operations/context.js';
 import { type AnyOperation, type Caller, defineOperation } from '../operations/define.js';
 import { operations } from '../operations/registry.js';
 import { planUsage } from '../plans/usage.js';
@@ -132,6 +133,7 @@ export const explainCapabilities = defineOperation({
   summary: 'What you may do right now, what needs a human’s approval, and why — per tool, with reason codes.',
   http: { method: 'GET', path: '/policy/capabilities' },
   scope: 'read',
+  crossWorkspace: true,
   mutating: false,
   input: z.strictObject({}),
   async handler(ctx) {
@@ -145,7 +147,7 @@ export const explainCapabilities = defineOperation({
         ...judge(operation, caller, policy),
       }));
     const usage = await planUsage(
-      ctx.db,
+      crossDb(ctx),
       ctx.services,
       { id: ctx.ws.workspaceId, plan: caller.plan },
       caller.principalId,

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import { crossDb } from '../operations/context.js';
 import type { OperationContext } from '../operations/define.js';
 import type { ReasonCode } from '../policy/reason-codes.js';
 import type { ProposalsTable } from '../store/schema.js';
@@ -17,7 +18,7 @@ export async function assertHumanDecider(ctx: OperationContext): Promise<void> {
       'ask your human to approve it in the console (/human/approvals) or through the API with their own token',
     );
   }
-  const workspace = await findWorkspace(ctx.db, ctx.ws.workspaceId);
+  const workspace = await findWorkspace(crossDb(ctx), ctx.ws.workspaceId);
   if (caller.role !== 'admin' && workspace?.billing_owner_id !== caller.principalId) {
     throw new AppError(
       'forbidden',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findAgent } from '../agents/agents.repository.js';
 import { requireStepUp } from '../auth/stepup.js';
 import { isAppError, notFound } from '../errors.js';
-import { flushAudits, newRun } from '../operations/context.js';
+import { flushAudits, newRun, systemDb } from '../operations/context.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
 import { idRef, shortText } from '../records/fields.js';
 import type { ProposalsTable } from '../store/schema.js';
@@ -102,6 +102,7 @@ export const decideProposal = defineOperation({
     'note is the reason the agent reads. An expired proposal answers proposal_expired and is never applied.',
   http: { method: 'POST', path: '/proposals/:proposal_id/decide' },
   scope: 'write',
+  crossWorkspace: true,
   mutating: true,
   callers: 'people',
   reasonCodes: [
@@ -146,6 +147,7 @@ export const decideProposals = defineOperation({
     'Unknown ids answer not_found before anything is decided. Same step-up as proposals.decide.',
   http: { method: 'POST', path: '/proposals/decide' },
   scope: 'write',
+  crossWorkspace: true,
   mutating: true,
   callers: 'people',
   reasonCodes: ['proposal.approved', 'proposal.rejected', 'proposal.expired'],
@@ -187,9 +189,10 @@ export const decideProposals = defineOperation({
     const results = [];
     for (const [index, listed] of rows.entries()) {
       const name = `bundle_${index}`;
-      await savepoint.begin(ctx.db, name);
+      await savepoint.begin(systemDb(ctx), name);
       // Its own run: the item's audit rows and events commit (or roll back) with the item.
-      const run = newRun(ctx.services, ctx.db, {
+      const run = newRun(ctx.services, systemDb(ctx), {
+        crossWorkspace: true,
         caller,
         requestId: ctx.requestId,
         idempotencyKey: ctx.idempotencyKey,
@@ -204,7 +207,7 @@ export const decideProposals = defineOperation({
           reason_code: decided.reason_code,
         });
         for (const task of run.afterCommit) ctx.afterCommit(task);
-        await savepoint.release(ctx.db, name);
+        await savepoint.release(systemDb(ctx), name);
         const record = toProposalRecord(decided.row, false, ctx.now);
         results.push({
           id: row.id,
@@ -213,8 +216,8 @@ export const decideProposals = defineOperation({
           ...(record.status === 'failed' || record.status === 'stale' ? { result: record.result } : {}),
         });
       } catch (error) {
-        await savepoint.rollback(ctx.db, name);
-        await savepoint.release(ctx.db, name);
+        await savepoint.rollback(systemDb(ctx), name);
+        await savepoint.release(systemDb(ctx), name);
         if (!isAppError(error)) throw error;
         results.push({
           id: listed.id,
