@@ -99,8 +99,13 @@ export async function runBatchGroup(
   const workspaceId = meta.caller.workspaceId;
   services.meter.count(workspaceId, count);
   const run = newRun(services, db, contextMeta(meta, operation));
-  const decision = await decide(run, operation, null, { operationPolicy: false, count });
-  if (!decision.verdict && (await commit(run))) return true;
-  services.meter.count(workspaceId, -count);
-  return false;
+  let committed = false;
+  try {
+    const decision = await decide(run, operation, null, { operationPolicy: false, count });
+    committed = !decision.verdict && (await commit(run));
+  } finally {
+    // A group that falls back (or whose chunk fails) is metered again item by item.
+    if (!committed) services.meter.count(workspaceId, -count);
+  }
+  return committed;
 }
