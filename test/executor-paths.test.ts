@@ -30,6 +30,9 @@ const OPERATIONS: Record<string, Input> = {
   'companies.create': () => ({ name: 'Differential Co' }),
   'deals.create': () => ({ title: 'Differential deal' }),
   'tasks.create': () => ({ title: 'Call Dana back' }),
+  'companies.update': (w) => ({ company_id: w.companyId, industry: 'Software' }),
+  'deals.update': (w) => ({ deal_id: w.dealId, amount_cents: 120000, currency: 'USD' }),
+  'tasks.update': (w) => ({ task_id: w.taskId, notes: 'Ask about the renewal' }),
   'activities.create': (w) => ({ contact_id: w.contactId, kind: 'note', body: 'Met at the fair' }),
 };
 const NAMES = Object.keys(OPERATIONS);
@@ -74,7 +77,7 @@ describe.each(DIALECTS)('every path decides alike on %s', (dialect) => {
   beforeAll(async () => {
     t = await createTestApp(dialect, {
       PUBLIC_URL: BASE,
-      PLAN_OVERRIDES: '{"sandbox":{"contacts":2,"companies":1,"deals":1}}',
+      PLAN_OVERRIDES: '{"sandbox":{"contacts":2,"companies":2,"deals":2}}',
     });
     shared = {
       plain: await workspace(t, 'paths_plain'),
@@ -131,7 +134,7 @@ describe.each(DIALECTS)('every path decides alike on %s', (dialect) => {
       plain: await workspace(t, 'paths_cap_plain'),
       approving: await workspace(t, 'paths_cap_approving', { approve: NAMES }),
     };
-    /** The human fills the contact, company and deal caps (2, 1, 1; the fixture is one contact). */
+    /** The human fills the contact, company and deal caps (2 each; the fixtures are one of each). */
     const fill = async (w: Workspace) => {
       for (const [path, body] of [
         ['/contacts', { name: 'Filler' }],

@@ -24,8 +24,11 @@ export interface Workspace {
   t: TestApp;
   agent: Agent;
   human: Person;
-  /** The fixture contact (for updates and activities) and its email. */
+  /** The fixture records (for updates and activities), made by the human, and the contact's email. */
   contactId: string;
+  companyId: string;
+  dealId: string;
+  taskId: string;
   email: string;
 }
 
@@ -62,7 +65,7 @@ export async function workspace(
   const domain = `${name.replace(/_/g, '-')}.dev`;
   const human = await inviteHuman(t.app, t.config.dataDir, agent, `owner@${domain}`);
   const email = `fixture@${domain}`;
-  const w: Workspace = { t, agent, human, contactId: '', email };
+  const w: Workspace = { t, agent, human, contactId: '', companyId: '', dealId: '', taskId: '', email };
   if (options.production) {
     const asked = await call(t.app, 'POST', '/billing/upgrade', {}, { token: agent.token, json: true });
     const decided = await withStepUp(w, 'POST', `/proposals/${asked.json.data.id}/decide`, {
@@ -80,14 +83,15 @@ export async function workspace(
     );
     if (patched.status !== 200) throw new Error(`policy failed: ${patched.text}`);
   }
-  const created = await call(
-    t.app,
-    'POST',
-    '/contacts',
-    { name: 'Fixture', email },
-    { token: human.token, json: true },
-  );
-  w.contactId = created.json.data.id;
+  const make = async (path: string, body: object) => {
+    const reply = await call(t.app, 'POST', path, body, { token: human.token, json: true });
+    if (reply.status !== 201) throw new Error(`fixture ${path} failed: ${reply.text}`);
+    return reply.json.data.id as string;
+  };
+  w.contactId = await make('/contacts', { name: 'Fixture', email });
+  w.companyId = await make('/companies', { name: 'Fixture Co' });
+  w.dealId = await make('/deals', { title: 'Fixture deal' });
+  w.taskId = await make('/tasks', { title: 'Fixture task' });
   return w;
 }
 
@@ -143,6 +147,25 @@ const BATCH_ROUTES: Record<string, string> = {
   'deals.create': '/deals/batch',
 };
 
+/** The bulk updates whose items run a record update, and a query matching only the fixture. */
+const BULK_UPDATES: Record<string, { path: string; idField: string; where: (w: Workspace) => object }> = {
+  'contacts.update': {
+    path: '/contacts/bulk-update',
+    idField: 'contact_id',
+    where: (w) => ({ email: w.email }),
+  },
+  'companies.update': {
+    path: '/companies/bulk-update',
+    idField: 'company_id',
+    where: () => ({ name: 'Fixture Co' }),
+  },
+  'deals.update': {
+    path: '/deals/bulk-update',
+    idField: 'deal_id',
+    where: () => ({ title: 'Fixture deal' }),
+  },
+};
+
 async function finishedJob(w: Workspace, token: string, id: string) {
   return vi.waitFor(
     async () => {
@@ -165,16 +188,11 @@ async function viaBatch(w: Workspace, token: string, name: string, input: Record
       { items: [input] },
       { token, json: true, headers },
     );
-  } else if (name === 'contacts.update') {
-    const { contact_id: _, ...changes } = input;
-    const where = { email: w.email };
-    reply = await call(
-      w.t.app,
-      'POST',
-      '/contacts/bulk-update',
-      { where, changes },
-      { token, json: true, headers },
-    );
+  } else if (BULK_UPDATES[name]) {
+    const { path, idField, where } = BULK_UPDATES[name];
+    const { [idField]: _, ...changes } = input;
+    const body = { where: where(w), changes };
+    reply = await call(w.t.app, 'POST', path, body, { token, json: true, headers });
   }
   if (reply) {
     if (reply.status !== 202 || !reply.json.data?.operation_id) return decisionOf(reply.json);
