@@ -89,6 +89,15 @@ describe.each(DIALECTS)('every path decides alike on %s', (dialect) => {
     await t.close();
   });
 
+  it('policy.explain_capabilities tells the agent which operations wait for a human', async () => {
+    const reply = await call(t.app, 'GET', '/policy/capabilities', undefined, {
+      token: shared.approving.agent.token,
+      json: true,
+    });
+    const tool = reply.json.data.tools.find((entry: { name: string }) => entry.name === 'tasks.create');
+    expect(tool).toMatchObject({ can: 'with_approval', reason_code: 'policy.operation_requires_approval' });
+  });
+
   it('a read-only token: scope_insufficient on every path', async () => {
     const readers = new Map<Workspace, string>();
     for (const w of [shared.plain, shared.approving]) {

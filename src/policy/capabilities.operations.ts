@@ -65,6 +65,13 @@ function judge(
       why: `auto-approve is on (${policy.auto_approve[operation.name]!.enabled_by}): what would wait for a human applies at once`,
     };
   }
+  if (agent && operation.mutating && policy.approve_agent_operations.includes(operation.name)) {
+    return {
+      can: 'with_approval',
+      reason_code: 'policy.operation_requires_approval',
+      why: 'this workspace has a human approve every agent call of it (policy approve_agent_operations); its own rules still decide first',
+    };
+  }
   if (agent && operation.name === 'deals.update' && policy.approve_deal_close) {
     return {
       can: 'sometimes_approval',
