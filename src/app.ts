@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { billingDeciders } from './billing/billing.deciders.js';
 import { createUsageMeter } from './billing/meter.js';
 import type { Config } from './config.js';
 import { buildHttpApp } from './http/app.js';
@@ -9,7 +10,9 @@ import { createMailer, type Mailer } from './mail/mailer.js';
 import { mountMcp } from './mcp/routes.js';
 import { createMetrics, noMetrics } from './metrics/metrics.js';
 import { mountOAuth } from './oauth/routes.js';
+import { createExecutorSetup } from './operations/deciders.js';
 import { operations } from './operations/registry.js';
+import { policyDeciders } from './policy/policy.deciders.js';
 import { createKeyring } from './secrets/keyring.js';
 import type { Services } from './services.js';
 import type { Store } from './store/connect.js';
@@ -69,6 +72,8 @@ export function createApp(options: AppOptions): App {
         ? createMetrics({ store: options.store, clock, logger })
         : noMetrics,
     readiness: { draining: false },
+    // The executor finds operations by name here and asks the deciders features register.
+    executor: createExecutorSetup(operations, billingDeciders, policyDeciders),
     jobs: undefined as unknown as JobRunner,
     webhooks: undefined as unknown as WebhookDispatcher,
   };

@@ -5,6 +5,7 @@ import type { Clock, IdSource } from './ids.js';
 import type { JobRunner } from './jobs/job-runner.js';
 import type { Mailer } from './mail/types.js';
 import type { Metrics } from './metrics/types.js';
+import type { ExecutorSetup } from './operations/define.js';
 import type { Keyring } from './secrets/types.js';
 import type { Store } from './store/types.js';
 import type { HostResolver, WebhookDispatcher } from './webhooks/types.js';
@@ -29,6 +30,11 @@ export interface Services {
   readonly resolveHost: HostResolver;
   /** Prometheus metrics of this app (a registry of its own). */
   readonly metrics: Metrics;
+  /**
+   * Operations by name and the registered deciders, for the executor (src/operations/): the job
+   * runner and proposal approval find an operation here, not by importing the registry.
+   */
+  readonly executor: ExecutorSetup;
   /** Set when the server is draining (SIGTERM): /readyz answers 503, requests are still served. */
   readonly readiness: { draining: boolean };
 }

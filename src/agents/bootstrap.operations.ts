@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { issueToken } from '../auth/tokens.js';
+import { crossDb } from '../operations/context.js';
 import { defineOperation } from '../operations/define.js';
 import { scopeTo } from '../store/scoped.js';
 import { insertWorkspace } from '../workspaces/workspaces.repository.js';
@@ -24,6 +25,7 @@ export const bootstrapAgent = defineOperation({
   http: { method: 'POST', path: '/agent-bootstrap', aliases: ['/functions/v1/agent-bootstrap'] },
   auth: 'none',
   scope: 'write',
+  crossWorkspace: true,
   mutating: true,
   requiresIdempotencyKey: false,
   reasonCodes: [PRODUCTION_DENIED],
@@ -49,10 +51,10 @@ export const bootstrapAgent = defineOperation({
       };
     }
     const { ids, config } = ctx.services;
-    await countSignup(ctx.db, new Date(ctx.now), ctx.clientIp, config.signupDailyLimitPerIp);
+    await countSignup(crossDb(ctx), new Date(ctx.now), ctx.clientIp, config.signupDailyLimitPerIp);
     const workspaceId = ids.next('wrk');
     const agentId = ids.next('agt');
-    await insertWorkspace(ctx.db, {
+    await insertWorkspace(crossDb(ctx), {
       id: workspaceId,
       name: input.workspace_name ?? `${input.agent_name} sandbox`,
       plan: 'sandbox',
@@ -63,7 +65,7 @@ export const bootstrapAgent = defineOperation({
       created_at: ctx.now,
       updated_at: ctx.now,
     });
-    const ws = scopeTo(ctx.db, ctx.services.store.dialect, workspaceId);
+    const ws = scopeTo(crossDb(ctx), ctx.services.store.dialect, workspaceId);
     await insertAgent(ws, {
       id: agentId,
       name: input.agent_name,
@@ -71,7 +73,7 @@ export const bootstrapAgent = defineOperation({
       intended_use: input.intended_use ?? null,
       created_at: ctx.now,
     });
-    const token = await issueToken(ctx.services, ctx.db, {
+    const token = await issueToken(ctx.services, crossDb(ctx), {
       workspaceId,
       principalType: 'agent',
       principalId: agentId,

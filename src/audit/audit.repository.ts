@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { keyFingerprint } from '../idempotency/fingerprint.js';
+import { systemDb } from '../operations/context.js';
 import type { AuditEntry, Decision, OperationContext } from '../operations/define.js';
 import type { AuditLogTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
@@ -60,7 +61,7 @@ function auditRows(ctx: OperationContext, entry: AuditWrite) {
 
 async function insertWriters(ctx: OperationContext, writers: ReturnType<typeof auditRows>['writers']) {
   for (const slice of slices(writers)) {
-    await ctx.db
+    await systemDb(ctx)
       .insertInto('field_writers')
       .values(slice)
       .onConflict((oc) =>
@@ -77,7 +78,7 @@ async function insertWriters(ctx: OperationContext, writers: ReturnType<typeof a
 
 export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Promise<void> {
   const { row, writers } = auditRows(ctx, entry);
-  await appendAuditRows(ctx.db, ctx.services.store.dialect, [row]);
+  await appendAuditRows(systemDb(ctx), ctx.services.store.dialect, [row]);
   await insertWriters(ctx, writers);
 }
 
@@ -88,7 +89,7 @@ export async function writeAudit(ctx: OperationContext, entry: AuditWrite): Prom
 export async function writeAudits(ctx: OperationContext, entries: AuditWrite[]): Promise<void> {
   const built = entries.map((entry) => auditRows(ctx, entry));
   await appendAuditRows(
-    ctx.db,
+    systemDb(ctx),
     ctx.services.store.dialect,
     built.map((b) => b.row),
   );

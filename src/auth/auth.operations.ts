@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { crossDb } from '../operations/context.js';
 import { defineOperation } from '../operations/define.js';
 import { email } from '../records/fields.js';
 import { issueSignInToken, proveSignInCode, requestSignInCode } from './signin.js';
@@ -19,11 +20,12 @@ export const requestCode = defineOperation({
   http: { method: 'POST', path: '/auth/request' },
   auth: 'none',
   scope: 'read',
+  crossWorkspace: true,
   mutating: true,
   requiresIdempotencyKey: false,
   input: z.strictObject({ email }),
   async handler(ctx, input) {
-    const message = await requestSignInCode(ctx.db, ctx.services, {
+    const message = await requestSignInCode(crossDb(ctx), ctx.services, {
       email: input.email,
       clientIp: ctx.clientIp,
       now: new Date(ctx.now),
@@ -55,6 +57,7 @@ export const verifyCode = defineOperation({
   http: { method: 'POST', path: '/auth/verify' },
   auth: 'none',
   scope: 'read',
+  crossWorkspace: true,
   mutating: true,
   requiresIdempotencyKey: false,
   input: z.strictObject({
@@ -63,7 +66,7 @@ export const verifyCode = defineOperation({
     token_name: tokenName.default('default'),
   }),
   async handler(ctx, input) {
-    const proven = await proveSignInCode(ctx.db, ctx.services, {
+    const proven = await proveSignInCode(crossDb(ctx), ctx.services, {
       email: input.email,
       code: input.code,
       clientIp: ctx.clientIp,

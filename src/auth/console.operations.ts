@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { notFound } from '../errors.js';
+import { crossDb } from '../operations/context.js';
 import { defineOperation } from '../operations/define.js';
 import { acceptInviteStep } from '../people/accept.js';
 import { loadInvite } from '../people/invites.js';
@@ -32,6 +33,7 @@ function sessionEnd(now: string): string {
 }
 
 export const consoleRequestCode = defineOperation({
+  crossWorkspace: true,
   name: 'console.request_code',
   summary:
     'Human console: email a sign-in code to a known address (unknown ones are told to ask for an invite).',
@@ -42,7 +44,7 @@ export const consoleRequestCode = defineOperation({
   requiresIdempotencyKey: false,
   input: z.strictObject({ email }),
   async handler(ctx, input) {
-    const message = await requestSignInCode(ctx.db, ctx.services, {
+    const message = await requestSignInCode(crossDb(ctx), ctx.services, {
       email: input.email,
       clientIp: ctx.clientIp,
       now: new Date(ctx.now),
@@ -54,6 +56,7 @@ export const consoleRequestCode = defineOperation({
 });
 
 export const consoleSignIn = defineOperation({
+  crossWorkspace: true,
   name: 'console.sign_in',
   summary: 'Human console: exchange an emailed code for a browser session in the oldest workspace.',
   http: { method: 'POST', path: '/human/sign-in/code' },
@@ -63,7 +66,7 @@ export const consoleSignIn = defineOperation({
   requiresIdempotencyKey: false,
   input: z.strictObject({ email, code }),
   async handler(ctx, input) {
-    const proven = await proveSignInCode(ctx.db, ctx.services, {
+    const proven = await proveSignInCode(crossDb(ctx), ctx.services, {
       email: input.email,
       code: input.code,
       clientIp: ctx.clientIp,
@@ -80,6 +83,7 @@ export const consoleSignIn = defineOperation({
 });
 
 export const consoleAcceptInvite = defineOperation({
+  crossWorkspace: true,
   name: 'console.accept_invite',
   summary:
     'Human console: accept a billing-owner invite; without code, emails one; with it, makes the person billing owner.',
@@ -90,7 +94,7 @@ export const consoleAcceptInvite = defineOperation({
   requiresIdempotencyKey: false,
   input: z.strictObject({ invite: inviteSecret, code: code.optional() }),
   async handler(ctx, input) {
-    const loaded = await loadInvite(ctx.db, ctx.services, input.invite, ctx.now);
+    const loaded = await loadInvite(crossDb(ctx), ctx.services, input.invite, ctx.now);
     const step = await acceptInviteStep(ctx, loaded, input.code, {
       name: SESSION_TOKEN_NAME,
       expiresAt: sessionEnd(ctx.now),
@@ -103,6 +107,7 @@ export const consoleAcceptInvite = defineOperation({
 });
 
 export const consoleSwitchWorkspace = defineOperation({
+  crossWorkspace: true,
   name: 'console.switch_workspace',
   summary: 'Human console: trade this session for one in another workspace the person belongs to.',
   http: { method: 'POST', path: '/human/workspace' },
@@ -113,11 +118,11 @@ export const consoleSwitchWorkspace = defineOperation({
   async handler(ctx, input) {
     const caller = ctx.caller!;
     const membership = await findMembership(
-      scopeTo(ctx.db, ctx.services.store.dialect, input.workspace_id),
+      scopeTo(crossDb(ctx), ctx.services.store.dialect, input.workspace_id),
       caller.principalId,
     );
     if (caller.principalType !== 'user' || !membership) throw notFound(`workspace/${input.workspace_id}`);
-    const token = await issueToken(ctx.services, ctx.db, {
+    const token = await issueToken(ctx.services, crossDb(ctx), {
       workspaceId: input.workspace_id,
       principalType: 'user',
       principalId: caller.principalId,
@@ -126,7 +131,7 @@ export const consoleSwitchWorkspace = defineOperation({
       now: ctx.now,
       expiresAt: sessionEnd(ctx.now),
     });
-    await revokeToken(ctx.db, caller.tokenId, ctx.now);
+    await revokeToken(crossDb(ctx), caller.tokenId, ctx.now);
     ctx.audit({ target: `token/${caller.tokenId}`, changes: { revoked_at: [null, ctx.now] } });
     ctx.audit({
       target: `token/${token.id}`,

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors.js';
 import type { MailMessage } from '../mail/mailer.js';
 import { noAccountMessage } from '../mail/messages.js';
+import { crossDb } from '../operations/context.js';
 import type { OperationContext } from '../operations/define.js';
 import { completeSignIn, hasWorkspaceAccess, type SignIn } from '../people/signin.js';
 import type { Services } from '../services.js';
@@ -80,7 +81,7 @@ export async function issueSignInToken(
   token: { name: string; expiresAt?: string },
 ): Promise<{ token: IssuedToken; target: SignIn['workspaces'][number] }> {
   const target = signIn.workspaces[0]!;
-  const issued = await issueToken(ctx.services, ctx.db, {
+  const issued = await issueToken(ctx.services, crossDb(ctx), {
     workspaceId: target.id,
     principalType: 'user',
     principalId: signIn.user.id,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../errors.js';
 import { stepUpMessage } from '../mail/messages.js';
+import { systemDb } from '../operations/context.js';
 import type { OperationContext, OperationResult } from '../operations/define.js';
 import { findUser } from '../people/users.repository.js';
 import { findWorkspace } from '../workspaces/workspaces.repository.js';
@@ -54,7 +55,7 @@ export async function requireStepUp(
   const caller = ctx.caller;
   if (!caller) throw new Error('requireStepUp needs an authenticated caller');
   const humanId = caller.principalType === 'user' ? caller.principalId : await billingOwnerOf(ctx);
-  const human = humanId ? await findUser(ctx.db, humanId) : undefined;
+  const human = humanId ? await findUser(systemDb(ctx), humanId) : undefined;
   if (!human) {
     throw new AppError(
       'forbidden',
@@ -114,6 +115,6 @@ export async function requireStepUp(
 }
 
 async function billingOwnerOf(ctx: OperationContext): Promise<string | null> {
-  const workspace = await findWorkspace(ctx.db, ctx.ws.workspaceId);
+  const workspace = await findWorkspace(systemDb(ctx), ctx.ws.workspaceId);
   return workspace?.billing_owner_id ?? null;
 }

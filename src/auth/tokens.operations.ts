@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError, notFound } from '../errors.js';
+import { crossDb } from '../operations/context.js';
 import { type Caller, defineOperation, type Scope } from '../operations/define.js';
 import { idRef } from '../records/fields.js';
 import { tokenName } from './auth.operations.js';
@@ -42,6 +43,7 @@ export const listTokens = defineOperation({
     '(agents and members), to find and revoke a session.',
   http: { method: 'GET', path: '/tokens' },
   scope: 'read',
+  crossWorkspace: true,
   mutating: false,
   input: z.strictObject({ all: flag.optional() }),
   async handler(ctx, input) {
@@ -54,8 +56,8 @@ export const listTokens = defineOperation({
       );
     }
     const rows = input.all
-      ? await listWorkspaceTokens(ctx.db, caller.workspaceId, ctx.now)
-      : await listPrincipalTokens(ctx.db, caller.principalId, ctx.now);
+      ? await listWorkspaceTokens(crossDb(ctx), caller.workspaceId, ctx.now)
+      : await listPrincipalTokens(crossDb(ctx), caller.principalId, ctx.now);
     const idle = ctx.services.config.tokenIdleTtlSeconds;
     const live = rows
       .map((row) => toTokenRecord(row, idle, caller.tokenId))
@@ -73,6 +75,7 @@ export const createToken = defineOperation({
     'The secret is shown once.',
   http: { method: 'POST', path: '/tokens' },
   scope: 'read',
+  crossWorkspace: true,
   mutating: true,
   input: z.strictObject({
     token_name: tokenName,
@@ -82,13 +85,13 @@ export const createToken = defineOperation({
   async handler(ctx, input) {
     const caller = ctx.caller!;
     const scopes = narrowScopes(caller, input.scopes);
-    const current = await findToken(ctx.db, caller.tokenId);
+    const current = await findToken(crossDb(ctx), caller.tokenId);
     const requestedEnd = input.expires_in_seconds
       ? new Date(Date.parse(ctx.now) + input.expires_in_seconds * 1000).toISOString()
       : undefined;
     // A minted token never outlives the token that minted it.
     const expiresAt = [requestedEnd, current?.expires_at].filter((v): v is string => !!v).sort()[0];
-    const token = await issueToken(ctx.services, ctx.db, {
+    const token = await issueToken(ctx.services, crossDb(ctx), {
       workspaceId: caller.workspaceId,
       principalType: caller.principalType,
       principalId: caller.principalId,
@@ -124,15 +127,16 @@ export const revokeTokenOperation = defineOperation({
     'Revoke a token (log a session out) at once. Your own tokens; admins also any token of this workspace.',
   http: { method: 'DELETE', path: '/tokens/:token_id' },
   scope: 'read',
+  crossWorkspace: true,
   mutating: true,
   input: z.strictObject({ token_id: idRef('tok') }),
   async handler(ctx, input) {
     const caller = ctx.caller!;
-    const row = await findToken(ctx.db, input.token_id);
+    const row = await findToken(crossDb(ctx), input.token_id);
     const own = row?.principal_id === caller.principalId;
     const administered = row?.workspace_id === caller.workspaceId && caller.scopes.includes('admin');
     if (!row || row.revoked_at || !(own || administered)) throw notFound(`token/${input.token_id}`);
-    await revokeToken(ctx.db, row.id, ctx.now);
+    await revokeToken(crossDb(ctx), row.id, ctx.now);
     ctx.audit({ target: `token/${row.id}`, changes: { revoked_at: [null, ctx.now] } });
     return {
       data: toTokenRecord({ ...row, revoked_at: ctx.now }, ctx.services.config.tokenIdleTtlSeconds),

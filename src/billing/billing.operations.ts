@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { crossDb } from '../operations/context.js';
 import { defineOperation, type OperationContext, type Verdict } from '../operations/define.js';
 import { type BillingState, billingState, isBillingOwner } from './billing.js';
 import { setWorkspaceBudget, setWorkspacePlan } from './billing.repository.js';
@@ -39,6 +40,7 @@ export const setBudget = defineOperation({
     "Set the workspace's monthly budget (the billing owner only); production writes past it are denied.",
   http: { method: 'POST', path: '/billing/budget' },
   scope: 'write',
+  crossWorkspace: true,
   mutating: true,
   callers: 'people',
   input: z.strictObject({
@@ -61,7 +63,7 @@ export const setBudget = defineOperation({
       );
     }
     const currency = input.monthly_budget_cents === null ? null : input.currency;
-    await setWorkspaceBudget(ctx.db, ctx.ws.workspaceId, input.monthly_budget_cents, currency, ctx.now);
+    await setWorkspaceBudget(crossDb(ctx), ctx.ws.workspaceId, input.monthly_budget_cents, currency, ctx.now);
     ctx.audit({
       target: `workspace/${ctx.ws.workspaceId}`,
       event: 'billing.budget_set',
@@ -105,6 +107,7 @@ export const requestUpgrade = defineOperation({
     'Production has large caps and is metered against the budget the billing owner sets.',
   http: { method: 'POST', path: '/billing/upgrade' },
   scope: 'write',
+  crossWorkspace: true,
   mutating: true,
   approval: 'always',
   reasonCodes: ['billing.human_owner_required_for_production', 'billing.upgrade_requires_approval'],
@@ -119,7 +122,7 @@ export const requestUpgrade = defineOperation({
         'nothing to do; GET /billing shows the plan',
       );
     }
-    await setWorkspacePlan(ctx.db, ctx.ws.workspaceId, 'production', ctx.now);
+    await setWorkspacePlan(crossDb(ctx), ctx.ws.workspaceId, 'production', ctx.now);
     ctx.audit({
       target: `workspace/${ctx.ws.workspaceId}`,
       event: 'workspace.plan_changed',
@@ -128,20 +131,5 @@ export const requestUpgrade = defineOperation({
     return { data: billingRecord(await billingState(ctx)), meta: ['# updated'] };
   },
 });
-
-/** Production writes stop when this month's estimated cost reaches the budget. */
-export async function budgetVerdict(ctx: OperationContext, operationName: string): Promise<Verdict | null> {
-  if (!ctx.caller || ctx.caller.plan === 'sandbox' || operationName.startsWith('billing.')) return null;
-  const state = await billingState(ctx);
-  if (!state.over_budget) return null;
-  return {
-    decision: 'deny',
-    reason_code: 'billing.budget_exceeded',
-    summary: `this month's estimated cost (${state.cost_cents} cents) reached the budget (${state.budget_cents} cents)`,
-    nextActions: [
-      { tool_name: 'billing.get', when: 'to see usage; ask the billing owner to raise the budget' },
-    ],
-  };
-}
 
 export const billingOperations = [getBilling, setBudget, requestUpgrade];

@@ -1,3 +1,4 @@
+import { systemDb } from '../operations/context.js';
 import type { OperationContext } from '../operations/define.js';
 import { readCounters } from '../plans/usage.repository.js';
 import type { WorkspacesTable } from '../store/schema.js';
@@ -12,14 +13,20 @@ export interface BillingState {
   over_budget: boolean;
 }
 
-/** This month's metered usage of the caller's workspace, its estimated cost, and its budget. */
-export async function billingState(ctx: OperationContext): Promise<BillingState> {
-  const workspace = (await findWorkspace(ctx.db, ctx.ws.workspaceId))!;
+/**
+ * This month's metered usage of the caller's workspace, its estimated cost, and its budget;
+ * `moreRecords` counts records about to be written (a group of batch items asked at once).
+ */
+export async function billingState(ctx: OperationContext, moreRecords = 0): Promise<BillingState> {
+  const workspace = (await findWorkspace(systemDb(ctx), ctx.ws.workspaceId))!;
   const month = monthOf(ctx.now);
   const counters = await readCounters(ctx.ws);
   const requests = (counters.get(`requests:${month}`) ?? 0) + ctx.services.meter.pending(ctx.ws.workspaceId);
   const records =
-    (counters.get('contacts') ?? 0) + (counters.get('companies') ?? 0) + (counters.get('deals') ?? 0);
+    (counters.get('contacts') ?? 0) +
+    (counters.get('companies') ?? 0) +
+    (counters.get('deals') ?? 0) +
+    moreRecords;
   const usage = { month, requests, records };
   const cost = monthlyCost(workspace.plan, usage);
   const budget = workspace.monthly_budget_cents;

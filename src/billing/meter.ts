@@ -6,8 +6,11 @@ import { scopeTo } from '../store/scoped.js';
 import { monthOf } from './pricing.js';
 
 export interface UsageMeter {
-  /** Counts one request against a workspace's month. */
-  count(workspaceId: string): void;
+  /**
+   * Counts requests against a workspace's month: one by default; a set-based batch commit counts
+   * its items at once (and takes them back, with a negative amount, when it falls back).
+   */
+  count(workspaceId: string, amount?: number): void;
   /** Requests counted here and not yet written. */
   pending(workspaceId: string): number;
   flush(): Promise<void>;
@@ -47,8 +50,8 @@ export function createUsageMeter(store: Store, clock: Clock, logger: Logger, int
     }
   };
   return {
-    count(workspaceId) {
-      counts.set(workspaceId, (counts.get(workspaceId) ?? 0) + 1);
+    count(workspaceId, amount = 1) {
+      counts.set(workspaceId, (counts.get(workspaceId) ?? 0) + amount);
     },
     pending: (workspaceId) => counts.get(workspaceId) ?? 0,
     flush,

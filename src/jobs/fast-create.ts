@@ -2,14 +2,13 @@ import { contactKind } from '../contacts/contact.js';
 import { isAppError } from '../errors.js';
 import { flushAuditBatch, type Run } from '../operations/context.js';
 import type { AnyOperation } from '../operations/define.js';
-import { ALLOWED } from '../operations/pipeline.js';
+import { ALLOWED } from '../operations/steps.js';
 import { chargePlanUsage, isCapped } from '../plans/usage.js';
 import type { RecordKind } from '../records/kind.js';
 import { handleOf } from '../records/kind.js';
 import { diff } from '../records/records.js';
 import { insertRecords, liveValuesOf } from '../records/records.repository.js';
 import { createColumns, newRow } from '../records/write.js';
-import type { Database } from '../store/schema.js';
 
 /**
  * The set-based path of a batch chunk: the items that are plain creates of new records are

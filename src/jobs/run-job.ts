@@ -1,12 +1,10 @@
+import type { Kysely, Transaction } from 'kysely';
 import { isAppError } from '../errors.js';
-import { flushAudits, newRun } from '../operations/context.js';
+import { type BatchMeta, runBatchGroup, runBatchItem } from '../operations/batch.js';
+import { newRun } from '../operations/context.js';
 import type { AnyOperation, Caller } from '../operations/define.js';
-import { ALLOWED } from '../operations/pipeline.js';
-import { findOperation } from '../operations/registry.js';
-import { invalidInput } from '../operations/validation.js';
-import { AUTO_APPROVED, autoApproved } from '../operations/verdicts.js';
 import type { Services } from '../services.js';
-import type { JobsTable } from '../store/schema.js';
+import type { Database, JobsTable } from '../store/schema.js';
 import { createMany, fastCreateFor, planChunk } from './fast-create.js';
 import { saveProgress } from './jobs.repository.js';
 
@@ -29,37 +27,18 @@ interface Tally {
   held?: number;
 }
 
-/** One item through the per-record operation, exactly as a single call would run it. */
+/** One item through the executor (operations/batch.ts), exactly as a single call would run it. */
 async function runItem(
   services: Services,
-  db: Parameters<typeof newRun>[1],
-  job: JobsTable,
+  db: Kysely<Database> | Transaction<Database>,
   operation: AnyOperation,
-  caller: Caller,
+  meta: BatchMeta,
   item: unknown,
   tally: Tally,
-  { confirmed, reason }: { confirmed: boolean; reason: string | null },
 ): Promise<ItemError | null> {
-  const parsed = operation.input.safeParse(item);
-  if (!parsed.success) {
-    const error = invalidInput(operation, parsed.error);
-    return { index: -1, code: error.code, message: error.message, hint: error.hint };
-  }
-  const run = newRun(services, db, {
-    caller,
-    requestId: job.request_id,
-    operationId: job.id,
-    idempotencyKey: null,
-    reason,
-    // A confirmed bulk delete stands behind each of its items, as an approval does.
-    approval: confirmed ? { proposalId: job.id, decidedBy: caller.principalId } : null,
-  });
-  const verdict = operation.policy ? await operation.policy(run.ctx, parsed.data) : null;
-  const auto = await autoApproved(run.ctx, operation.name, verdict);
-  if (verdict && !auto) return { index: -1, code: verdict.reason_code, message: verdict.summary };
-  const result = await operation.handler(run.ctx, parsed.data);
-  if (result.error) throw result.error;
-  await flushAudits(run, job.operation, null, auto ? AUTO_APPROVED : (result.policy ?? ALLOWED));
+  const outcome = await runBatchItem(services, db, operation, item, meta);
+  if ('refused' in outcome) return { index: -1, ...outcome.refused };
+  const { result } = outcome;
   if (result.held) tally.held = (tally.held ?? 0) + result.held.length;
   if (result.status === 201) tally.created++;
   else if (result.outcome !== 'proposed') tally.updated++;
@@ -87,7 +66,7 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
     confirmed?: boolean;
     reason?: string | null;
   };
-  const itemOperation = findOperation(itemName);
+  const itemOperation = services.executor.findOperation(itemName);
   const caller = JSON.parse(job.caller) as Caller;
   const errors = JSON.parse(job.errors) as ItemError[];
   const tally: Tally = JSON.parse(job.result ?? '{"created":0,"updated":0}');
@@ -96,13 +75,13 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
   const now = () => services.clock.now();
   // A bulk delete's confirmed items stand behind an approval: they keep the per-item path.
   const fast = confirmed ? undefined : fastCreateFor(itemName);
-  const meta = {
+  const meta: BatchMeta = {
     caller,
     requestId: job.request_id,
     operationId: job.id,
-    idempotencyKey: null,
+    batchOperation: job.operation,
     reason,
-    approval: null,
+    confirmed: Boolean(confirmed),
   };
 
   if (!itemOperation) {
@@ -129,9 +108,7 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
   while (position < items.length) {
     const end = Math.min(position + CHUNK, items.length);
     // The last chunk saves the final status with its progress: one commit fewer per job.
-    let finished = false;
     const save = (db: Parameters<typeof saveProgress>[0], last = false) => {
-      finished = last;
       return saveProgress(db, job, worker, {
         done,
         failed,
@@ -150,13 +127,7 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
       await services.store.db.transaction().execute(async (trx) => {
         const slow = async (index: number) => {
           try {
-            record(
-              index,
-              await runItem(services, trx, job, itemOperation, caller, items[index], tally, {
-                confirmed: Boolean(confirmed),
-                reason,
-              }),
-            );
+            record(index, await runItem(services, trx, itemOperation, meta, items[index], tally));
           } catch (error) {
             if (!isAppError(error)) throw error;
             record(index, { index, code: error.code, message: error.message, hint: error.hint });
@@ -167,18 +138,21 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
         } else {
           // Plain creates of new records go in multi-row statements; the others one by one, in
           // their place in the order, so each item sees the effect of the ones before it.
-          const run = newRun(services, trx, meta);
+          const run = newRun(services, trx, { ...meta, idempotencyKey: null });
           const plan = await planChunk(run, fast, itemOperation, items.slice(position, end));
           let group: { index: number; input: Record<string, unknown> }[] = [];
           const flush = async () => {
             if (group.length === 0) return;
             const taken = group;
             group = [];
-            const written = await createMany(
-              newRun(services, trx, meta),
-              fast,
-              job.operation,
-              taken.map((item) => item.input),
+            // The set-based commit step of the executor: decided and metered as the group.
+            const written = await runBatchGroup(services, trx, itemOperation, taken.length, meta, (run) =>
+              createMany(
+                run,
+                fast,
+                job.operation,
+                taken.map((item) => item.input),
+              ),
             );
             if (!written) {
               for (const item of taken) await slow(item.index);
@@ -214,13 +188,7 @@ export async function runJob(services: Services, job: JobsTable, worker: string)
       for (let index = position; index < end; index++) {
         try {
           await services.store.db.transaction().execute(async (trx) => {
-            record(
-              index,
-              await runItem(services, trx, job, itemOperation, caller, items[index], tally, {
-                confirmed: Boolean(confirmed),
-                reason,
-              }),
-            );
+            record(index, await runItem(services, trx, itemOperation, meta, items[index], tally));
             if (!(await save(trx))) throw new Error('lost the job lock');
           });
           services.webhooks.wake();

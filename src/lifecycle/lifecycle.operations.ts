@@ -4,6 +4,7 @@ import { withAuditPurge } from '../audit/purge.js';
 import { requireStepUp } from '../auth/stepup.js';
 import { toContactRecord } from '../contacts/contact.js';
 import { AppError, notFound } from '../errors.js';
+import { systemDb } from '../operations/context.js';
 import { defineOperation } from '../operations/define.js';
 import { isCapped, releasePlanUsage } from '../plans/usage.js';
 import { idRef } from '../records/fields.js';
@@ -62,7 +63,7 @@ export const sweepOperation = defineOperation({
   async handler(ctx) {
     const report = await sweepOnce(ctx.services, {
       workspaceId: ctx.ws.workspaceId,
-      trx: ctx.db.isTransaction ? (ctx.db as Transaction<Database>) : undefined,
+      trx: systemDb(ctx).isTransaction ? (systemDb(ctx) as Transaction<Database>) : undefined,
       requestId: ctx.requestId,
     });
     ctx.audit({ target: null, changes: null, event: 'lifecycle.swept' });
@@ -92,7 +93,7 @@ export const eraseContact = defineOperation({
   async handler(ctx, input) {
     const workspaceId = ctx.ws.workspaceId;
     const handle = `contact/${input.contact_id}`;
-    const row = await findContactAnyState(ctx.db, workspaceId, input.contact_id);
+    const row = await findContactAnyState(systemDb(ctx), workspaceId, input.contact_id);
     if (!row) throw notFound(handle);
     if (row.erased_at) {
       throw new AppError(
@@ -110,24 +111,31 @@ export const eraseContact = defineOperation({
     });
     if (confirm) return confirm;
 
-    const history = await auditChangesOf(ctx.db, workspaceId, handle);
+    const history = await auditChangesOf(systemDb(ctx), workspaceId, handle);
     const values = collectPersonalValues(row, history);
     const words = personWords(row, history);
     const wasLive = row.deleted_at === null;
-    const version = await blankContact(ctx.db, workspaceId, input.contact_id, ctx.now);
+    const version = await blankContact(systemDb(ctx), workspaceId, input.contact_id, ctx.now);
     if (wasLive && isCapped('contacts')) await releasePlanUsage(ctx, 'contacts');
     const { dialect } = ctx.services.store;
-    const auditBlanked = await withAuditPurge(ctx.db, dialect, () =>
-      blankAuditChanges(ctx.db, workspaceId, handle, values),
+    const auditBlanked = await withAuditPurge(systemDb(ctx), dialect, () =>
+      blankAuditChanges(systemDb(ctx), workspaceId, handle, values),
     );
-    const feed = await blankEventsAndDeliveries(ctx.db, workspaceId, handle, values);
-    const proposals = await blankProposals(ctx.db, workspaceId, handle, input.contact_id, values, ctx.now);
-    const activities = await blankActivities(ctx.db, workspaceId, input.contact_id);
-    const replaced = await replaceValues(ctx.db, workspaceId, values);
-    await deleteFieldWritersOf(ctx.db, workspaceId, handle);
-    const answers = await replaceStoredAnswers(ctx.db, workspaceId, handle);
-    const vocabulary = await pruneSearchWords(ctx.db, workspaceId, words, vocabularyKeys);
-    if (dialect.name === 'sqlite') await compactSqliteSearch(ctx.db);
+    const feed = await blankEventsAndDeliveries(systemDb(ctx), workspaceId, handle, values);
+    const proposals = await blankProposals(
+      systemDb(ctx),
+      workspaceId,
+      handle,
+      input.contact_id,
+      values,
+      ctx.now,
+    );
+    const activities = await blankActivities(systemDb(ctx), workspaceId, input.contact_id);
+    const replaced = await replaceValues(systemDb(ctx), workspaceId, values);
+    await deleteFieldWritersOf(systemDb(ctx), workspaceId, handle);
+    const answers = await replaceStoredAnswers(systemDb(ctx), workspaceId, handle);
+    const vocabulary = await pruneSearchWords(systemDb(ctx), workspaceId, words, vocabularyKeys);
+    if (dialect.name === 'sqlite') await compactSqliteSearch(systemDb(ctx));
     const removed = {
       audit_changes: auditBlanked,
       events: feed.events,
@@ -171,9 +179,9 @@ export const exportPerson = defineOperation({
   input: z.strictObject({ contact_id: contactId }),
   async handler(ctx, input) {
     const workspaceId = ctx.ws.workspaceId;
-    const row = await findContactAnyState(ctx.db, workspaceId, input.contact_id);
+    const row = await findContactAnyState(systemDb(ctx), workspaceId, input.contact_id);
     if (!row) throw notFound(`contact/${input.contact_id}`);
-    const rows = await personRows(ctx.db, workspaceId, input.contact_id);
+    const rows = await personRows(systemDb(ctx), workspaceId, input.contact_id);
     const document = exportDocument(
       { ...toContactRecord(row), deleted_at: row.deleted_at, erased_at: row.erased_at },
       rows,

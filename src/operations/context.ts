@@ -20,6 +20,25 @@ export interface ContextMeta {
   escalationCode?: string | null;
   approval?: { proposalId: string; decidedBy: string } | null;
   interactive?: boolean;
+  /** The operation declares crossWorkspace: its context carries the unscoped handle as `global`. */
+  crossWorkspace?: boolean;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** Each executor-made context's transaction, unscoped: see systemDb. */
+const systemHandles = new WeakMap<OperationContext, Db>();
+
+/**
+ * The run's unscoped handle (the same transaction), for the bookkeeping below the handlers that
+ * every operation shares — audit rows, plan counters, billing state, step-up codes, savepoints —
+ * never for a handler's own queries: a handler sees `ctx.ws`, or `ctx.global` when it declares
+ * crossWorkspace.
+ */
+export function systemDb(ctx: OperationContext): Db {
+  const db = systemHandles.get(ctx);
+  if (!db) throw new Error('systemDb: this context was not made by the executor (newRun)');
+  return db;
 }
 
 /** An operation context plus what it queued: audit rows and after-commit work. */
@@ -29,17 +48,22 @@ export interface Run {
   afterCommit: (() => Promise<void>)[];
 }
 
-export function newRun(
-  services: Services,
-  db: Kysely<Database> | Transaction<Database>,
-  meta: ContextMeta,
-): Run {
+/**
+ * `ctx.global` for an operation that declared crossWorkspace; a clear failure for one that did
+ * not (a bug: the declaration is missing), instead of a silent reach beyond its workspace.
+ */
+export function crossDb(ctx: OperationContext): Db {
+  if (!ctx.global) throw new Error('this operation reaches beyond its workspace: declare crossWorkspace');
+  return ctx.global;
+}
+
+export function newRun(services: Services, db: Db, meta: ContextMeta): Run {
   const audits: AuditEntry[] = [];
   const afterCommit: (() => Promise<void>)[] = [];
   const ctx: OperationContext = {
     services,
     caller: meta.caller,
-    db,
+    global: meta.crossWorkspace ? db : null,
     ws: scopeTo(db, services.store.dialect, meta.caller?.workspaceId ?? ''),
     requestId: meta.requestId,
     operationId: meta.operationId ?? null,
@@ -56,6 +80,7 @@ export function newRun(
     audit: (entry) => audits.push(entry),
     afterCommit: (task) => afterCommit.push(task),
   };
+  systemHandles.set(ctx, db);
   return { ctx, audits, afterCommit };
 }
 

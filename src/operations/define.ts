@@ -6,7 +6,9 @@ import type { Services } from '../services.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 import type { RecordView } from './projection.js';
-import type { WarningCode } from './warning-codes.js';
+import type { Warning } from './warning-codes.js';
+
+export type { Warning } from './warning-codes.js';
 
 export type Scope = 'read' | 'write' | 'admin';
 /** A person's role in a workspace; agents act with the member role. */
@@ -32,15 +34,6 @@ export interface Caller {
   role: Role;
   /** The workspace's plan name (sandbox, production). */
   plan: string;
-}
-
-export interface Warning {
-  /** A documented warning code (warning-codes.ts): the compiler refuses any other. */
-  code: WarningCode;
-  message: string;
-  /** For a field-level hold: the field held, and the proposal it waits in. */
-  field?: string;
-  proposal_id?: string;
 }
 
 /** A field of an update held for a human (policy hold_human_edited_fields). */
@@ -86,8 +79,12 @@ export interface OperationContext {
   readonly caller: Caller | null;
   /** The caller's workspace; inside the operation's transaction when it is mutating. */
   readonly ws: WorkspaceDb;
-  /** The unscoped handle (same transaction), for the few operations that create workspaces. */
-  readonly db: Kysely<Database> | Transaction<Database>;
+  /**
+   * The cross-workspace handle (same transaction): tables without a tenant (workspaces, users,
+   * tokens, sign-in codes) and other workspaces. Null unless the operation declares
+   * `crossWorkspace` (sign-in, sign-up, bootstrap, invites, workspaces, members, tokens).
+   */
+  readonly global: Kysely<Database> | Transaction<Database> | null;
   readonly requestId: string;
   /** Set while a background operation (op_…) runs an item: its audit rows carry it, so undo finds them. */
   readonly operationId: string | null;
@@ -181,6 +178,11 @@ export interface OperationDefinition<Input extends z.ZodType = z.ZodType> {
    * expansions (`expand=open_deals`) their answers offer. Without it `fields=` keeps plain fields.
    */
   view?: RecordView;
+  /**
+   * The operation reads or writes beyond the caller's workspace (tables without a tenant, or other
+   * workspaces): its handler gets `ctx.global`. Every other handler sees only `ctx.ws`.
+   */
+  crossWorkspace?: boolean;
   /** `none` for the few unauthenticated operations (agent bootstrap). */
   auth?: 'token' | 'none';
   scope: Scope;
@@ -231,4 +233,37 @@ export function toolKind(operation: AnyOperation): ToolKind {
 /** Whether an agent may call it at all: agents act as members, and some routes are for people only. */
 export function agentsMayCall(operation: AnyOperation): boolean {
   return operation.callers !== 'people' && operation.scope !== 'admin';
+}
+
+/** One call as a decider sees it: the operation, its parsed input, and how many items it stands for. */
+export interface DecisionRequest {
+  operation: AnyOperation;
+  /** The parsed input; null when a group of items is decided at once. */
+  input: unknown;
+  /** 1 for a call; N when a set-based batch commit asks for N plain creates at once. */
+  count: number;
+}
+
+/**
+ * A feature's say on every mutating call, on every path (a call, a batch item, an approved
+ * proposal), registered with the executor where the app is assembled (src/app.ts). Deciders run
+ * in stage order: budget, plan, then the operation's own policy, then workspace.
+ */
+export interface Decider {
+  readonly name: string;
+  readonly stage: 'budget' | 'plan' | 'workspace';
+  /**
+   * Asked again when an approved proposal runs (budget, plan caps). The operation's own policy,
+   * which made the proposal, is not: the human's approval stands for it.
+   */
+  readonly onApproval: boolean;
+  decide(ctx: OperationContext, request: DecisionRequest): Promise<Verdict | null>;
+}
+
+/** What the executor is given where the app is assembled: operations by name, and the deciders. */
+export interface ExecutorSetup {
+  /** Every operation of the registry, in its order (for catalogs an operation builds itself). */
+  readonly operations: readonly AnyOperation[];
+  findOperation(name: string): AnyOperation | undefined;
+  readonly deciders: readonly Decider[];
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import type { WorkspaceDb } from '../store/scoped.js';
-import type { Warning } from './define.js';
+import type { Warning } from './warning-codes.js';
 
 /** What a caller asked to see of the records in an answer: `fields=` and `expand=`. */
 export interface Projection {

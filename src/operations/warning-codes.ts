@@ -25,5 +25,14 @@ export const WARNING_CODES = {
 
 export type WarningCode = keyof typeof WARNING_CODES;
 
+export interface Warning {
+  /** A documented warning code (warning-codes.ts): the compiler refuses any other. */
+  code: WarningCode;
+  message: string;
+  /** For a field-level hold: the field held, and the proposal it waits in. */
+  field?: string;
+  proposal_id?: string;
+}
+
 export const allWarningCodes = () =>
   Object.entries(WARNING_CODES).map(([code, meaning]) => ({ code, meaning }));

@@ -3,6 +3,7 @@ import { consumeLoginCode, issueLoginCode } from '../auth/login.js';
 import { ROLE_SCOPES } from '../auth/scopes.js';
 import { type IssuedToken, issueToken } from '../auth/tokens.js';
 import type { AppError } from '../errors.js';
+import { crossDb } from '../operations/context.js';
 import type { OperationContext } from '../operations/define.js';
 import type { UsersTable, WorkspacesTable } from '../store/schema.js';
 import { acceptBillingOwnerInvite, type LoadedInvite } from './invites.js';
@@ -26,7 +27,7 @@ export async function acceptInviteStep(
   const { invite } = loaded;
   const now = new Date(ctx.now);
   if (!code) {
-    const message = await issueLoginCode(ctx.db, ctx.services, {
+    const message = await issueLoginCode(crossDb(ctx), ctx.services, {
       email: invite.email,
       clientIp: ctx.clientIp,
       now,
@@ -34,15 +35,15 @@ export async function acceptInviteStep(
     ctx.afterCommit(() => ctx.services.mailer.send(message));
     return { step: 'code_sent', sentTo: maskEmail(invite.email) };
   }
-  const failure = await consumeLoginCode(ctx.db, ctx.services, {
+  const failure = await consumeLoginCode(crossDb(ctx), ctx.services, {
     email: invite.email,
     code,
     clientIp: ctx.clientIp,
     now,
   });
   if (failure) return { step: 'refused', error: failure };
-  const { user, workspace } = await acceptBillingOwnerInvite(ctx.db, ctx.services, loaded, ctx.now);
-  const issued = await issueToken(ctx.services, ctx.db, {
+  const { user, workspace } = await acceptBillingOwnerInvite(crossDb(ctx), ctx.services, loaded, ctx.now);
+  const issued = await issueToken(ctx.services, crossDb(ctx), {
     workspaceId: workspace.id,
     principalType: 'user',
     principalId: user.id,

@@ -5,6 +5,7 @@ import { maskEmail } from '../auth/codes.js';
 import { AppError, notFound } from '../errors.js';
 import { hashSecret, newSecret } from '../ids.js';
 import { billingOwnerInviteMessage } from '../mail/messages.js';
+import { crossDb } from '../operations/context.js';
 import { defineOperation, type Warning } from '../operations/define.js';
 import { assertSeatAvailable } from '../plans/usage.js';
 import { email, idRef, shortText } from '../records/fields.js';
@@ -27,6 +28,7 @@ export const inviteBillingOwner = defineOperation({
     'billing owner and an admin, approves your proposals and can unlock production (billing.request_upgrade).',
   http: { method: 'POST', path: '/agent-invite-human', aliases: ['/functions/v1/agent-invite-human'] },
   scope: 'write',
+  crossWorkspace: true,
   mutating: true,
   input: z.strictObject({
     workspace_id: idRef('wrk'),
@@ -46,7 +48,7 @@ export const inviteBillingOwner = defineOperation({
         `send agent_id: "${caller.principalId}"`,
       );
     }
-    const workspace = (await findWorkspace(ctx.db, ws.workspaceId))!;
+    const workspace = (await findWorkspace(crossDb(ctx), ws.workspaceId))!;
     if (workspace.billing_owner_id) {
       throw new AppError(
         'conflict',
@@ -118,10 +120,11 @@ export const getInvite = defineOperation({
   http: { method: 'POST', path: '/human/invites/inspect' },
   auth: 'none',
   scope: 'read',
+  crossWorkspace: true,
   mutating: false,
   input: z.strictObject({ invite: inviteSecret }),
   async handler(ctx, input) {
-    const loaded = await loadInvite(ctx.db, ctx.services, input.invite, ctx.now);
+    const loaded = await loadInvite(crossDb(ctx), ctx.services, input.invite, ctx.now);
     return {
       data: {
         ...toInviteRecord(loaded.invite, ctx.now),
@@ -144,6 +147,7 @@ export const acceptInvite = defineOperation({
   http: { method: 'POST', path: '/human/invites/accept' },
   auth: 'none',
   scope: 'read',
+  crossWorkspace: true,
   mutating: true,
   requiresIdempotencyKey: false,
   input: z.strictObject({
@@ -152,7 +156,7 @@ export const acceptInvite = defineOperation({
     token_name: tokenName.default('human console'),
   }),
   async handler(ctx, input) {
-    const loaded = await loadInvite(ctx.db, ctx.services, input.invite, ctx.now);
+    const loaded = await loadInvite(crossDb(ctx), ctx.services, input.invite, ctx.now);
     const { invite } = loaded;
     const step = await acceptInviteStep(ctx, loaded, input.code, { name: input.token_name });
     if (step.step === 'code_sent') {

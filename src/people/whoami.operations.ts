@@ -3,6 +3,7 @@ import { findAgent } from '../agents/agents.repository.js';
 import { recordLine } from '../answer/text.js';
 import { toTokenRecord } from '../auth/token-record.js';
 import { findToken } from '../auth/tokens.repository.js';
+import { crossDb } from '../operations/context.js';
 import { defineOperation } from '../operations/define.js';
 import { planNamed } from '../plans/plans.js';
 import { planUsage } from '../plans/usage.js';
@@ -18,15 +19,16 @@ export const whoami = defineOperation({
     'Usage lines read "contacts: 12 / 1000": check them before bulk-creating; past a cap creates fail.',
   http: { method: 'GET', path: '/whoami' },
   scope: 'read',
+  crossWorkspace: true,
   mutating: false,
   input: z.strictObject({}),
   async handler(ctx) {
     const caller = ctx.caller!;
     const { config } = ctx.services;
-    const workspace = (await findWorkspace(ctx.db, caller.workspaceId))!;
+    const workspace = (await findWorkspace(crossDb(ctx), caller.workspaceId))!;
     const principal =
       caller.principalType === 'user'
-        ? await findUser(ctx.db, caller.principalId).then((user) => ({
+        ? await findUser(crossDb(ctx), caller.principalId).then((user) => ({
             handle: `user/${caller.principalId}`,
             id: caller.principalId,
             email: user?.email ?? null,
@@ -38,10 +40,10 @@ export const whoami = defineOperation({
             name: agent?.name ?? null,
             kind: agent?.kind ?? null,
           }));
-    const tokenRow = (await findToken(ctx.db, caller.tokenId))!;
+    const tokenRow = (await findToken(crossDb(ctx), caller.tokenId))!;
     const token = toTokenRecord(tokenRow, config.tokenIdleTtlSeconds);
     const plan = planNamed(config.plans, workspace.plan);
-    const usage = await planUsage(ctx.db, ctx.services, workspace, caller.principalId, ctx.now);
+    const usage = await planUsage(crossDb(ctx), ctx.services, workspace, caller.principalId, ctx.now);
     const usageLines = usage.map((line) => `${line.resource}: ${line.used} / ${line.cap}`);
     const rate = `rate_limit: ${plan.requestsPerMinute} requests / 60s per token`;
     const workspaceRecord = { ...toWorkspaceRecord(workspace), role: caller.role };

@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors.js';
+import { systemDb } from '../operations/context.js';
 import type { OperationContext } from '../operations/define.js';
 import { lockUser } from '../people/users.repository.js';
 import type { Services } from '../services.js';
@@ -48,7 +49,8 @@ export async function chargePlanUsage(
   amount = 1,
 ): Promise<void> {
   const caller = ctx.caller;
-  const planName = caller?.plan ?? (await findWorkspace(ctx.db, ctx.ws.workspaceId))?.plan ?? 'sandbox';
+  const planName =
+    caller?.plan ?? (await findWorkspace(systemDb(ctx), ctx.ws.workspaceId))?.plan ?? 'sandbox';
   const plan = planNamed(ctx.services.config.plans, planName);
   const cap = plan.caps[resource];
   if (await incrementWithinCap(ctx.ws, resource, amount, cap, ctx.now)) return;
@@ -59,7 +61,7 @@ export async function chargePlanUsage(
     await createCounter(
       ctx.ws,
       resource,
-      await liveRecordCount(ctx.db, ctx.services, ctx.ws.workspaceId, resource),
+      await liveRecordCount(systemDb(ctx), ctx.services, ctx.ws.workspaceId, resource),
       ctx.now,
     );
   }
@@ -86,9 +88,9 @@ async function liveRecordCount(db: Db, services: Services, workspaceId: string, 
  * row is locked first, so concurrent invites are counted one after the other.
  */
 export async function assertSeatAvailable(ctx: OperationContext, workspaceId: string): Promise<void> {
-  const workspace = await lockWorkspace(ctx.db, workspaceId, ctx.now);
+  const workspace = await lockWorkspace(systemDb(ctx), workspaceId, ctx.now);
   const plan = planNamed(ctx.services.config.plans, workspace?.plan ?? 'sandbox');
-  const ws = scopeTo(ctx.db, ctx.services.store.dialect, workspaceId);
+  const ws = scopeTo(systemDb(ctx), ctx.services.store.dialect, workspaceId);
   if ((await countSeats(ws, ctx.now)) + 1 > plan.caps.members) {
     throw planLimitReached('members (including pending invites)', plan.caps.members, plan.name);
   }
@@ -96,9 +98,9 @@ export async function assertSeatAvailable(ctx: OperationContext, workspaceId: st
 
 /** A person may create as many workspaces as the plan of the workspace they call from allows. */
 export async function assertWorkspaceAllowance(ctx: OperationContext, userId: string): Promise<void> {
-  await lockUser(ctx.db, userId, ctx.now);
+  await lockUser(systemDb(ctx), userId, ctx.now);
   const plan = planNamed(ctx.services.config.plans, ctx.caller?.plan ?? 'sandbox');
-  if ((await countWorkspacesCreatedBy(ctx.db, userId)) + 1 > plan.caps.workspaces) {
+  if ((await countWorkspacesCreatedBy(systemDb(ctx), userId)) + 1 > plan.caps.workspaces) {
     throw planLimitReached('workspaces per person', plan.caps.workspaces, plan.name);
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLE_SCOPES } from '../auth/scopes.js';
+import { crossDb } from '../operations/context.js';
 import { type AnyOperation, type Caller, defineOperation } from '../operations/define.js';
-import { operations } from '../operations/registry.js';
 import { planUsage } from '../plans/usage.js';
 import { loadPolicy, type Policy } from './policy.js';
 
@@ -62,6 +62,13 @@ function judge(
       can: 'yes',
       reason_code: 'policy.auto_approved',
       why: `auto-approve is on (${policy.auto_approve[operation.name]!.enabled_by}): what would wait for a human applies at once`,
+    };
+  }
+  if (agent && operation.mutating && policy.approve_agent_operations.includes(operation.name)) {
+    return {
+      can: 'with_approval',
+      reason_code: 'policy.operation_requires_approval',
+      why: 'this workspace has a human approve every agent call of it (policy approve_agent_operations); its own rules still decide first',
     };
   }
   if (agent && operation.name === 'deals.update' && policy.approve_deal_close) {
@@ -132,12 +139,13 @@ export const explainCapabilities = defineOperation({
   summary: 'What you may do right now, what needs a human’s approval, and why — per tool, with reason codes.',
   http: { method: 'GET', path: '/policy/capabilities' },
   scope: 'read',
+  crossWorkspace: true,
   mutating: false,
   input: z.strictObject({}),
   async handler(ctx) {
     const caller = ctx.caller!;
     const policy = await loadPolicy(ctx.ws);
-    const tools = operations
+    const tools = ctx.services.executor.operations
       .filter((operation) => operation.auth !== 'none')
       .map((operation) => ({
         handle: `tool/${operation.name}`,
@@ -145,7 +153,7 @@ export const explainCapabilities = defineOperation({
         ...judge(operation, caller, policy),
       }));
     const usage = await planUsage(
-      ctx.db,
+      crossDb(ctx),
       ctx.services,
       { id: ctx.ws.workspaceId, plan: caller.plan },
       caller.principalId,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { defineOperation } from '../operations/define.js';
-import { findOperation } from '../operations/registry.js';
 import { DEFAULT_POLICY, loadPolicy, type Policy, policySettings } from './policy.js';
 import { findPolicyOverrides, savePolicyOverrides } from './policy.repository.js';
 
@@ -103,7 +102,7 @@ export const setAutoApprove = defineOperation({
         'ask an admin of this workspace to switch it in the console or with their own token',
       );
     }
-    const operation = findOperation(input.operation);
+    const operation = ctx.services.executor.findOperation(input.operation);
     const proposable =
       operation?.mutating &&
       !operation.name.startsWith('billing.') &&

@@ -73,6 +73,12 @@ export const policySettings = z.strictObject({
     .describe(
       "An agent's task assigned to a person (a member of this workspace, usr_…) — created so, or reassigned to one — needs a human's approval (task.person_assignee_requires_approval); tasks for agents or for nobody apply at once.",
     ),
+  approve_agent_operations: z
+    .array(z.string().regex(/^[a-z_]+\.[a-z_]+$/, 'an operation name such as deals.create'))
+    .max(100)
+    .describe(
+      "Operations (by name, e.g. deals.create) whose every call by an agent waits for a human's approval (policy.operation_requires_approval); the operation's own rules (sensitive fields, deletes…) still decide first.",
+    ),
   proposal_expiry_hours: z
     .number()
     .int()
@@ -108,6 +114,7 @@ const defaults: Policy = {
   hold_human_edited_fields: false,
   approve_deal_close: false,
   approve_agent_tasks_for_people: true,
+  approve_agent_operations: [],
   proposal_expiry_hours: 168,
   auto_approve: {},
 };

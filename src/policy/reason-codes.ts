@@ -26,6 +26,8 @@ export const REASON_CODES = {
     "Moving a deal to won or lost waits for a human's approval (policy approve_deal_close); other stage moves apply at once.",
   'task.person_assignee_requires_approval':
     "An agent's task assigned (or reassigned) to a person of the workspace waits for a human's approval (policy approve_agent_tasks_for_people); tasks for agents or for nobody apply at once.",
+  'policy.operation_requires_approval':
+    'This workspace has every agent call of this operation approved by a human (policy approve_agent_operations): it waits in a proposal.',
   'proposal.rejected': 'A human rejected the proposal; nothing changed. decision_note says why.',
   'proposal.target_changed':
     'The record changed in a proposed field after the proposal was made, so the approval did not overwrite it (status stale).',

@@ -1,10 +1,12 @@
-import { AppError, isAppError } from '../errors.js';
-import { flushAudits, newRun } from '../operations/context.js';
-import type { Caller, OperationContext } from '../operations/define.js';
-import { findOperation } from '../operations/registry.js';
+import { effectiveScopes } from '../auth/scopes.js';
+import { findWorkspaceToken } from '../auth/tokens.repository.js';
+import { AppError } from '../errors.js';
+import { runApproved } from '../operations/approved.js';
+import type { Caller, OperationContext, Scope } from '../operations/define.js';
 import { invalidInput } from '../operations/validation.js';
 import type { RecordTable } from '../records/kind.js';
 import { findRecord } from '../records/records.repository.js';
+import type { Services } from '../services.js';
 import type { ProposalsTable } from '../store/schema.js';
 import { findProposal, transitionProposal } from './proposals.repository.js';
 
@@ -45,8 +47,12 @@ export interface EditedProposal {
  * Applies a person's edits to the values a proposal proposes: only fields it proposes may be
  * edited, and the edited input must pass the operation's own schema (invalid_input otherwise).
  */
-export function editProposal(proposal: ProposalsTable, edits: Record<string, unknown>): EditedProposal {
-  const operation = findOperation(proposal.operation);
+export function editProposal(
+  services: Services,
+  proposal: ProposalsTable,
+  edits: Record<string, unknown>,
+): EditedProposal {
+  const operation = services.executor.findOperation(proposal.operation);
   const input = JSON.parse(proposal.input) as Record<string, unknown>;
   const diff = JSON.parse(proposal.diff) as Record<string, [unknown, unknown]>;
   const nested = input.changes !== null && typeof input.changes === 'object' && !Array.isArray(input.changes);
@@ -135,38 +141,37 @@ export async function approveProposal(
     });
   }
 
-  const operation = findOperation(proposal.operation);
-  if (!operation) {
-    return finish('failed', {
-      error: { code: 'unsupported', message: `${proposal.operation} no longer exists` },
-    });
-  }
-  const proposer: Caller = {
+  const outcome = await runApproved(ctx, {
+    proposalId: proposal.id,
+    operation: proposal.operation,
+    input: proposal.input,
+    reason: proposal.reason,
+    proposer: await proposerOf(ctx, proposal),
+    decidedBy,
+  });
+  return outcome.status === 'applied'
+    ? finish('applied', { data: outcome.data })
+    : finish('failed', { error: outcome.error });
+}
+
+/**
+ * The proposer, as the approved operation runs: a member of the workspace with the scopes its
+ * token carries today (read and write when the token is gone), so the executor checks its scope
+ * again; the plan is the workspace's as the deciding person sees it.
+ */
+async function proposerOf(ctx: OperationContext, proposal: ProposalsTable): Promise<Caller> {
+  const token = proposal.proposer_token_id
+    ? await findWorkspaceToken(ctx.ws, proposal.proposer_token_id)
+    : undefined;
+  const scopes: Scope[] = token ? effectiveScopes(token.scopes, 'member') : ['read', 'write'];
+  return {
     workspaceId: ctx.ws.workspaceId,
     principalType: proposal.proposer_type,
     principalId: proposal.proposer_id,
     tokenId: proposal.proposer_token_id ?? '',
     tokenName: 'approved proposal',
-    scopes: ['read', 'write'],
+    scopes,
     role: 'member',
     plan: ctx.caller?.plan ?? 'sandbox',
   };
-  const run = newRun(ctx.services, ctx.db, {
-    caller: proposer,
-    requestId: ctx.requestId,
-    idempotencyKey: null,
-    reason: proposal.reason,
-    approval: { proposalId: proposal.id, decidedBy },
-  });
-  try {
-    const result = await operation.handler(run.ctx, JSON.parse(proposal.input));
-    if (result.error) throw result.error;
-    await flushAudits(run, operation.name, null, { decision: 'allow', reason_code: 'proposal.approved' });
-    for (const task of run.afterCommit) ctx.afterCommit(task);
-    return finish('applied', { data: result.data });
-  } catch (error) {
-    // Refusals are raised before anything is written, so the transaction is still clean.
-    if (!isAppError(error)) throw error;
-    return finish('failed', { error: { code: error.code, message: error.message, hint: error.hint } });
-  }
 }

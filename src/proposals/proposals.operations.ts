@@ -1,22 +1,15 @@
 import { z } from 'zod';
 import { findAgent } from '../agents/agents.repository.js';
 import { requireStepUp } from '../auth/stepup.js';
-import { AppError, isAppError, notFound } from '../errors.js';
-import { flushAudits, newRun } from '../operations/context.js';
+import { isAppError, notFound } from '../errors.js';
+import { flushAudits, newRun, systemDb } from '../operations/context.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
-import type { ReasonCode } from '../policy/reason-codes.js';
 import { idRef, shortText } from '../records/fields.js';
 import type { ProposalsTable } from '../store/schema.js';
-import { findWorkspace } from '../workspaces/workspaces.repository.js';
-import { approveProposal, changedSince, editProposal } from './apply.js';
+import { changedSince, editProposal } from './apply.js';
+import { assertHumanDecider, decideOne } from './decide.js';
 import { FINAL_STATUSES, isExpired, toProposalRecord } from './proposal.js';
-import {
-  findProposal,
-  listProposals,
-  pendingProposalsOf,
-  savepoint,
-  transitionProposal,
-} from './proposals.repository.js';
+import { findProposal, listProposals, pendingProposalsOf, savepoint } from './proposals.repository.js';
 
 const proposalId = idRef('p');
 
@@ -83,26 +76,6 @@ export const listProposalsOperation = defineOperation({
   },
 });
 
-/** Only a person who administers the workspace (an admin or its billing owner) decides. */
-async function assertHumanDecider(ctx: OperationContext): Promise<void> {
-  const caller = ctx.caller!;
-  if (caller.principalType !== 'user') {
-    throw new AppError(
-      'approval_requires_human',
-      'proposals are decided by a person, never by an agent (not even with a code)',
-      'ask your human to approve it in the console (/human/approvals) or through the API with their own token',
-    );
-  }
-  const workspace = await findWorkspace(ctx.db, ctx.ws.workspaceId);
-  if (caller.role !== 'admin' && workspace?.billing_owner_id !== caller.principalId) {
-    throw new AppError(
-      'forbidden',
-      'only an admin or the billing owner of this workspace decides proposals',
-      'ask an admin of this workspace to decide it',
-    );
-  }
-}
-
 const decisionInput = {
   decision: z.enum(['approve', 'reject']),
   note: shortText(2000)
@@ -117,91 +90,6 @@ const editsInput = z
   .optional()
   .describe('approve only: field → value replacing the proposed value before it is applied.');
 
-interface Decided {
-  row: ProposalsTable;
-  reason_code: ReasonCode;
-  /** Set when the proposal expired before this decision: it was not applied. */
-  expired?: AppError;
-}
-
-const expiredError = (row: ProposalsTable) =>
-  new AppError(
-    'proposal_expired',
-    `proposal/${row.id} expired at ${row.expires_at} before anyone decided it; it will not be applied`,
-    'ask the agent to propose the change again if it still applies (the policy setting proposal_expiry_hours sets how long proposals wait)',
-    { details: { reason_code: 'proposal.expired', expired_at: row.expires_at } },
-  );
-
-/**
- * One decision on one proposal, by a person already checked: an expired proposal is stored as
- * expired and not applied; a rejection keeps the reason; an approval (with the person's edits,
- * validated against the operation's schema) runs the operation exactly once.
- */
-async function decideOne(
-  ctx: OperationContext,
-  row: ProposalsTable,
-  decision: 'approve' | 'reject',
-  note: string | null,
-  edits: Record<string, unknown> | undefined,
-): Promise<Decided> {
-  const decidedBy = ctx.caller!.principalId;
-  const handle = `proposal/${row.id}`;
-  if (row.status === 'expired') throw expiredError(row);
-  if (row.status !== 'pending') {
-    throw new AppError(
-      'conflict',
-      `${handle} was already decided: it is ${row.status}`,
-      `GET /proposals/${row.id} shows the decision and its result`,
-    );
-  }
-  if (isExpired(row, ctx.now)) {
-    const result = { reason_code: 'proposal.expired', expired_at: row.expires_at };
-    if (
-      await transitionProposal(ctx.ws, row.id, 'pending', 'expired', {
-        result: JSON.stringify(result),
-        updated_at: ctx.now,
-      })
-    ) {
-      ctx.audit({ target: handle, event: 'proposal.expired', changes: { status: ['pending', 'expired'] } });
-    }
-    const after = (await findProposal(ctx.ws, row.id))!;
-    return { row: after, reason_code: 'proposal.expired', expired: expiredError(row) };
-  }
-  if (decision === 'reject') {
-    if (edits) {
-      throw new AppError(
-        'invalid_input',
-        'edits: only an approval takes edits',
-        'send edits with "decision":"approve"',
-      );
-    }
-    const moved = await transitionProposal(ctx.ws, row.id, 'pending', 'rejected', {
-      decided_by: decidedBy,
-      decided_at: ctx.now,
-      decision_note: note,
-      result: JSON.stringify({ reason_code: 'proposal.rejected', reason: note }),
-      updated_at: ctx.now,
-    });
-    if (!moved) throw new AppError('conflict', `${handle} was decided meanwhile`, `GET /proposals/${row.id}`);
-    // The reason travels with the change-feed event, so a polling agent reads it there too.
-    ctx.audit({
-      target: handle,
-      event: 'proposal.rejected',
-      changes: { status: ['pending', 'rejected'], decision_note: [null, note] },
-    });
-    return { row: (await findProposal(ctx.ws, row.id))!, reason_code: 'proposal.rejected' };
-  }
-  const edited = edits && Object.keys(edits).length > 0 ? editProposal(row, edits) : undefined;
-  if (edited) {
-    ctx.audit({ target: handle, event: 'proposal.edited', changes: JSON.parse(edited.edits) });
-  }
-  const after = await approveProposal(ctx, row, decidedBy, note, edited);
-  return {
-    row: after,
-    reason_code: after.status === 'stale' ? 'proposal.target_changed' : 'proposal.approved',
-  };
-}
-
 export const decideProposal = defineOperation({
   name: 'proposals.decide',
   summary:
@@ -214,6 +102,7 @@ export const decideProposal = defineOperation({
     'note is the reason the agent reads. An expired proposal answers proposal_expired and is never applied.',
   http: { method: 'POST', path: '/proposals/:proposal_id/decide' },
   scope: 'write',
+  crossWorkspace: true,
   mutating: true,
   callers: 'people',
   reasonCodes: [
@@ -229,7 +118,7 @@ export const decideProposal = defineOperation({
     const row = await findProposal(ctx.ws, input.proposal_id);
     if (!row) throw notFound(`proposal/${input.proposal_id}`);
     if (row.status === 'pending' && !isExpired(row, ctx.now) && !ctx.interactive) {
-      if (input.edits && input.decision === 'approve') editProposal(row, input.edits); // refuse bad edits before a code
+      if (input.edits && input.decision === 'approve') editProposal(ctx.services, row, input.edits); // refuse bad edits before a code
       const stepUp = await requireStepUp(ctx, {
         operation: 'proposals.decide',
         input,
@@ -258,6 +147,7 @@ export const decideProposals = defineOperation({
     'Unknown ids answer not_found before anything is decided. Same step-up as proposals.decide.',
   http: { method: 'POST', path: '/proposals/decide' },
   scope: 'write',
+  crossWorkspace: true,
   mutating: true,
   callers: 'people',
   reasonCodes: ['proposal.approved', 'proposal.rejected', 'proposal.expired'],
@@ -299,9 +189,10 @@ export const decideProposals = defineOperation({
     const results = [];
     for (const [index, listed] of rows.entries()) {
       const name = `bundle_${index}`;
-      await savepoint.begin(ctx.db, name);
+      await savepoint.begin(systemDb(ctx), name);
       // Its own run: the item's audit rows and events commit (or roll back) with the item.
-      const run = newRun(ctx.services, ctx.db, {
+      const run = newRun(ctx.services, systemDb(ctx), {
+        crossWorkspace: true,
         caller,
         requestId: ctx.requestId,
         idempotencyKey: ctx.idempotencyKey,
@@ -316,7 +207,7 @@ export const decideProposals = defineOperation({
           reason_code: decided.reason_code,
         });
         for (const task of run.afterCommit) ctx.afterCommit(task);
-        await savepoint.release(ctx.db, name);
+        await savepoint.release(systemDb(ctx), name);
         const record = toProposalRecord(decided.row, false, ctx.now);
         results.push({
           id: row.id,
@@ -325,8 +216,8 @@ export const decideProposals = defineOperation({
           ...(record.status === 'failed' || record.status === 'stale' ? { result: record.result } : {}),
         });
       } catch (error) {
-        await savepoint.rollback(ctx.db, name);
-        await savepoint.release(ctx.db, name);
+        await savepoint.rollback(systemDb(ctx), name);
+        await savepoint.release(systemDb(ctx), name);
         if (!isAppError(error)) throw error;
         results.push({
           id: listed.id,

@@ -101,13 +101,6 @@ export const kindNamed = (kind: string): KindDefinition | undefined => byKind.ge
 export const kindOfHandle = (handle: string): KindDefinition | undefined =>
   byKind.get(handle.slice(0, handle.indexOf('/')));
 
-/** The versioned record kind stored in `table`. */
-export function recordKindOf(table: RecordTable): RecordKind {
-  const { record } = kindOfTable(table);
-  if (!record) throw new Error(`kind of table ${table} has no versioned records`);
-  return record;
-}
-
 /** The fields a record shows, worked out from a kind's blank row (for kinds written in code). */
 export function fieldsOf(record: RecordKind): string[] {
   const generated = {

@@ -1,4 +1,5 @@
 import { AppError, notFound } from '../errors.js';
+import { crossDb } from '../operations/context.js';
 import type { OperationContext } from '../operations/define.js';
 import { scopeTo, type WorkspaceDb } from '../store/scoped.js';
 import { findMembership } from './members.repository.js';
@@ -12,7 +13,7 @@ export async function tokenWorkspace(ctx: OperationContext, workspaceId: string)
   const caller = ctx.caller!;
   if (workspaceId === caller.workspaceId) return ctx.ws;
   if (caller.principalType === 'user') {
-    const other = scopeTo(ctx.db, ctx.services.store.dialect, workspaceId);
+    const other = scopeTo(crossDb(ctx), ctx.services.store.dialect, workspaceId);
     if (await findMembership(other, caller.principalId)) {
       throw new AppError(
         'forbidden',

@@ -3,6 +3,7 @@ import { requireStepUp } from '../auth/stepup.js';
 import { revokeUserTokensIn } from '../auth/tokens.repository.js';
 import { AppError, notFound } from '../errors.js';
 import { memberInviteMessage } from '../mail/messages.js';
+import { crossDb } from '../operations/context.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
 import { findUser, findUserByEmail } from '../people/users.repository.js';
 import { assertSeatAvailable } from '../plans/usage.js';
@@ -30,7 +31,7 @@ const userId = idRef('usr');
 
 /** Loads a member for a change, after locking the workspace so concurrent role changes queue up. */
 async function memberForChange(ctx: OperationContext, ws: WorkspaceDb, user: string) {
-  const workspace = await lockWorkspace(ctx.db, ws.workspaceId, ctx.now);
+  const workspace = await lockWorkspace(crossDb(ctx), ws.workspaceId, ctx.now);
   const membership = await findMembership(ws, user);
   if (!workspace || !membership) throw notFound(`user/${user}`);
   return { workspace, membership };
@@ -61,11 +62,12 @@ export const listMembersOperation = defineOperation({
   summary: 'List the members of a workspace (with roles) and its pending invites.',
   http: { method: 'GET', path: '/workspaces/:workspace_id/members' },
   scope: 'read',
+  crossWorkspace: true,
   mutating: false,
   input: z.strictObject({ workspace_id: workspaceId }),
   async handler(ctx, input) {
     const ws = await tokenWorkspace(ctx, input.workspace_id);
-    const workspace = await findWorkspace(ctx.db, ws.workspaceId);
+    const workspace = await findWorkspace(crossDb(ctx), ws.workspaceId);
     const members = await listMembers(ws);
     const invites = await listPendingInvites(ws, ctx.now);
     return {
@@ -85,6 +87,7 @@ export const inviteMember = defineOperation({
     "Pending invites count against the plan's members cap; a new invite for the same email replaces the old one.",
   http: { method: 'POST', path: '/workspaces/:workspace_id/invites' },
   scope: 'admin',
+  crossWorkspace: true,
   mutating: true,
   input: z.strictObject({
     workspace_id: workspaceId,
@@ -95,7 +98,7 @@ export const inviteMember = defineOperation({
   }),
   async handler(ctx, input) {
     const ws = await tokenWorkspace(ctx, input.workspace_id);
-    const existing = await findUserByEmail(ctx.db, input.email);
+    const existing = await findUserByEmail(crossDb(ctx), input.email);
     if (existing && (await findMembership(ws, existing.id))) {
       throw new AppError(
         'conflict',
@@ -113,7 +116,7 @@ export const inviteMember = defineOperation({
     }
     await revokePendingInvites(ws, { kind: 'member', email: input.email }, ctx.now);
     await assertSeatAvailable(ctx, ws.workspaceId);
-    const workspace = (await findWorkspace(ctx.db, ws.workspaceId))!;
+    const workspace = (await findWorkspace(crossDb(ctx), ws.workspaceId))!;
     const row = {
       id: ctx.services.ids.next('inv'),
       kind: 'member' as const,
@@ -130,7 +133,9 @@ export const inviteMember = defineOperation({
     };
     await insertInvite(ws, row);
     const inviter =
-      ctx.caller!.principalType === 'user' ? await findUser(ctx.db, ctx.caller!.principalId) : undefined;
+      ctx.caller!.principalType === 'user'
+        ? await findUser(crossDb(ctx), ctx.caller!.principalId)
+        : undefined;
     const message = memberInviteMessage(
       input.email,
       workspace.name,
@@ -159,6 +164,7 @@ export const setMemberRoleOperation = defineOperation({
     'cannot be demoted, nor can the billing owner.',
   http: { method: 'POST', path: '/workspaces/:workspace_id/members/:user_id/role' },
   scope: 'admin',
+  crossWorkspace: true,
   mutating: true,
   input: z.strictObject({
     workspace_id: workspaceId,
@@ -179,7 +185,7 @@ export const setMemberRoleOperation = defineOperation({
       if (confirm) return confirm;
     }
     const { workspace, membership } = await memberForChange(ctx, ws, input.user_id);
-    const user = await findUser(ctx.db, input.user_id);
+    const user = await findUser(crossDb(ctx), input.user_id);
     const record = (r: typeof input.role) =>
       toMemberRecord(
         { ...membership, role: r, email: user?.email ?? '', name: user?.name ?? null },
@@ -201,6 +207,7 @@ export const removeMemberOperation = defineOperation({
   summary: 'Remove a member from the workspace (admin only); their tokens for it stop working at once.',
   http: { method: 'DELETE', path: '/workspaces/:workspace_id/members/:user_id' },
   scope: 'admin',
+  crossWorkspace: true,
   mutating: true,
   input: z.strictObject({ workspace_id: workspaceId, user_id: userId }),
   async handler(ctx, input) {
@@ -209,7 +216,7 @@ export const removeMemberOperation = defineOperation({
     assertNotBillingOwner(workspace.billing_owner_id, input.user_id, 'remove them');
     if (membership.role === 'admin') assertNotLastAdmin(await countAdmins(ws), 'remove them');
     await removeMember(ws, input.user_id);
-    await revokeUserTokensIn(ctx.db, ws.workspaceId, input.user_id, ctx.now);
+    await revokeUserTokensIn(crossDb(ctx), ws.workspaceId, input.user_id, ctx.now);
     ctx.audit({ target: `user/${input.user_id}`, changes: { role: [membership.role, null] } });
     return {
       data: {
@@ -228,6 +235,7 @@ export const revokeInviteOperation = defineOperation({
   summary: 'Withdraw a pending invite (admin only).',
   http: { method: 'DELETE', path: '/workspaces/:workspace_id/invites/:invite_id' },
   scope: 'admin',
+  crossWorkspace: true,
   mutating: true,
   input: z.strictObject({ workspace_id: workspaceId, invite_id: idRef('inv') }),
   async handler(ctx, input) {

@@ -6,6 +6,7 @@ import { requireStepUp } from '../auth/stepup.js';
 import { issueToken } from '../auth/tokens.js';
 import { narrowScopes, scopeList } from '../auth/tokens.operations.js';
 import { AppError, notFound } from '../errors.js';
+import { crossDb } from '../operations/context.js';
 import { defineOperation } from '../operations/define.js';
 import { assertWorkspaceAllowance } from '../plans/usage.js';
 import { idRef } from '../records/fields.js';
@@ -35,15 +36,16 @@ export const listWorkspaces = defineOperation({
   summary: "List the workspaces you belong to, with your role in each; current=true marks this token's.",
   http: { method: 'GET', path: '/workspaces' },
   scope: 'read',
+  crossWorkspace: true,
   mutating: false,
   input: z.strictObject({}),
   async handler(ctx) {
     const caller = ctx.caller!;
     if (caller.principalType === 'agent') {
-      const workspace = await findWorkspace(ctx.db, caller.workspaceId);
+      const workspace = await findWorkspace(crossDb(ctx), caller.workspaceId);
       return { data: workspace ? [toWorkspaceRecord(workspace, { role: 'member', current: true })] : [] };
     }
-    const rows = await listUserWorkspaces(ctx.db, caller.principalId);
+    const rows = await listUserWorkspaces(crossDb(ctx), caller.principalId);
     return {
       data: rows.map((row) => toWorkspaceRecord(row, row.id === caller.workspaceId ? { current: true } : {})),
     };
@@ -57,6 +59,7 @@ export const createWorkspace = defineOperation({
     'To work in it, mint a token for it with workspaces.mint_token (POST /workspaces/{id}/tokens).',
   http: { method: 'POST', path: '/workspaces' },
   scope: 'write',
+  crossWorkspace: true,
   mutating: true,
   callers: 'people',
   input: z.strictObject({ name: workspaceName }),
@@ -70,7 +73,7 @@ export const createWorkspace = defineOperation({
       );
     }
     await assertWorkspaceAllowance(ctx, caller.principalId);
-    const row = await createWorkspaceFor(ctx.db, ctx.services, {
+    const row = await createWorkspaceFor(crossDb(ctx), ctx.services, {
       name: input.name,
       userId: caller.principalId,
       now: ctx.now,
@@ -99,6 +102,7 @@ export const mintWorkspaceToken = defineOperation({
     'allows): a narrowed token cannot switch workspaces. The secret is shown once.',
   http: { method: 'POST', path: '/workspaces/:workspace_id/tokens' },
   scope: 'read',
+  crossWorkspace: true,
   mutating: true,
   input: z.strictObject({
     workspace_id: workspaceId,
@@ -114,7 +118,7 @@ export const mintWorkspaceToken = defineOperation({
       scopes = narrowScopes(caller, input.scopes);
     } else {
       const membership = await findMembership(
-        scopeTo(ctx.db, ctx.services.store.dialect, input.workspace_id),
+        scopeTo(crossDb(ctx), ctx.services.store.dialect, input.workspace_id),
         caller.principalId,
       );
       if (!membership) throw notFound(`workspace/${input.workspace_id}`);
@@ -138,7 +142,7 @@ export const mintWorkspaceToken = defineOperation({
       scopes = input.scopes ?? [...allowed];
     }
     const name = input.token_name ?? caller.tokenName;
-    const token = await issueToken(ctx.services, ctx.db, {
+    const token = await issueToken(ctx.services, crossDb(ctx), {
       workspaceId: input.workspace_id,
       principalType: caller.principalType,
       principalId: caller.principalId,
@@ -177,11 +181,12 @@ export const deleteWorkspace = defineOperation({
     '?code=<code> (or X-Escalation-Code). Every record, token, member, invite and audit row goes, in one transaction.',
   http: { method: 'DELETE', path: '/workspaces/:workspace_id' },
   scope: 'admin',
+  crossWorkspace: true,
   mutating: true,
   input: z.strictObject({ workspace_id: workspaceId, code: z.string().trim().max(20).optional() }),
   async handler(ctx, input) {
     await tokenWorkspace(ctx, input.workspace_id);
-    const workspace = await findWorkspace(ctx.db, input.workspace_id);
+    const workspace = await findWorkspace(crossDb(ctx), input.workspace_id);
     if (!workspace) throw notFound(`workspace/${input.workspace_id}`);
     const confirm = await requireStepUp(ctx, {
       operation: 'workspaces.delete',
@@ -189,16 +194,16 @@ export const deleteWorkspace = defineOperation({
       description: `delete workspace "${workspace.name}" (workspace/${workspace.id}) and all its data`,
     });
     if (confirm) return confirm;
-    await lockWorkspace(ctx.db, workspace.id, ctx.now);
+    await lockWorkspace(crossDb(ctx), workspace.id, ctx.now);
     const removed: Record<string, number> = {};
     // Its audit log goes too: the one purge the append-only audit table lets through today.
-    await withAuditPurge(ctx.db, ctx.services.store.dialect, async () => {
-      for (const table of await tenantTables(ctx.db, ctx.services.store.dialect)) {
-        const count = await deleteTenantRows(ctx.db, table, workspace.id);
+    await withAuditPurge(crossDb(ctx), ctx.services.store.dialect, async () => {
+      for (const table of await tenantTables(crossDb(ctx), ctx.services.store.dialect)) {
+        const count = await deleteTenantRows(crossDb(ctx), table, workspace.id);
         if (count) removed[table.name] = count;
       }
     });
-    await deleteWorkspaceRow(ctx.db, workspace.id);
+    await deleteWorkspaceRow(crossDb(ctx), workspace.id);
     ctx.services.logger.info(
       { request_id: ctx.requestId, workspace_id: workspace.id, by: ctx.caller!.principalId, removed },
       'workspace deleted',
