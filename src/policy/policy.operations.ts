@@ -61,6 +61,16 @@ export const updatePolicy = defineOperation({
         'keep bulk_approval_above at or below bulk_deny_above',
       );
     }
+    for (const name of after.approve_agent_operations) {
+      const operation = ctx.services.executor.findOperation(name);
+      if (!operation?.mutating || operation.name.startsWith('billing.')) {
+        throw new AppError(
+          'invalid_input',
+          `approve_agent_operations: ${name} is ${operation ? 'not a write an agent proposes' : 'not an operation'}`,
+          'name writes such as deals.create or contacts.update; GET /agentcrm-tools.json lists every operation',
+        );
+      }
+    }
     await savePolicyOverrides(ctx.ws, overrides, ctx.caller!.principalId, ctx.now);
     const changes: Record<string, [unknown, unknown]> = {};
     for (const key of Object.keys(input)) {
