@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical.js';
 import { AppError } from '../errors.js';
 import { stepUpMessage } from '../mail/messages.js';
 import { systemDb } from '../operations/context.js';
@@ -20,22 +21,10 @@ export interface SensitiveAction {
   description: string;
 }
 
-/** Canonical JSON (sorted keys), so the same request always gives the same fingerprint. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
 function actionHash(action: SensitiveAction): string {
   const { code: _code, ...input } = action.input;
   return createHash('sha256')
-    .update(`${action.operation}\n${canonical(input)}`)
+    .update(`${action.operation}\n${canonicalJson(input)}`)
     .digest('hex');
 }
 

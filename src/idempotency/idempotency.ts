@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { canonicalJson } from '../canonical.js';
 import { AppError, type ErrorCode, type ErrorDetails } from '../errors.js';
 import type { OperationResult } from '../operations/define.js';
 import type { MasterKey } from '../secrets/types.js';
@@ -34,21 +35,9 @@ export type StoredOutcome =
       error: { code: ErrorCode; message: string; hint: string; details?: ErrorDetails; data?: unknown };
     };
 
-/** Stable JSON: object keys sorted, so equal inputs hash equally whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 export function requestHash(operationName: string, input: unknown): string {
   return createHash('sha256')
-    .update(`${operationName}\n${canonical(input)}`)
+    .update(`${operationName}\n${canonicalJson(input)}`)
     .digest('base64url');
 }
 
