@@ -1,6 +1,6 @@
 import type { AppError } from '../errors.js';
 import type { NextAction, OperationResult, Outcome, Warning } from '../operations/define.js';
-import { ALLOWED } from '../operations/pipeline.js';
+import { ALLOWED } from '../operations/steps.js';
 
 export type Format = 'text' | 'json';
 

@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors.js';
 import { hashSecret, newSecret } from '../ids.js';
 import type { Caller, Role, Scope } from '../operations/define.js';
-import { loginHint } from '../operations/pipeline.js';
+import { loginHint } from '../operations/steps.js';
 import type { Services } from '../services.js';
 import type { Database, TokensTable } from '../store/schema.js';
 import { AuthCache } from './auth-cache.js';

@@ -3,7 +3,7 @@ import { AppError } from '../errors.js';
 import { enforceRequestLimit } from '../ratelimit/request-limit.js';
 import type { Services } from '../services.js';
 import type { AnyOperation, Caller, OperationResult } from './define.js';
-import { type CallMeta, runOperation } from './pipeline.js';
+import { type CallMeta, runOperation } from './executor.js';
 
 /**
  * The idempotency-key rule, the one place it is decided: a tool call (POST /tools/{name}, MCP

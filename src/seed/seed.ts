@@ -1,6 +1,6 @@
 import { bootstrapAgent } from '../agents/bootstrap.operations.js';
 import { setWorkspacePlan } from '../billing/billing.repository.js';
-import { runOperation } from '../operations/pipeline.js';
+import { callOperation } from '../operations/call.js';
 import type { Progress } from '../progress.js';
 import type { Services } from '../services.js';
 import { scopeTo } from '../store/scoped.js';
@@ -32,12 +32,14 @@ interface NewWorkspace {
  * then moved to the production plan: seeded volumes are far past the sandbox caps.
  */
 export async function createSeedWorkspace(services: Services, agentName: string): Promise<NewWorkspace> {
-  const result = await runOperation(
+  const result = await callOperation(
     services,
     bootstrapAgent,
     { agent_name: agentName, workspace_name: `${agentName} sandbox` },
     {
-      caller: null,
+      credentials: { caller: null },
+      // The operator's own command: no request rate limit, as the CLI import.
+      rateLimit: 'surface',
       requestId: services.ids.next('req'),
       idempotencyKey: null,
       toolName: null,
