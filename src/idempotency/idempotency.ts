@@ -89,7 +89,7 @@ export async function beginAttempt(
   const { master, row: where } = await locate(services, scope, nowIso);
   const row: IdempotencyKeysTable = {
     workspace_id: scope.workspaceId,
-    principal: scope.principal,
+    principal: where.principal,
     key_hash: where.keyHash,
     key_id: master.id,
     operation: operationName,

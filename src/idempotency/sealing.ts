@@ -15,13 +15,24 @@ const scopeText = (scope: KeyScope) => `${scope.workspaceId}\n${scope.principal}
 
 /**
  * The row address under one master key: an HMAC of (workspace, principal, key), so a copy of the
- * table shows no key, and with an external server key nobody can test guesses against it.
+ * table shows no key, and with an external server key nobody can test guesses against it. A call
+ * without a token is scoped to its client's address, which is personal data: the row keeps only
+ * a keyed hash of it (`anon:<hash>`).
  */
 export function rowScope(master: MasterKey, scope: KeyScope): RowScope {
   const keyHash = createHmac('sha256', derive(master, 'idempotency lookup'))
     .update(scopeText(scope))
     .digest('base64url');
-  return { workspaceId: scope.workspaceId, principal: scope.principal, keyHash };
+  return { workspaceId: scope.workspaceId, principal: storedPrincipal(master, scope.principal), keyHash };
+}
+
+const ANONYMOUS = 'anon:';
+
+function storedPrincipal(master: MasterKey, principal: string): string {
+  if (!principal.startsWith(ANONYMOUS)) return principal;
+  const address = principal.slice(ANONYMOUS.length);
+  const hash = createHmac('sha256', derive(master, 'idempotency address')).update(address).digest('base64url');
+  return `${ANONYMOUS}${hash.slice(0, 22)}`;
 }
 
 // The answer may hold a secret shown once (a new token), so its key needs both the raw idempotency
