@@ -1,4 +1,5 @@
 import { isAppError } from '../errors.js';
+import { savepoint } from '../store/savepoint.js';
 import { flushAudits, newRun, systemDb } from './context.js';
 import type { Caller, OperationContext } from './define.js';
 import { applyDecision, checkCaller, decide, validate } from './steps.js';
@@ -23,7 +24,8 @@ export type ApprovedOutcome =
  * (`ctx`): the operation found by name, its stored input validated again against today's schema,
  * the proposer's scope checked, and the deciders that hold for approved changes (budget, plan
  * caps) asked again — but not the operation's workspace policy, which made the proposal: the
- * approval stands for it (ctx.approval). Any refusal is the outcome `failed`, nothing written.
+ * approval stands for it (ctx.approval). Any refusal is the outcome `failed`, with nothing of the
+ * change kept: it runs in a savepoint, rolled back when the operation refuses half-way.
  */
 export async function runApproved(ctx: OperationContext, call: ApprovedCall): Promise<ApprovedOutcome> {
   const operation = ctx.services.executor.findOperation(call.operation);
@@ -41,11 +43,14 @@ export async function runApproved(ctx: OperationContext, call: ApprovedCall): Pr
     reason: call.reason,
     approval: { proposalId: call.proposalId, decidedBy: call.decidedBy },
   });
+  const db = systemDb(ctx);
+  await savepoint.begin(db, 'approved_change');
   try {
     checkCaller(operation, call.proposer);
     const { data } = validate(operation, JSON.parse(call.input), { takeReason: false });
     const decision = await decide(run, operation, data, { approved: true });
     if (decision.verdict) {
+      await savepoint.release(db, 'approved_change');
       const { reason_code: code, summary: message } = decision.verdict;
       return { status: 'failed', error: { code, message } };
     }
@@ -53,10 +58,13 @@ export async function runApproved(ctx: OperationContext, call: ApprovedCall): Pr
     if (result.error) throw result.error;
     await flushAudits(run, operation.name, null, { decision: 'allow', reason_code: 'proposal.approved' });
     for (const task of run.afterCommit) ctx.afterCommit(task);
+    await savepoint.release(db, 'approved_change');
     return { status: 'applied', data: result.data };
   } catch (error) {
-    // Refusals are raised before anything is written, so the transaction is still clean.
     if (!isAppError(error)) throw error;
+    // A refusal may come after some of the change was written: none of it is kept.
+    await savepoint.rollback(db, 'approved_change');
+    await savepoint.release(db, 'approved_change');
     return { status: 'failed', error: { code: error.code, message: error.message, hint: error.hint } };
   }
 }

@@ -5,11 +5,12 @@ import { isAppError, notFound } from '../errors.js';
 import { flushAudits, newRun, systemDb } from '../operations/context.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
 import { idRef, shortText } from '../records/fields.js';
+import { savepoint } from '../store/savepoint.js';
 import type { ProposalsTable } from '../store/schema.js';
 import { changedSince, editProposal } from './apply.js';
 import { assertHumanDecider, decideOne } from './decide.js';
 import { FINAL_STATUSES, isExpired, toProposalRecord } from './proposal.js';
-import { findProposal, listProposals, pendingProposalsOf, savepoint } from './proposals.repository.js';
+import { findProposal, listProposals, pendingProposalsOf } from './proposals.repository.js';
 
 const proposalId = idRef('p');
 

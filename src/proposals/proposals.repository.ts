@@ -1,5 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { Database, ProposalStatus, ProposalsTable } from '../store/schema.js';
+import type { ProposalStatus, ProposalsTable } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
 
 export async function insertProposal(
@@ -81,16 +80,3 @@ export async function pendingProposalsOf(
   if (operation) query = query.where('operation', '=', operation);
   return query.orderBy('id').limit(limit).execute();
 }
-
-/**
- * A savepoint inside the caller's transaction: each proposal of a bundle is decided in its own,
- * so an unexpected failure of one is rolled back alone.
- */
-export const savepoint = {
-  begin: (db: Kysely<Database> | Transaction<Database>, name: string) =>
-    sql`savepoint ${sql.raw(name)}`.execute(db),
-  release: (db: Kysely<Database> | Transaction<Database>, name: string) =>
-    sql`release savepoint ${sql.raw(name)}`.execute(db),
-  rollback: (db: Kysely<Database> | Transaction<Database>, name: string) =>
-    sql`rollback to savepoint ${sql.raw(name)}`.execute(db),
-};
