@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { idRef, timestamp } from '../records/fields.js';
 import type { KindDefinition, KindList } from '../records/kinds.js';
 import type { ResourceSpec } from '../records/query/parse.js';
+import { recordSchema } from '../records/record-schema.js';
 import type { ActivitiesTable } from '../store/schema.js';
 
 export const ACTIVITY_KINDS = ['call', 'email', 'meeting', 'note', 'task'] as const;
@@ -70,31 +71,39 @@ export const recentActivities = (column: string, param: string): KindList => ({
   more: (id) => `GET /activities?${param}=${id}`,
 });
 
+const activityRecordFields = [
+  ...Object.keys(
+    toActivityRecord({
+      workspace_id: '',
+      id: '',
+      version: 1,
+      created_at: '',
+      contact_id: '',
+      deal_id: null,
+      kind: 'note',
+      body: '',
+      occurred_at: '',
+      created_by: '',
+    }),
+  ),
+  'deleted_refs',
+];
+
 /** Activities are records without versions or deletes of their own: a kind for reads and references. */
 export const activityDefinition: KindDefinition = {
   kind: 'activity',
   table: 'activities',
   path: '/activities',
-  fields: [
-    ...Object.keys(
-      toActivityRecord({
-        workspace_id: '',
-        id: '',
-        version: 1,
-        created_at: '',
-        contact_id: '',
-        deal_id: null,
-        kind: 'note',
-        body: '',
-        occurred_at: '',
-        created_by: '',
-      }),
-    ),
-    'deleted_refs',
-  ],
+  fields: activityRecordFields,
   toRecord: toActivityRecord as KindDefinition['toRecord'],
   references: [
     { column: 'contact_id', to: 'contacts', owned: true },
     { column: 'deal_id', to: 'deals' },
   ],
+  schema: recordSchema('activity', activityRecordFields, {
+    contact_id: idRef('c'),
+    ...activityWrite,
+    deal_id: idRef('d').nullable(),
+    occurred_at: timestamp,
+  }),
 };

@@ -123,6 +123,7 @@ export const companySpec: ResourceSpec = {
 };
 
 export const companyDefinition = defineKind(companyKind, {
+  writable: companyFields,
   lists: [
     {
       name: 'contacts',

@@ -159,6 +159,7 @@ export const contactSearch: SearchSpec = {
 };
 
 export const contactDefinition = defineKind(contactKind, {
+  writable: contactFields,
   references: [{ column: 'company_id', to: 'companies' }],
   lists: [openDeals('contact_id'), openTasks('contact_id'), recentActivities('contact_id', 'contact')],
   rules: { fieldNeedsHuman: needsHuman },

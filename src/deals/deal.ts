@@ -161,6 +161,7 @@ export const openDeals = (column: string): KindList => ({
 });
 
 export const dealDefinition = defineKind(dealKind, {
+  writable: dealFields,
   references: [
     { column: 'contact_id', to: 'contacts' },
     { column: 'company_id', to: 'companies' },

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { AnyOperation } from '../operations/define.js';
 import type { RecordView } from '../operations/projection.js';
 import { allowedFields } from '../operations/validation.js';
+import { kindNamed } from '../records/kinds.js';
 import type { Services } from '../services.js';
+import { ENVELOPE_SCHEMAS, recordComponent, responsesOf } from './openapi-responses.js';
 
 /** The JSON Schema of an operation's input, as a client sends it. */
 export function inputJsonSchema(operation: AnyOperation): Record<string, unknown> {
@@ -86,7 +88,8 @@ const pathParams = (path: string) => [...path.matchAll(/:([a-z_]+)/g)].map((matc
 /** GET /openapi.json, generated from the registry. */
 export function openApiDocument(services: Services, operations: readonly AnyOperation[]) {
   const paths: Record<string, Record<string, unknown>> = {};
-  const schemas: Record<string, unknown> = {};
+  const schemas: Record<string, unknown> = { ...ENVELOPE_SCHEMAS };
+  const records = new Set<string>();
   for (const operation of operations) {
     const path = operation.http.path.replace(/:([a-z_]+)/g, '{$1}');
     const params = pathParams(operation.http.path);
@@ -128,12 +131,14 @@ export function openApiDocument(services: Services, operations: readonly AnyOper
               },
             },
           }),
-      responses: {
-        default: { description: 'The agentcrm envelope (JSON) or record lines (text/plain).' },
-      },
+      responses: responsesOf(operation, records),
       'x-mutating': operation.mutating,
       'x-scope': operation.scope,
     };
+  }
+  for (const kind of [...records].sort()) {
+    const schema = kindNamed(kind)!.schema!;
+    schemas[recordComponent(kind)] = hoistDefinitions(schema, recordComponent(kind), schemas);
   }
   return {
     openapi: '3.1.0',

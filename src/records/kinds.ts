@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import type { Policy } from '../policy/policy.js';
 import type { RecordKind, RecordTable } from './kind.js';
+import { type JsonSchema, recordSchema } from './record-schema.js';
 import type { OrderTerm } from './views.repository.js';
 
 /**
@@ -61,6 +63,8 @@ export interface KindDefinition {
   /** For versioned, soft-deletable kinds: what the shared writes (create, update, delete) need. */
   record?: RecordKind;
   rules?: KindRules;
+  /** The JSON Schema of one record as answers show it (recordSchema), for /openapi.json. */
+  schema?: JsonSchema;
 }
 
 const byTable = new Map<string, KindDefinition>();
@@ -117,17 +121,22 @@ export function fieldsOf(record: RecordKind): string[] {
 /** A definition for a versioned kind written in code: identity and fields come from its RecordKind. */
 export function defineKind<T extends RecordTable, R extends { version: number }>(
   written: RecordKind<T, R>,
-  extra: Pick<KindDefinition, 'references' | 'lists' | 'rules'> = {},
+  extra: Pick<KindDefinition, 'references' | 'lists' | 'rules'> & {
+    writable?: Record<string, z.ZodType>;
+  } = {},
 ): KindDefinition {
   // The registry holds every kind alike; the row and record types stay with the kind's own code.
   const record = written as unknown as RecordKind;
+  const { writable, ...rest } = extra;
+  const fields = fieldsOf(record);
   return {
     kind: record.kind,
     table: record.table,
     path: record.path,
-    fields: fieldsOf(record),
+    fields,
     toRecord: record.toRecord as KindDefinition['toRecord'],
     record,
-    ...extra,
+    ...(writable ? { schema: recordSchema(record.kind, fields, writable) } : {}),
+    ...rest,
   };
 }

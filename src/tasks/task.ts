@@ -137,6 +137,7 @@ export const openTasks = (column: string): KindList => ({
 });
 
 export const taskDefinition = defineKind(taskKind, {
+  writable: taskFields,
   references: [
     { column: 'contact_id', to: 'contacts' },
     { column: 'deal_id', to: 'deals' },
