@@ -46,7 +46,11 @@ export async function startServerProcess(env: Record<string, string>, port = 0):
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
-    setTimeout(() => reject(new Error(`server did not start in 20 s:\n${output}`)), 20_000).unref();
+    setTimeout(() => {
+      // Not left running behind a failed test.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in 20 s:\n${output}`));
+    }, 20_000).unref();
   });
   const actualPort = await listening;
   return { child, port: actualPort, url: `http://127.0.0.1:${actualPort}`, output: () => output, exited };

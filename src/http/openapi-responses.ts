@@ -116,7 +116,7 @@ function dataSchema(operation: AnyOperation, records: Set<string>): JsonSchema {
   if (operation.http.queryFilters) return { type: 'array', items: record };
   if (!operation.mutating) return record;
   return {
-    anyOf: [record, { type: ['object', 'null'] }],
+    anyOf: [record, { type: ['object', 'null'], additionalProperties: true }],
     description: `The ${schema} as written; when outcome is proposed or denied, what the proposal or refusal says.`,
   };
 }

@@ -83,6 +83,20 @@ function hoistDefinitions(
   return rewrite(rest) as Record<string, unknown>;
 }
 
+/**
+ * A query parameter's schema: the input field's own (`limit` an integer, `sort` text), as a query
+ * string carries it; text where the field's schema names shared definitions.
+ */
+function queryParameterSchema(operation: AnyOperation, name: string): Record<string, unknown> {
+  const { properties } = inputJsonSchema(operation) as {
+    properties?: Record<string, Record<string, unknown>>;
+  };
+  const schema = properties?.[name];
+  if (!schema || JSON.stringify(schema).includes('"$ref"')) return { type: 'string' };
+  const { default: _default, ...rest } = schema;
+  return rest;
+}
+
 const pathParams = (path: string) => [...path.matchAll(/:([a-z_]+)/g)].map((match) => match[1]!);
 
 /** GET /openapi.json, generated from the registry. */
@@ -99,7 +113,27 @@ export function openApiDocument(services: Services, operations: readonly AnyOper
       ...(inQuery
         ? allowedFields(operation.input)
             .filter((name) => !params.includes(name) && name !== 'where')
-            .map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } }))
+            .map((name) => ({
+              name,
+              in: 'query',
+              required: false,
+              schema: queryParameterSchema(operation, name),
+            }))
+        : []),
+      ...(operation.http.queryFilters
+        ? [
+            {
+              name: 'filters',
+              in: 'query',
+              required: false,
+              style: 'form',
+              explode: true,
+              description:
+                'Filters as query parameters of their own, field=value or field=<op>:value (e.g. stage=lead, ' +
+                'amount_cents=gte:1000, company.domain=acme.com, custom.tier=gold); GET /help explains the operators.',
+              schema: { type: 'object', additionalProperties: { type: 'string' } },
+            },
+          ]
         : []),
       ...(operation.view
         ? Object.entries(projectionDescriptions(operation.view))
