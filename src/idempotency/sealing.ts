@@ -31,7 +31,9 @@ const ANONYMOUS = 'anon:';
 function storedPrincipal(master: MasterKey, principal: string): string {
   if (!principal.startsWith(ANONYMOUS)) return principal;
   const address = principal.slice(ANONYMOUS.length);
-  const hash = createHmac('sha256', derive(master, 'idempotency address')).update(address).digest('base64url');
+  const hash = createHmac('sha256', derive(master, 'idempotency address'))
+    .update(address)
+    .digest('base64url');
   return `${ANONYMOUS}${hash.slice(0, 22)}`;
 }
 
