@@ -131,7 +131,7 @@ export const consoleSwitchWorkspace = defineOperation({
       now: ctx.now,
       expiresAt: sessionEnd(ctx.now),
     });
-    await revokeToken(crossDb(ctx), caller.tokenId, ctx.now);
+    await revokeToken(crossDb(ctx), caller.workspaceId, caller.tokenId, ctx.now);
     ctx.audit({ target: `token/${caller.tokenId}`, changes: { revoked_at: [null, ctx.now] } });
     ctx.audit({
       target: `token/${token.id}`,

@@ -7,7 +7,13 @@ import { tokenName } from './auth.operations.js';
 import { SCOPES } from './scopes.js';
 import { toTokenRecord } from './token-record.js';
 import { issueToken } from './tokens.js';
-import { findToken, listPrincipalTokens, listWorkspaceTokens, revokeToken } from './tokens.repository.js';
+import {
+  findToken,
+  findTokenAnywhere,
+  listPrincipalTokens,
+  listWorkspaceTokens,
+  revokeToken,
+} from './tokens.repository.js';
 
 /** Query-string friendly boolean: `?all=true`. */
 export const flag = z
@@ -85,7 +91,7 @@ export const createToken = defineOperation({
   async handler(ctx, input) {
     const caller = ctx.caller!;
     const scopes = narrowScopes(caller, input.scopes);
-    const current = await findToken(crossDb(ctx), caller.tokenId);
+    const current = await findToken(crossDb(ctx), caller.workspaceId, caller.tokenId);
     const requestedEnd = input.expires_in_seconds
       ? new Date(Date.parse(ctx.now) + input.expires_in_seconds * 1000).toISOString()
       : undefined;
@@ -132,11 +138,11 @@ export const revokeTokenOperation = defineOperation({
   input: z.strictObject({ token_id: idRef('tok') }),
   async handler(ctx, input) {
     const caller = ctx.caller!;
-    const row = await findToken(crossDb(ctx), input.token_id);
+    const row = await findTokenAnywhere(crossDb(ctx), input.token_id);
     const own = row?.principal_id === caller.principalId;
     const administered = row?.workspace_id === caller.workspaceId && caller.scopes.includes('admin');
     if (!row || row.revoked_at || !(own || administered)) throw notFound(`token/${input.token_id}`);
-    await revokeToken(crossDb(ctx), row.id, ctx.now);
+    await revokeToken(crossDb(ctx), row.workspace_id, row.id, ctx.now);
     ctx.audit({ target: `token/${row.id}`, changes: { revoked_at: [null, ctx.now] } });
     return {
       data: toTokenRecord({ ...row, revoked_at: ctx.now }, ctx.services.config.tokenIdleTtlSeconds),

@@ -132,7 +132,13 @@ export async function authenticate(services: Services, authorization: string | u
   }
   if (now.getTime() - Date.parse(row.last_used_at) >= TOUCH_INTERVAL_MS) {
     const nowIso = now.toISOString();
-    await touchToken(db, row.id, nowIso, new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString());
+    await touchToken(
+      db,
+      row.workspace_id,
+      row.id,
+      nowIso,
+      new Date(now.getTime() - TOUCH_INTERVAL_MS).toISOString(),
+    );
     cache.set(hash, { ...row, last_used_at: nowIso }, cache.epoch());
   }
   const role: Role = row.role ?? 'member';

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { forgetSecrets } from '../store/secret-lookups.repository.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -107,13 +108,20 @@ export async function purgeOAuthCodes(db: Db, now: string, limit: number, worksp
     .execute();
   let removed = 0;
   for (const [ws, hashes] of byWorkspace(keys, (k) => k.code_hash)) {
-    const result = await db
+    const purged = await db
       .deleteFrom('oauth_codes')
       .where('workspace_id', '=', ws)
       .where('code_hash', 'in', hashes)
       .where('expires_at', '<', now)
-      .executeTakeFirst();
-    removed += count(result);
+      .returning('code_hash')
+      .execute();
+    // The codes' hashes leave the secret lookup with them (docs/scale.md).
+    await forgetSecrets(
+      db,
+      'oauth_code',
+      purged.map((row) => row.code_hash),
+    );
+    removed += purged.length;
   }
   return { removed, more: keys.length === limit };
 }

@@ -15,6 +15,7 @@ import { insertInvite, revokePendingInvites } from '../workspaces/members.reposi
 import { findWorkspace } from '../workspaces/workspaces.repository.js';
 import { acceptInviteStep } from './accept.js';
 import { INVITE_PREFIX, loadInvite } from './invites.js';
+import { rememberInviteLink } from './invites.repository.js';
 
 const inviteSecret = z.string().trim().min(10).max(200);
 
@@ -82,6 +83,7 @@ export const inviteBillingOwner = defineOperation({
       revoked_at: null,
     };
     await insertInvite(ws, row);
+    await rememberInviteLink(crossDb(ctx), { workspace_id: ws.workspaceId, token_hash: row.token_hash });
     const link = `${ctx.services.config.publicUrl}/human?invite=${encodeURIComponent(secret)}`;
     const message = billingOwnerInviteMessage(
       input.human_email,

@@ -40,7 +40,7 @@ export const whoami = defineOperation({
             name: agent?.name ?? null,
             kind: agent?.kind ?? null,
           }));
-    const tokenRow = (await findToken(crossDb(ctx), caller.tokenId))!;
+    const tokenRow = (await findToken(crossDb(ctx), caller.workspaceId, caller.tokenId))!;
     const token = toTokenRecord(tokenRow, config.tokenIdleTtlSeconds);
     const plan = planNamed(config.plans, workspace.plan);
     const usage = await planUsage(crossDb(ctx), ctx.services, workspace, caller.principalId, ctx.now);

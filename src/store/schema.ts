@@ -28,6 +28,20 @@ export interface AgentsTable {
   created_at: string;
 }
 
+/** What a secret's hash opens: a bearer token, an invite link, an OAuth code or refresh token. */
+export type SecretKind = 'token' | 'invite' | 'oauth_code' | 'oauth_refresh';
+
+/**
+ * A global (reference) table from a secret's hash to the workspace holding it, read before the
+ * workspace is known (docs/scale.md). Hashes only, never a secret. Its workspace column is not
+ * named workspace_id on purpose: the row is not a tenant's, and the scoped handle must not reach it.
+ */
+export interface SecretLookupsTable {
+  kind: SecretKind;
+  hash: string;
+  owner_workspace_id: string;
+}
+
 export interface TokensTable {
   id: string;
   workspace_id: string;
@@ -559,6 +573,7 @@ export interface Database {
   search_words: SearchWordsTable;
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  secret_lookups: SecretLookupsTable;
 }
 
 /** Tables whose rows belong to one workspace; the scoped handle only reaches these. */

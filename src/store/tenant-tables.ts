@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
+import { forgetWorkspaceSecrets, SECRET_TABLES } from './secret-lookups.repository.js';
 import type { DialectCapabilities } from './types.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -87,8 +88,13 @@ export async function countTenantRows(db: Db, table: TenantTableInfo, workspaceI
   return Number(result.rows[0]?.n ?? 0);
 }
 
-/** Deletes every row of one tenant table in one workspace. */
+/**
+ * Deletes every row of one tenant table in one workspace; for a table holding secrets (tokens,
+ * invites, OAuth codes and refresh tokens), their hashes leave the global secret lookup too.
+ */
 export async function deleteTenantRows(db: Db, table: TenantTableInfo, workspaceId: string): Promise<number> {
+  const secretKind = SECRET_TABLES[table.name];
+  if (secretKind) await forgetWorkspaceSecrets(db, secretKind, workspaceId);
   const result = await sql`delete from ${sql.table(table.name)} where workspace_id = ${workspaceId}`.execute(
     db,
   );

@@ -80,8 +80,8 @@ export async function revokeFamily(
   requestId: string,
 ): Promise<void> {
   await spendFamily(db, grant.workspace_id, grant.token_id, now);
-  const token = await findToken(db, grant.token_id);
-  if (!token || !(await revokeToken(db, grant.token_id, now))) return;
+  const token = await findToken(db, grant.workspace_id, grant.token_id);
+  if (!token || !(await revokeToken(db, grant.workspace_id, grant.token_id, now))) return;
   await insertAuditRow(db, services.store.dialect, {
     id: services.ids.next('aud'),
     workspaceId: grant.workspace_id,

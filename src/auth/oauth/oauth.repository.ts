@@ -8,6 +8,7 @@ import type {
   OAuthRefreshTokensTable,
   OAuthRequestsTable,
 } from '../../store/schema.js';
+import { forgetSecrets, rememberSecret, workspaceOfSecret } from '../../store/secret-lookups.repository.js';
 import { authStateChanged } from '../auth-cache.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -52,12 +53,25 @@ export async function deleteExpired(db: Db, now: string): Promise<void> {
   await db.deleteFrom('oauth_requests').where('expires_at', '<', now).execute();
 }
 
+/** A new authorization code, and the lookup from its hash to its workspace (same transaction). */
 export async function insertCode(db: Db, row: OAuthCodesTable): Promise<void> {
   await db.insertInto('oauth_codes').values(row).execute();
+  await rememberSecret(db, 'oauth_code', row.code_hash, row.workspace_id);
 }
 
+/**
+ * The code with this hash (spent ones too, so a replay is recognised): its workspace from the
+ * secret lookup, then the row by (workspace_id, code_hash).
+ */
 export async function findCode(db: Db, codeHash: string): Promise<OAuthCodesTable | undefined> {
-  return db.selectFrom('oauth_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+  const workspaceId = await workspaceOfSecret(db, 'oauth_code', codeHash);
+  if (!workspaceId) return undefined;
+  return db
+    .selectFrom('oauth_codes')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('code_hash', '=', codeHash)
+    .executeTakeFirst();
 }
 
 /** Spends a code once: false when it was already spent (by a concurrent request, or a replay). */
@@ -98,17 +112,26 @@ export async function findGrant(
     .executeTakeFirst();
 }
 
+/** A new refresh token, and the lookup from its hash to its workspace (same transaction). */
 export async function insertRefreshToken(db: Db, row: OAuthRefreshTokensTable): Promise<void> {
   await db.insertInto('oauth_refresh_tokens').values(row).execute();
+  await rememberSecret(db, 'oauth_refresh', row.token_hash, row.workspace_id);
 }
 
+/**
+ * The refresh token with this hash (spent ones too, so a replay revokes the family): its workspace
+ * from the secret lookup, then the row by (workspace_id, token_hash).
+ */
 export async function findRefreshToken(
   db: Db,
   tokenHash: string,
 ): Promise<OAuthRefreshTokensTable | undefined> {
+  const workspaceId = await workspaceOfSecret(db, 'oauth_refresh', tokenHash);
+  if (!workspaceId) return undefined;
   return db
     .selectFrom('oauth_refresh_tokens')
     .selectAll()
+    .where('workspace_id', '=', workspaceId)
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
 }
@@ -143,18 +166,27 @@ export async function pruneFamily(
   tokenId: string,
   usedBefore: string,
 ): Promise<void> {
-  await db
+  const pruned = await db
     .deleteFrom('oauth_refresh_tokens')
     .where('workspace_id', '=', workspaceId)
     .where('token_id', '=', tokenId)
     .where('used_at', '<', usedBefore)
+    .returning('token_hash')
     .execute();
+  await forgetSecrets(
+    db,
+    'oauth_refresh',
+    pruned.map((row) => row.token_hash),
+  );
 }
 
-/** A new secret for the grant's access token (rotation at refresh): the previous secret stops working. */
+/**
+ * A new secret for the grant's access token (rotation at refresh): the previous secret stops working,
+ * and its hash leaves the secret lookup as the new one enters it.
+ */
 export async function rotateAccessToken(
   db: Db,
-  tokenId: string,
+  token: { workspace_id: string; id: string; token_hash: string },
   tokenHash: string,
   secretExpiresAt: string,
   now: string,
@@ -163,10 +195,15 @@ export async function rotateAccessToken(
   const result = await db
     .updateTable('tokens')
     .set({ token_hash: tokenHash, secret_expires_at: secretExpiresAt, last_used_at: now })
-    .where('id', '=', tokenId)
+    .where('workspace_id', '=', token.workspace_id)
+    .where('id', '=', token.id)
+    .where('token_hash', '=', token.token_hash)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+  if (Number(result.numUpdatedRows) === 0) return false;
+  await forgetSecrets(db, 'token', [token.token_hash]);
+  await rememberSecret(db, 'token', tokenHash, token.workspace_id);
+  return true;
 }
 
 /** An audit row for OAuth events (token issued, family revoked), in the token's workspace. */

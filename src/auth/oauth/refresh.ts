@@ -54,7 +54,7 @@ export async function refreshGrant(
   if (!row) throw invalidGrant('unknown refresh token');
   const grant = await findGrant(db, row.workspace_id, row.token_id);
   if (!grant || grant.client_id !== client.id) throw invalidGrant('unknown refresh token');
-  const token = await findToken(db, grant.token_id);
+  const token = await findToken(db, grant.workspace_id, grant.token_id);
 
   return settleAuth(services.store, () =>
     db.transaction().execute(async (trx) => {
@@ -81,7 +81,7 @@ export async function refreshGrant(
       }
       const secret = newSecret(TOKEN_PREFIX);
       const expiresAt = accessExpiry(services, now, grant.expires_at);
-      if (!(await rotateAccessToken(trx, token.id, hashSecret(secret), expiresAt, nowIso))) {
+      if (!(await rotateAccessToken(trx, token, hashSecret(secret), expiresAt, nowIso))) {
         return { error: invalidGrant('this session was revoked; sign in again') };
       }
       await pruneFamily(

@@ -14,6 +14,7 @@ import * as authNotify from './0012_auth_notify.js';
 import * as sqliteShell from './0013_sqlite_shell.js';
 import * as auditChain from './0014_audit_chain.js';
 import * as lifecycle from './0015_lifecycle.js';
+import * as secretLookups from './0016_secret_lookups.js';
 
 /**
  * The migrations, in order. Both databases run the same files; a migration that needs a
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0013_sqlite_shell': sqliteShell,
   '0014_audit_chain': auditChain,
   '0015_lifecycle': lifecycle,
+  '0016_secret_lookups': secretLookups,
 };
 
 export const migrationProvider: MigrationProvider = {
