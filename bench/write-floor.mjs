@@ -4,7 +4,7 @@
 // key completion; the audit row chained after the workspace's last one, under its lock on
 // PostgreSQL, hashed by the built server's own code), with the same durability (WAL + synchronous=FULL on SQLite; PostgreSQL's
 // defaults), and no HTTP, routing, validation or rendering. Prints one JSON line: { ops, rps }.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -31,7 +31,8 @@ function values() {
   return {
     now,
     id,
-    key: `floor-${tag}-${n}`,
+    // The row holds a keyed hash of the key, as the server's does (src/idempotency/sealing.ts).
+    key: createHmac('sha256', 'bench').update(`floor-${tag}-${n}`).digest('base64url'),
     email: `floor.${tag}.${n}@bench.example`,
     name: `Floor Writer ${n}`,
     expires: new Date(Date.now() + 86_400_000).toISOString(),
@@ -44,8 +45,8 @@ const SQL = {
   token: 'select * from tokens where token_hash = $1',
   purge: 'delete from idempotency_keys where workspace_id = $1 and expires_at < $2',
   claim:
-    'insert into idempotency_keys (workspace_id, principal, key, operation, request_hash, status, response, created_at, locked_at, expires_at) ' +
-    "values ($1, $2, $3, 'contacts.create', $4, 'in_progress', null, $5, $5, $6) on conflict (workspace_id, principal, key) do nothing",
+    'insert into idempotency_keys (workspace_id, principal, key_hash, key_id, operation, request_hash, status, response, created_at, locked_at, expires_at) ' +
+    "values ($1, $2, $3, 'bench', 'contacts.create', $4, 'in_progress', null, $5, $5, $6) on conflict (workspace_id, principal, key_hash) do nothing",
   find: 'select * from contacts where workspace_id = $1 and email = $2 and deleted_at is null',
   insert:
     'insert into contacts (workspace_id, id, name, email, phone, title, stage, company_id, tags, custom, follow_up_at, follow_up_note, version, created_at, updated_at, deleted_at) ' +
@@ -57,7 +58,7 @@ const SQL = {
     'insert into audit_log (workspace_id, id, at, actor_type, actor_id, token_id, token_name, operation, tool_name, target, changes, reason, request_id, idempotency_key, policy_decision, reason_code, record_version, operation_id, reverts, seq, changes_digest, prev_hash, hash) ' +
     "values ($1, $2, $3, 'agent', $4, $5, $6, 'contacts.create', null, $7, $8, null, $9, $10, 'allow', 'policy.allowed', 1, null, null, $11, $12, $13, $14)",
   complete:
-    "update idempotency_keys set status = 'done', response = $1 where workspace_id = $2 and principal = $3 and key = $4",
+    "update idempotency_keys set status = 'done', response = $1 where workspace_id = $2 and principal = $3 and key_hash = $4",
 };
 
 /** The audit insert's values, chained after `head` as the server chains them (src/audit/chain.ts). */
