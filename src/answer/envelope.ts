@@ -2,6 +2,19 @@ import type { AppError } from '../errors.js';
 import type { NextAction, OperationResult, Outcome, Warning } from '../operations/define.js';
 import { ALLOWED } from '../operations/steps.js';
 
+/** The fields of every answer's JSON envelope in order. */
+export const ENVELOPE_FIELDS = [
+  'outcome',
+  'data',
+  'policy',
+  'explanation',
+  'next_actions',
+  'warnings',
+  'request_id',
+  'idempotency_key',
+  'operation_id',
+] as const;
+
 export type Format = 'text' | 'json';
 
 /** What every answer names besides the result: its format, request, idempotency key and operation. */

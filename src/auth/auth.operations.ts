@@ -3,6 +3,7 @@ import { crossDb } from '../operations/context.js';
 import { defineOperation } from '../operations/define.js';
 import { email } from '../records/fields.js';
 import { issueSignInToken, proveSignInCode, requestSignInCode } from './signin.js';
+import { issuedToken } from './token-record.js';
 
 export const tokenName = z
   .string()
@@ -80,10 +81,7 @@ export const verifyCode = defineOperation({
     return {
       status: 201,
       data: {
-        handle: `token/${token.id}`,
-        id: token.id,
-        token: token.secret,
-        name: input.token_name,
+        ...issuedToken(token, input.token_name),
         user_id: signIn.user.id,
         email: signIn.user.email,
         workspace_id: target.id,

@@ -36,3 +36,11 @@ export function toTokenRecord(
     expires_at: row.expires_at,
   };
 }
+
+/**
+ * The first fields of every answer that hands out a new token (sign-in, invite acceptance, a new
+ * token, a token for another workspace): its handle and id, the secret — shown this once — and its name.
+ */
+export function issuedToken(token: { id: string; secret: string }, name: string) {
+  return { handle: `token/${token.id}`, id: token.id, token: token.secret, name };
+}

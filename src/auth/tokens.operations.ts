@@ -5,7 +5,7 @@ import { type Caller, defineOperation, type Scope } from '../operations/define.j
 import { idRef } from '../records/fields.js';
 import { tokenName } from './auth.operations.js';
 import { SCOPES } from './scopes.js';
-import { toTokenRecord } from './token-record.js';
+import { issuedToken, toTokenRecord } from './token-record.js';
 import { issueToken } from './tokens.js';
 import {
   findToken,
@@ -113,10 +113,7 @@ export const createToken = defineOperation({
     return {
       status: 201,
       data: {
-        handle: `token/${token.id}`,
-        id: token.id,
-        token: token.secret,
-        name: input.token_name,
+        ...issuedToken(token, input.token_name),
         workspace_id: caller.workspaceId,
         principal: `${caller.principalType}/${caller.principalId}`,
         scopes,

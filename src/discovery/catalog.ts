@@ -1,3 +1,4 @@
+import { ENVELOPE_FIELDS } from '../answer/envelope.js';
 import { inputJsonSchema, projectionProperties } from '../http/openapi.js';
 import { requiresIdempotencyKey } from '../operations/call.js';
 import { type AnyOperation, agentsMayCall, toolKind } from '../operations/define.js';
@@ -62,19 +63,6 @@ export function toolEntry(operation: AnyOperation) {
     reason_codes: [...codes],
   };
 }
-
-/** The fields of every answer's JSON envelope (src/answer/envelope.ts), in order. */
-export const ENVELOPE_FIELDS = [
-  'outcome',
-  'data',
-  'policy',
-  'explanation',
-  'next_actions',
-  'warnings',
-  'request_id',
-  'idempotency_key',
-  'operation_id',
-] as const;
 
 /** GET /agentcrm-tools.json: every operation of the registry as a typed tool. */
 export function toolCatalog(operations: readonly AnyOperation[]) {

@@ -1,3 +1,4 @@
+import { ENVELOPE_FIELDS } from '../answer/envelope.js';
 import { PRICES } from '../billing/pricing.js';
 import { helpText } from '../http/help.js';
 import { allPaths } from '../http/paths.js';
@@ -6,7 +7,6 @@ import { type AnyOperation, DECISIONS, OUTCOMES, toolKind } from '../operations/
 import { planNamed } from '../plans/plans.js';
 import { DEFAULT_POLICY } from '../policy/policy.js';
 import type { Services } from '../services.js';
-import { ENVELOPE_FIELDS } from './catalog.js';
 import { capabilities, ENDPOINTS, IDENTITY } from './documents.js';
 import * as words from './guide-words.js';
 

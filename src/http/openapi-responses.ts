@@ -1,3 +1,4 @@
+import { ENVELOPE_FIELDS } from '../answer/envelope.js';
 import { ERROR_CODES } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
 import { OUTCOMES } from '../operations/define.js';
@@ -17,17 +18,7 @@ export const ENVELOPE_SCHEMAS: Record<string, JsonSchema> = {
   Envelope: {
     type: 'object',
     description: 'The AgentOnly envelope every JSON answer has.',
-    required: [
-      'outcome',
-      'data',
-      'policy',
-      'explanation',
-      'next_actions',
-      'warnings',
-      'request_id',
-      'idempotency_key',
-      'operation_id',
-    ],
+    required: [...ENVELOPE_FIELDS],
     properties: {
       outcome: { type: 'string', enum: [...OUTCOMES] },
       data: {},

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { findAgent } from '../agents/agents.repository.js';
 import { tokenName } from '../auth/auth.operations.js';
 import { maskEmail } from '../auth/codes.js';
+import { issuedToken } from '../auth/token-record.js';
 import { AppError, notFound } from '../errors.js';
 import { hashSecret, newSecret } from '../ids.js';
 import { billingOwnerInviteMessage } from '../mail/messages.js';
@@ -173,10 +174,7 @@ export const acceptInvite = defineOperation({
     return {
       status: 201,
       data: {
-        handle: `token/${token.id}`,
-        id: token.id,
-        token: token.secret,
-        name: input.token_name,
+        ...issuedToken(token, input.token_name),
         user_id: user.id,
         email: user.email,
         workspace_id: workspace.id,

@@ -3,6 +3,7 @@ import { withAuditPurge } from '../audit/purge.js';
 import { tokenName } from '../auth/auth.operations.js';
 import { isFullSession, ROLE_SCOPES } from '../auth/scopes.js';
 import { requireStepUp } from '../auth/stepup.js';
+import { issuedToken } from '../auth/token-record.js';
 import { issueToken } from '../auth/tokens.js';
 import { narrowScopes, scopeList } from '../auth/tokens.operations.js';
 import { AppError, notFound } from '../errors.js';
@@ -158,10 +159,7 @@ export const mintWorkspaceToken = defineOperation({
     return {
       status: 201,
       data: {
-        handle: `token/${token.id}`,
-        id: token.id,
-        token: token.secret,
-        name,
+        ...issuedToken(token, name),
         workspace_id: input.workspace_id,
         role,
         scopes,
