@@ -161,6 +161,7 @@ const STATUS_BADGE: Record<string, string> = {
   denied: 'bad',
   failed: 'bad',
   expired: 'warn',
+  stale: 'warn',
   cancelled: 'warn',
 };
 
