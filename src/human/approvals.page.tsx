@@ -86,23 +86,13 @@ export async function decideProposal(c: HumanContext, services: Services, sessio
     done.error.code === 'escalation_required' ||
     (fields.stepup_code && done.error.code === 'invalid_code')
   ) {
-    return html(
+    return stepUp(
       c,
-      <StepUpPage
-        frame={await frameOf(c, services)}
-        active="approvals"
-        action={`/human/approvals/${encodeURIComponent(proposalId)}`}
-        fields={fields}
-        asked={
-          done.error.code === 'escalation_required'
-            ? done.error.message
-            : `${decision} proposal/${proposalId}: enter the code we emailed you`
-        }
-        cancel="/human/approvals"
-        minutes={Math.round(services.config.stepUpCodeTtlSeconds / 60)}
-        error={done.error.code === 'invalid_code' ? done.error : null}
-      />,
-      done.error.code === 'invalid_code' ? 400 : 200,
+      services,
+      fields,
+      `/human/approvals/${encodeURIComponent(proposalId)}`,
+      done.error,
+      `${decision} proposal/${proposalId}`,
     );
   }
   return approvalsPage(c, services, session, { status: done.error.status, error: done.error });
