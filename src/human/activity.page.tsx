@@ -6,6 +6,7 @@ import { describeOperation } from './format.js';
 import { Layout, PageHead, Time } from './layout.js';
 import { loadNames } from './names.js';
 import { listData, perform } from './perform.js';
+import { RecordRef } from './record-ref.js';
 import type { Session } from './session.js';
 
 /** GET /human/activity — the change feed: what happened in the last 24 hours, newest first. */
@@ -22,7 +23,7 @@ export async function activityPage(c: HumanContext, services: Services, session:
   const names = await loadNames(
     services,
     session,
-    rows.map((row) => String(row.actor_id ?? '')),
+    rows.flatMap((row) => [String(row.actor_id ?? ''), row.target ? String(row.target) : null]),
   );
   const frame = await frameOf(c, services);
   const more = listed.ok && listed.result.nextCursor;
@@ -45,7 +46,7 @@ export async function activityPage(c: HumanContext, services: Services, session:
               <li>
                 <Time at={String(row.at ?? '')} /> <strong>{names.label(String(row.actor_id ?? ''))}</strong>{' '}
                 {describeOperation(String(row.operation ?? '')).toLowerCase()}{' '}
-                {row.target ? <code>{String(row.target)}</code> : null}
+                {row.target ? <RecordRef handle={String(row.target)} names={names} /> : null}
                 {row.policy_decision && row.policy_decision !== 'allow' ? (
                   <>
                     {' '}

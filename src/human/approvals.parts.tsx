@@ -2,6 +2,7 @@ import { describeOperation, formatValue } from './format.js';
 import type { ProposalView } from './governance.js';
 import { CsrfField, Notice, sentence, Time } from './layout.js';
 import type { Names } from './names.js';
+import { RecordRef } from './record-ref.js';
 
 /** The pieces of the approvals page: a pending proposal with its decision form, its diff, the decided table. */
 
@@ -11,11 +12,32 @@ const editableChanges = (p: ProposalView) =>
     ? p.changes.filter((change) => typeof change.after === 'string')
     : [];
 
+/** The form the selection checkboxes belong to (they sit in each proposal, outside its own form). */
+export const BULK_FORM = 'bulk-decide';
+
+/** What a proposal is about, in words: "Update contact Ada Lovelace (contact)". */
+export function ProposalTitle(props: { proposal: ProposalView; names: Names }) {
+  const p = props.proposal;
+  return (
+    <>
+      {describeOperation(p.kind)}
+      {p.target ? (
+        <>
+          {' '}
+          <RecordRef handle={p.target} names={props.names} />
+        </>
+      ) : null}
+    </>
+  );
+}
+
 export function PendingProposal(props: {
   proposal: ProposalView;
   names: Names;
   csrf: string;
   canDecide: boolean;
+  /** A "Select" checkbox for the bulk form (when more than one waits). */
+  selectable?: boolean;
 }) {
   const p = props.proposal;
   const headingId = `proposal-${p.id}`;
@@ -23,13 +45,7 @@ export function PendingProposal(props: {
     <article class={`card proposal${p.targetChanged ? ' stale' : ''}`} aria-labelledby={headingId}>
       <header>
         <h3 id={headingId}>
-          {describeOperation(p.kind)}
-          {p.target ? (
-            <>
-              {' '}
-              <code>{p.target}</code>
-            </>
-          ) : null}
+          <ProposalTitle proposal={p} names={props.names} />
         </h3>
         <span class="meta">
           proposed by {props.names.label(p.proposer)} · <Time at={p.createdAt} />
@@ -75,6 +91,11 @@ export function PendingProposal(props: {
             <textarea id={`note-${p.id}`} name="note" maxlength={1000} />
           </div>
           <div class="actions">
+            {props.selectable ? (
+              <label class="pick">
+                <input type="checkbox" form={BULK_FORM} name={`pick.${p.id}`} value="1" /> Select
+              </label>
+            ) : null}
             <button class="approve" type="submit" name="decision" value="approve">
               Approve
             </button>
@@ -140,6 +161,7 @@ const STATUS_BADGE: Record<string, string> = {
   denied: 'bad',
   failed: 'bad',
   expired: 'warn',
+  stale: 'warn',
   cancelled: 'warn',
 };
 
@@ -161,7 +183,7 @@ export function DecidedTable(props: { proposals: ProposalView[]; names: Names })
           {props.proposals.map((p) => (
             <tr>
               <td>
-                {describeOperation(p.kind)} {p.target ? <code>{p.target}</code> : null}
+                <ProposalTitle proposal={p} names={props.names} />
                 <br />
                 <span class="small muted">by {props.names.label(p.proposer)}</span>
               </td>
@@ -178,5 +200,84 @@ export function DecidedTable(props: { proposals: ProposalView[]; names: Names })
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * Deciding a selection at once: the checkboxes of the pending proposals belong to this form
+ * (`form` attribute), so no script is needed; proposals.decide_many decides each on its own.
+ */
+export function BulkDecision(props: { csrf: string; count: number }) {
+  return (
+    <form id={BULK_FORM} class="card bulk" method="post" action="/human/approvals">
+      <CsrfField token={props.csrf} />
+      <h3>Decide a selection</h3>
+      <p class="small muted">
+        Tick "Select" on the proposals below ({props.count} waiting), then approve or reject them together.
+        Each is decided on its own: one that cannot be applied does not stop the others.
+      </p>
+      <div class="field">
+        <label for="bulk-note">
+          Note to the agents <span class="help">(optional; for a rejection, the reason they read)</span>
+        </label>
+        <textarea id="bulk-note" name="note" maxlength={1000} />
+      </div>
+      <div class="actions">
+        <button class="approve" type="submit" name="decision" value="approve">
+          Approve selected
+        </button>
+        <button class="danger" type="submit" name="decision" value="reject">
+          Reject selected
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** One line of a bundle's answer (data.results of proposals.decide_many). */
+export interface BulkResult {
+  id: string;
+  status: string;
+  reasonCode: string | null;
+  error: { code: string; message: string } | null;
+}
+
+/** What happened to each proposal of a selection, by the record it was about. */
+export function BulkResults(props: {
+  decision: string;
+  results: BulkResult[];
+  proposals: ProposalView[];
+  names: Names;
+}) {
+  const byId = new Map(props.proposals.map((p) => [p.id, p]));
+  const failed = props.results.filter(
+    (r) => r.error || !['applied', 'approved', 'rejected'].includes(r.status),
+  );
+  return (
+    <Notice
+      kind={failed.length ? 'warn' : 'ok'}
+      title={`${props.decision === 'approve' ? 'Approved' : 'Rejected'} ${props.results.length - failed.length} of ${props.results.length} selected`}
+    >
+      <ul class="plain bulk-results">
+        {props.results.map((result) => {
+          const p = byId.get(result.id);
+          return (
+            <li>
+              <span class={`badge ${result.error ? 'bad' : (STATUS_BADGE[result.status] ?? '')}`}>
+                {result.error ? 'not decided' : result.status}
+              </span>{' '}
+              {p ? <ProposalTitle proposal={p} names={props.names} /> : <code>proposal/{result.id}</code>}
+              {result.error ? (
+                <span class="small"> — {sentence(result.error.message)}</span>
+              ) : result.status === 'stale' ? (
+                <span class="small"> — the record changed since the proposal; nothing was overwritten.</span>
+              ) : result.status === 'failed' ? (
+                <span class="small"> — it could not be applied; see the decided list.</span>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </Notice>
   );
 }

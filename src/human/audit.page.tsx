@@ -9,6 +9,7 @@ import { formatValue, truncate } from './format.js';
 import { ErrorNotice, type Frame, Layout, PageHead, Time } from './layout.js';
 import { loadNames, type Names } from './names.js';
 import { listData, perform } from './perform.js';
+import { RecordRef } from './record-ref.js';
 import type { Session } from './session.js';
 
 type AuditRecord = Record<string, unknown>;
@@ -53,7 +54,7 @@ export async function auditPage(c: HumanContext, services: Services, session: Se
   ]);
   const people = listData(members).filter((record) => String(record.handle ?? '').startsWith('user/'));
   const names = await loadNames(services, session, [
-    ...rows.map((row) => String(row.actor_id ?? '')),
+    ...rows.flatMap((row) => [String(row.actor_id ?? ''), row.target ? String(row.target) : null]),
     ...people.map((person) => String(person.id ?? '')),
   ]);
   const actors = [
@@ -205,7 +206,7 @@ function AuditRow(props: { row: AuditRecord; names: Names }) {
         <code>{String(row.operation ?? '')}</code>
       </td>
       <td class="break">
-        {row.target ? <code>{String(row.target)}</code> : null}
+        {row.target ? <RecordRef handle={String(row.target)} names={props.names} /> : null}
         <Changes changes={row.changes} />
         {row.reason ? <div class="small">Reason: {truncate(String(row.reason), 300)}</div> : null}
       </td>

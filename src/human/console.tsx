@@ -8,7 +8,7 @@ import { enforceRequestLimit } from '../ratelimit/request-limit.js';
 import type { Services } from '../services.js';
 import { activityPage } from './activity.page.js';
 import { agentsPage, revokeToken } from './agents.page.js';
-import { approvalsPage, decideProposal } from './approvals.page.js';
+import { approvalsPage, decideProposal, decideSelection } from './approvals.page.js';
 import { auditPage } from './audit.page.js';
 import { budgetPage, saveBudget } from './budget.page.js';
 import { frameOf, type HumanContext, type HumanEnv, html, seeOther } from './context.js';
@@ -165,6 +165,7 @@ export function buildHumanConsole(services: Services): Hono<HumanEnv> {
       page(c, services, session, { notice: noticeText(c.req.query('notice')) });
 
   app.get('/approvals', signedIn(withNotice(approvalsPage)));
+  app.post('/approvals', signedIn(decideSelection));
   app.post('/approvals/:id', signedIn(decideProposal));
   app.get('/budget', signedIn(withNotice(budgetPage)));
   app.post('/budget', signedIn(saveBudget));

@@ -1,6 +1,10 @@
 import { getBilling, setBudget } from '../billing/billing.operations.js';
 import { getPolicy, updatePolicy } from '../policy/policy.operations.js';
-import { decideProposal, listProposalsOperation } from '../proposals/proposals.operations.js';
+import {
+  decideProposal,
+  decideProposals,
+  listProposalsOperation,
+} from '../proposals/proposals.operations.js';
 
 /**
  * The governance operations the console calls, by reference: a renamed or removed operation is a
@@ -12,6 +16,8 @@ export const GOVERNANCE = {
   listProposals: listProposalsOperation,
   /** {proposal_id, decision: 'approve'|'reject', note?} → data: the proposal; may ask for step-up. */
   decideProposal,
+  /** {ids, decision, note?} → data: {decision, counts, results: [{id, status, reason_code?, error?}]}. */
+  decideProposals,
   /** {} → data: {monthly_budget_cents, budget_currency, cost_cents, …} (billing.get). */
   getBudget: getBilling,
   /** {monthly_budget_cents, currency} → data: the budget. */

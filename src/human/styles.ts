@@ -122,6 +122,12 @@ legend { font-weight: 600; padding: 0 .3rem; }
 .proposal header { display: flex; flex-wrap: wrap; justify-content: space-between; gap: .5rem; align-items: baseline; margin-bottom: .5rem; }
 .proposal .meta { color: var(--muted); font-size: .88rem; }
 .proposal form { margin-top: 1rem; }
+label.pick { display: inline-flex; align-items: center; gap: .4rem; margin: 0 .5rem 0 0; }
+label.pick input { width: 1.15rem; height: 1.15rem; margin: 0; }
+.bulk { border-left: 4px solid var(--brand); }
+.bulk h3 { margin-top: 0; }
+.bulk-results li { margin: .3rem 0; overflow-wrap: anywhere; }
+.record-ref { overflow-wrap: anywhere; }
 .diff td.before { background: var(--bad-soft); color: #7d0a1d; text-decoration: line-through; text-decoration-color: #d67b87; }
 .diff td.after { background: var(--ok-soft); color: #0b4a1f; }
 .diff td.arrow { color: var(--muted); width: 1.5rem; text-align: center; }
