@@ -222,11 +222,6 @@ async function viaBatch(w: Workspace, token: string, name: string, input: Record
   }
 }
 
-/** A proposal the agent's call made, left pending until `approveAll`. */
-interface Pending {
-  proposalId: string;
-}
-
 /**
  * The decision one path gives to one input. On the proposal path a call the policy turned into a
  * proposal answers `proposed` and its id is kept in `pending`, to be approved later.
