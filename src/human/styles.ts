@@ -147,7 +147,7 @@ ul.plain > li:last-child { border-bottom: 0; }
 /* Usage wraps its numbers under the meter when the card is narrow, instead of pushing past it. */
 .usage { display: flex; flex-wrap: wrap; align-items: center; justify-content: flex-end; gap: .15rem .6rem; }
 .usage meter { flex: 1 1 5rem; min-width: 4rem; }
-.usage span { flex: 0 1 auto; font-variant-numeric: tabular-nums; text-align: right; overflow-wrap: anywhere; }
+.usage span { flex: 0 1 auto; min-width: 7.5em; font-variant-numeric: tabular-nums; text-align: right; overflow-wrap: anywhere; }
 /* The audit log: ids, operations and reason codes stay whole (a column is as wide as its longest
    one); only free text and changed values wrap, so "Record and changes" gets the room. */
 table.audit td { overflow-wrap: break-word; }
