@@ -15,6 +15,11 @@ import type { SmtpMailbox } from './mailbox.js';
 
 const skip = !DIALECTS.includes('sqlite') || (!existsSync(CHROMIUM) && !process.env.CI);
 const WIDTHS = [1366, 390] as const;
+/**
+ * Problems accepted on purpose, as patterns over the reported line. None today: text for screen
+ * readers only (.visually-hidden) is already left out by OVERFLOW_CHECK. Add one only with a reason.
+ */
+const ALLOWED: RegExp[] = [];
 
 /**
  * Beyond OVERFLOW_CHECK: a table in the audit log must not need sideways scrolling, an id or a
@@ -60,7 +65,11 @@ describe.skipIf(skip)('every console page fits at desktop and phone widths', () 
       ...((await page.evaluate(LAYOUT_CHECK)) as string[]),
     ];
     const route = new URL(page.url()).pathname;
-    problems.push(...[...new Set(found)].map((problem) => `${name} (${route}) at ${width}px: ${problem}`));
+    problems.push(
+      ...[...new Set(found)]
+        .map((problem) => `${name} (${route}) at ${width}px: ${problem}`)
+        .filter((problem) => !ALLOWED.some((allowed) => allowed.test(problem))),
+    );
     await page.screenshot({ path: path.join(DOC_SHOTS, `${name}-${width}.png`), fullPage: true });
   }
 

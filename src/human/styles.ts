@@ -127,6 +127,7 @@ legend { font-weight: 600; padding: 0 .3rem; }
 .diff td.arrow { color: var(--muted); width: 1.5rem; text-align: center; }
 
 .chart { width: 100%; height: auto; display: block; }
+.chart + .chart { margin-top: .75rem; }
 .chart text { font-family: var(--font); fill: #32383f; }
 .chart .bar { fill: var(--brand); }
 .chart .bar.alt { fill: #5b8def; }
