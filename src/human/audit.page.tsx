@@ -156,15 +156,14 @@ function AuditLog(props: {
         {props.rows.length === 0 ? (
           <p class="muted">No entries match.</p>
         ) : (
-          <div class="table-wrap">
-            <table>
+          <div class="table-wrap fits">
+            <table class="stack audit">
               <thead>
                 <tr>
                   <th scope="col">When</th>
                   <th scope="col">Actor</th>
-                  <th scope="col">Operation</th>
+                  <th scope="col">Operation and policy</th>
                   <th scope="col">Record and changes</th>
-                  <th scope="col">Policy</th>
                 </tr>
               </thead>
               <tbody>
@@ -192,29 +191,29 @@ function AuditRow(props: { row: AuditRecord; names: Names }) {
   const decision = String(row.policy_decision ?? '');
   return (
     <tr>
-      <td>
+      <td class="when">
         <Time at={String(row.at ?? '')} />
         <div class="small mono muted" title="request id">
           {String(row.request_id ?? '')}
         </div>
       </td>
-      <td>
+      <td data-label="By">
         {props.names.label(String(row.actor_id ?? ''))}
         {row.token_name ? <div class="small muted">via {String(row.token_name)}</div> : null}
       </td>
-      <td>
+      <td data-label="Operation">
         <code>{String(row.operation ?? '')}</code>
+        <div class="policy">
+          <span class={`badge ${decision === 'allow' ? 'ok' : decision === 'deny' ? 'bad' : 'warn'}`}>
+            {decision}
+          </span>{' '}
+          <span class="small mono">{String(row.reason_code ?? '')}</span>
+        </div>
       </td>
-      <td class="break">
+      <td class="record" data-label="Record">
         {row.target ? <RecordRef handle={String(row.target)} names={props.names} /> : null}
         <Changes changes={row.changes} />
         {row.reason ? <div class="small">Reason: {truncate(String(row.reason), 300)}</div> : null}
-      </td>
-      <td>
-        <span class={`badge ${decision === 'allow' ? 'ok' : decision === 'deny' ? 'bad' : 'warn'}`}>
-          {decision}
-        </span>
-        <div class="small mono">{String(row.reason_code ?? '')}</div>
       </td>
     </tr>
   );
@@ -231,13 +230,15 @@ export function Changes(props: { changes: unknown; inline?: boolean }) {
       {entries.slice(0, 8).map(([field, change]) => (
         <li>
           <span class="mono muted">{field}</span>{' '}
-          {change?.before === null || change?.before === undefined ? (
-            shown(change?.after)
-          ) : (
-            <>
-              {shown(change.before)} → {shown(change?.after)}
-            </>
-          )}
+          <span class="value">
+            {change?.before === null || change?.before === undefined ? (
+              shown(change?.after)
+            ) : (
+              <>
+                {shown(change.before)} → {shown(change?.after)}
+              </>
+            )}
+          </span>
         </li>
       ))}
       {entries.length > 8 ? <li class="muted">and {entries.length - 8} more fields</li> : null}

@@ -12,9 +12,12 @@ const WIDTH = 400;
 /** Open pipeline value by deal stage, one chart per currency (amounts in different currencies do not add up). */
 export function PipelineChart(props: { id: string; rows: StageValue[] }) {
   if (props.rows.length === 0) return <p class="muted">No open deals yet.</p>;
-  // Biggest stages first: stage names are free text, so their order means nothing to the chart.
-  const rows = [...props.rows].sort((a, b) => b.amountCents - a.amountCents || b.deals - a.deals);
-  const currencies = [...new Set(rows.map((row) => row.currency))];
+  const rows = [...props.rows].sort(
+    (a, b) => compareStages(a.stage, b.stage) || (a.currency ?? '').localeCompare(b.currency ?? ''),
+  );
+  const currencies = [...new Set(rows.map((row) => row.currency))].sort((a, b) =>
+    a === null ? 1 : b === null ? -1 : a.localeCompare(b),
+  );
   return (
     <div>
       {currencies.map((currency, index) => (
@@ -56,12 +59,48 @@ export function PipelineChart(props: { id: string; rows: StageValue[] }) {
   );
 }
 
+/**
+ * The pipeline's order, from first touch to closing. Stage names are free-text slugs, so the usual
+ * ones are placed by this list and any other stage follows them alphabetically, "(no stage)" last:
+ * every currency's chart lists the same stages in the same order, whatever their value.
+ */
+export const STAGE_ORDER = [
+  'lead',
+  'new',
+  'prospect',
+  'prospecting',
+  'contacted',
+  'discovery',
+  'qualification',
+  'qualified',
+  'demo',
+  'evaluation',
+  'proposal',
+  'quote',
+  'negotiation',
+  'contract',
+  'commit',
+  'closing',
+] as const;
+
+export function compareStages(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  const rank = (stage: string) => {
+    const index = (STAGE_ORDER as readonly string[]).indexOf(stage.toLowerCase());
+    return index === -1 ? STAGE_ORDER.length : index;
+  };
+  return rank(a) - rank(b) || a.localeCompare(b);
+}
+
 function StageBars(props: { id: string; currency: string | null; rows: StageValue[] }) {
-  const rowHeight = 30;
-  const labelWidth = 96;
-  const valueWidth = 126;
-  const barArea = WIDTH - labelWidth - valueWidth;
-  const height = props.rows.length * rowHeight + 8;
+  // Each stage's name on its own line above its bar, so a long name is never cut by the bar; the
+  // value sits after the bar, inside the box even for the longest bar.
+  const rowHeight = 42;
+  const valueWidth = 132;
+  const barArea = WIDTH - valueWidth;
+  const height = props.rows.length * rowHeight + 14;
   const max = Math.max(1, ...props.rows.map((row) => row.amountCents));
   const total = props.rows.reduce((sum, row) => sum + row.amountCents, 0);
   const label = props.currency ?? 'no currency';
@@ -82,16 +121,19 @@ function StageBars(props: { id: string; currency: string | null; rows: StageValu
           .join('; ')}
         {`. Total ${formatMoney(total, props.currency)}.`}
       </desc>
+      <text x="0" y="13" font-size="12" font-weight="700">
+        {label}
+      </text>
       {props.rows.map((row, index) => {
-        const y = index * rowHeight + 4;
+        const y = index * rowHeight + 24;
         const width = row.amountCents > 0 ? Math.max(2, Math.round((row.amountCents / max) * barArea)) : 0;
         return (
           <g>
-            <text x="0" y={y + 17} font-size="12">
+            <text x="0" y={y + 10} font-size="13">
               {truncateLabel(row.stage ?? '(no stage)')}
             </text>
-            <rect class="bar" x={labelWidth} y={y + 4} width={width} height="18" rx="3" />
-            <text x={labelWidth + width + 6} y={y + 17} font-size="11">
+            <rect class="bar" x="0" y={y + 15} width={width} height="14" rx="3" />
+            <text x={width + 6} y={y + 26} font-size="11">
               {`${formatCompact(row.amountCents, row.currency)} · ${row.deals} deal${row.deals === 1 ? '' : 's'}`}
             </text>
           </g>
@@ -101,8 +143,9 @@ function StageBars(props: { id: string; currency: string | null; rows: StageValu
   );
 }
 
+/** A whole line of the chart is free for the name; only a very long one is shortened. */
 function truncateLabel(text: string): string {
-  return text.length > 13 ? `${text.slice(0, 12)}…` : text;
+  return text.length > 56 ? `${text.slice(0, 55)}…` : text;
 }
 
 /** One bar per day over the last `days` days, today last; days without entries are zero. */

@@ -46,7 +46,7 @@ import {
   switchWorkspace,
   verifyCode,
 } from './signin.handlers.js';
-import { STYLESHEET, STYLESHEET_VERSION } from './styles.js';
+import { FAVICON, FAVICON_VERSION, STYLESHEET, STYLESHEET_VERSION } from './styles.js';
 
 const FORM_TYPES = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 
@@ -69,6 +69,15 @@ export function buildHumanConsole(services: Services): Hono<HumanEnv> {
       etag,
       'cache-control': cache,
     });
+  });
+
+  // The icon is an image: the CSP's img-src 'self' allows it. Versioned like the stylesheet.
+  app.get('/favicon.svg', (c) => {
+    const etag = `"${FAVICON_VERSION}"`;
+    const cache =
+      c.req.query('v') === FAVICON_VERSION ? 'public, max-age=31536000, immutable' : 'public, max-age=86400';
+    if (c.req.header('if-none-match') === etag) return c.body(null, 304, { etag, 'cache-control': cache });
+    return c.body(FAVICON, 200, { 'content-type': 'image/svg+xml', etag, 'cache-control': cache });
   });
 
   // Who is asking: the session cookie (a token), or before sign-in, a random presession value.

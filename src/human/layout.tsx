@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { AppError } from '../errors.js';
 import { formatTime } from './format.js';
 import type { Session } from './session.js';
-import { STYLESHEET_VERSION } from './styles.js';
+import { FAVICON_VERSION, STYLESHEET_VERSION } from './styles.js';
 
 export type NavKey =
   | 'overview'
@@ -48,6 +48,7 @@ export function Layout(props: {
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${props.title} · agentcrm`}</title>
         <link rel="stylesheet" href={`/human/console.css?v=${STYLESHEET_VERSION}`} />
+        <link rel="icon" type="image/svg+xml" href={`/human/favicon.svg?v=${FAVICON_VERSION}`} />
       </head>
       <body>
         <a class="skip" href="#main">

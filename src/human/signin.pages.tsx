@@ -99,6 +99,27 @@ export interface InviteSummary {
   name: string | null;
 }
 
+/**
+ * What accepting changes, worded by the workspace's actual plan: a sandbox waits for an owner to
+ * unlock production; a production workspace keeps its plan and gains someone who approves and pays.
+ */
+export function PlanNote(props: { plan: string }) {
+  if (props.plan === 'sandbox') {
+    return (
+      <>
+        The workspace is on the free <strong>sandbox</strong> plan. It stays there until you accept; once you
+        own it, you can approve its move to the production plan.
+      </>
+    );
+  }
+  return (
+    <>
+      The workspace is on the <strong>{props.plan}</strong> plan. Accepting does not change the plan: it makes
+      you the one who approves its changes and its spending.
+    </>
+  );
+}
+
 export function InvitePage(props: {
   frame: Frame;
   invite: InviteSummary;
@@ -120,8 +141,7 @@ export function InvitePage(props: {
           <li>You can see everything it does, and revoke its access.</li>
         </ul>
         <p class="muted small">
-          The workspace is on the free <strong>{invite.plan}</strong> plan until you accept. This invite is
-          for {invite.maskedEmail}.
+          <PlanNote plan={invite.plan} /> This invite is for {invite.maskedEmail}.
         </p>
         <ErrorNotice error={props.error} />
         <form method="post" action="/human/accept">

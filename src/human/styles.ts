@@ -133,6 +133,7 @@ label.pick input { width: 1.15rem; height: 1.15rem; margin: 0; }
 .diff td.arrow { color: var(--muted); width: 1.5rem; text-align: center; }
 
 .chart { width: 100%; height: auto; display: block; }
+.chart + .chart { margin-top: .75rem; }
 .chart text { font-family: var(--font); fill: #32383f; }
 .chart .bar { fill: var(--brand); }
 .chart .bar.alt { fill: #5b8def; }
@@ -150,9 +151,17 @@ ul.plain > li:last-child { border-bottom: 0; }
 .changes.inline li + li::before { content: " · "; color: var(--muted); }
 .changes { list-style: none; padding: 0; margin: .25rem 0 0; font-size: .85rem; }
 .changes li { padding: .1rem 0; }
-.usage { display: flex; align-items: center; gap: .6rem; }
-.usage meter { flex: 1 1 auto; min-width: 4rem; }
-.usage span { white-space: nowrap; font-variant-numeric: tabular-nums; min-width: 6.5em; text-align: right; }
+/* Usage wraps its numbers under the meter when the card is narrow, instead of pushing past it. */
+.usage { display: flex; flex-wrap: wrap; align-items: center; justify-content: flex-end; gap: .15rem .6rem; }
+.usage meter { flex: 1 1 5rem; min-width: 4rem; }
+.usage span { flex: 0 1 auto; min-width: 7.5em; font-variant-numeric: tabular-nums; text-align: right; overflow-wrap: anywhere; }
+/* The audit log: ids, operations and reason codes stay whole (a column is as wide as its longest
+   one); only free text and changed values wrap, so "Record and changes" gets the room. */
+table.audit td { overflow-wrap: break-word; }
+table.audit code, table.audit .mono { white-space: nowrap; }
+table.audit .changes .value { overflow-wrap: anywhere; }
+table.audit td.record { min-width: 16rem; }
+table.audit .policy { margin-top: .2rem; }
 .feed time { color: var(--muted); font-size: .85rem; display: inline-block; min-width: 7.5rem; }
 .center { text-align: center; }
 footer.foot { max-width: 1120px; margin: 0 auto; padding: 0 1rem 2rem; color: var(--muted); font-size: .85rem; }
@@ -174,8 +183,16 @@ footer.foot { max-width: 1120px; margin: 0 auto; padding: 0 1rem 2rem; color: va
   table.stack tr { display: block; border-bottom: 1px solid var(--line); padding: .35rem 0; }
   table.stack td, table.stack td.hide-sm { display: block; border: 0; padding: .2rem .4rem; }
   table.stack td[data-label]::before { content: attr(data-label) ': '; color: var(--muted); font-size: .85rem; }
+  table.audit td.record { min-width: 0; }
+  table.audit td.when { font-weight: 600; }
 }
 `;
 
 /** A short content hash, so the stylesheet URL changes when the file does and can be cached long. */
 export const STYLESHEET_VERSION = createHash('sha256').update(STYLESHEET).digest('hex').slice(0, 12);
+
+/** The console's icon: a white "a" on the brand blue, drawn as a path so it needs no font. */
+export const FAVICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#1f4fd1"/><path d="M20.5 23.5v-1.6c-1.1 1.3-2.6 1.9-4.4 1.9-2.9 0-5.1-1.8-5.1-4.6 0-3 2.4-4.6 6.1-4.6 1.3 0 2.4.2 3.3.5v-.6c0-1.7-1.1-2.7-3.2-2.7-1.4 0-2.7.4-3.9 1.1l-1.1-2.4c1.6-.9 3.4-1.4 5.4-1.4 3.9 0 6.1 1.9 6.1 5.4v8.9h-3.2zm-3.6-2.2c1.7 0 3.1-.9 3.5-2.2v-1.4c-.8-.3-1.8-.5-2.9-.5-2 0-3.3.8-3.3 2.1 0 1.2 1.1 2 2.7 2z" fill="#fff"/></svg>
+`;
+
+export const FAVICON_VERSION = createHash('sha256').update(FAVICON).digest('hex').slice(0, 12);
