@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 export interface Poller {
   /** Runs a round now instead of at the next tick (again after the current one, if busy). */
   wake(): void;
-  start(): void;
+  /** Starts the rounds: the first at once, or with `afterInterval` only after one interval. */
+  start(options?: { afterInterval?: boolean }): void;
   /** Stops starting rounds and waits for the one in hand. */
   stop(): Promise<void>;
   readonly stopped: boolean;
@@ -46,12 +47,12 @@ export function createPoller(
   };
   return {
     wake,
-    start() {
+    start({ afterInterval = false } = {}) {
       if (!stopped) return;
       stopped = false;
       timer = setInterval(wake, intervalMs);
       timer.unref();
-      wake();
+      if (!afterInterval) wake();
     },
     async stop() {
       stopped = true;

