@@ -107,8 +107,7 @@ export async function startServer(config: Config) {
   app.services.meter.start();
   // The retention sweeper (docs/lifecycle.md): off when RETENTION_SWEEP_SECONDS=0. Its first pass
   // waits one interval: a restart (several, in a rolling upgrade) adds no maintenance work to the
-  // moments an instance takes load back — a pass at start-up coincided with writes answered
-  // idempotency_key_in_use in the rolling-restart test (test/deploy-proxy.test.ts).
+  // moments an instance takes load back.
   const sweeper = createSweeper(app.services, logger);
   sweeper?.start({ afterInterval: true });
   const port = portOf(server, config.port);

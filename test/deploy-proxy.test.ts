@@ -77,9 +77,6 @@ describe.skipIf(!postgres)('the production recipe: two instances behind nginx on
       RATE_LIMIT_IP_PER_MINUTE: String(RATE_LIMIT),
       SIGNUP_DAILY_LIMIT_PER_IP: '1000',
       DRAIN_SECONDS: String(DRAIN_SECONDS),
-      // A write cut off on the stopping instance holds its key until the lock goes stale: short
-      // here, so the test's retries (as the API's hint says) take it over within seconds.
-      IDEMPOTENCY_LOCK_SECONDS: '3',
       WEBHOOKS_ALLOW_LOOPBACK: 'true',
       PLAN_OVERRIDES: JSON.stringify({ sandbox: { requests_per_minute: 100_000, contacts: 100_000 } }),
     };
@@ -248,7 +245,7 @@ describe.skipIf(!postgres)('the production recipe: two instances behind nginx on
             reply = await post();
             // The first attempt may still be running on the stopping instance: the API answers
             // idempotency_key_in_use with Retry-After, and the same key then gets its one outcome.
-            for (let waits = 0; reply.status === 409 && waits < 20; waits++) {
+            for (let waits = 0; reply.status === 409 && waits < 5; waits++) {
               const body = await reply.text();
               if (!body.includes('idempotency_key_in_use')) {
                 reply = new Response(body, { status: 409 });
@@ -296,9 +293,9 @@ describe.skipIf(!postgres)('the production recipe: two instances behind nginx on
     running = false;
     await load;
     expect(failures).toEqual([]);
-    // Rare: a POST meeting a connection the draining instance closed (once in a quiet CI run; up to
-    // four when the machine was also running another suite).
-    expect(retried).toBeLessThanOrEqual(6);
+    // Rare: a POST sent down a connection just as the draining instance stopped listening (none in
+    // most runs; one in 8 runs with two busy processes competing for the machine's two cores).
+    expect(retried).toBeLessThanOrEqual(3);
     expect(reads).toBeGreaterThan(50);
     expect(writes).toBeGreaterThan(20);
     // Every acknowledged write is there once, and nothing else is.

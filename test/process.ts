@@ -34,8 +34,9 @@ export async function startServerProcess(env: Record<string, string>, port = 0):
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  let startTimer: NodeJS.Timeout | undefined;
   const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+    child.once('close', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   const listening = new Promise<number>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -46,13 +47,16 @@ export async function startServerProcess(env: Record<string, string>, port = 0):
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output}`)));
-    setTimeout(() => {
+    startTimer = setTimeout(() => {
       // Not left running behind a failed test.
       child.kill('SIGKILL');
       reject(new Error(`server did not start in 20 s:\n${output}`));
-    }, 20_000).unref();
+    }, 20_000);
+    startTimer.unref();
   });
-  const actualPort = await listening;
+  // Cleared once listening: left armed, it killed (SIGKILL) every server still running 20 s after
+  // its start, in the middle of whatever a slow test was doing with it.
+  const actualPort = await listening.finally(() => clearTimeout(startTimer));
   return { child, port: actualPort, url: `http://127.0.0.1:${actualPort}`, output: () => output, exited };
 }
 
