@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Config } from '../config.js';
@@ -44,7 +44,9 @@ function connectSqlite(file: string, synchronous: 'FULL' | 'NORMAL'): Store {
   registerAuditGuard(database);
   const cached = withStatementCache(database);
   const group = synchronous === 'FULL' ? groupCommit(database, cached.prepare, `${file}-wal`) : null;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: group?.database ?? cached }) });
+  const db = new Kysely<Database>({
+    dialect: new TransactionalDdlSqliteDialect({ database: group?.database ?? cached }),
+  });
   const durable = group ? () => group.durable() : async () => {};
   return {
     db,
@@ -146,7 +148,31 @@ function connectPostgres(url: string, poolSize: number): Store {
   };
 }
 
-/** Applies every pending migration; safe to run from several processes at once. */
+/**
+ * SQLite runs schema changes inside transactions, but Kysely's SQLite adapter says it cannot, so
+ * its migrator ran each statement on its own: a process killed (or a statement failing) half-way
+ * through a migration left tables of it behind, and every later start failed on "table ... already
+ * exists". Saying so makes the migrator apply pending migrations in one transaction, as on
+ * PostgreSQL: all of them or none.
+ */
+class TransactionalDdlAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl() {
+    return true;
+  }
+}
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter() {
+    return new TransactionalDdlAdapter();
+  }
+}
+
+/** A migration failed; nothing of the pending migrations was applied. */
+export class MigrationError extends Error {}
+
+/**
+ * Applies every pending migration, all or none (one transaction on both databases); safe to run
+ * from several processes at once.
+ */
 export async function migrateToLatest(store: Store): Promise<string[]> {
   // Kysely finds its bookkeeping tables by name across all schemas unless told which one, so on
   // PostgreSQL it is pinned to the connection's current schema (several apps may share a database).
@@ -162,6 +188,13 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'a migration';
+    const why = error instanceof Error ? error.message : String(error);
+    throw new MigrationError(
+      `migration ${failed} failed: ${why}. Nothing was applied: the database is as it was before ` +
+        '(pending migrations run in one transaction). Fix the cause, then run agentcrm migrate again',
+    );
+  }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
