@@ -59,7 +59,9 @@ describe.each(DIALECTS)('migrations are all or nothing (%s)', (dialect) => {
     const failed = await runCli(['migrate'], env);
     expect(failed.code).not.toBe(0);
     expect(failed.stderr).toMatch(
-      new RegExp(`^agentcrm: migration ${LAST} failed: .+\\. Nothing was applied: the database is as it was before`),
+      new RegExp(
+        `^agentcrm: migration ${LAST} failed: .+\\. Nothing was applied: the database is as it was before`,
+      ),
     );
     expect(failed.stderr).not.toMatch(/\n\s+at /);
 
