@@ -1,5 +1,4 @@
-import { sql } from 'kysely';
-import { Migrator } from 'kysely/migration';
+import { Migrator, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testConfig } from '../src/config.js';
 import { connectStore, type Store } from '../src/store/connect.js';

@@ -144,9 +144,9 @@ describe.each(DIALECTS)('fields= and expand= on %s', (dialect) => {
     const executor = t.store.db.getExecutor();
     const original = executor.executeQuery.bind(executor);
     let related = 0;
-    executor.executeQuery = ((query, options) => {
+    executor.executeQuery = ((query: { sql: string }, ...rest: unknown[]) => {
       if (/from "(deals|companies)"/.test(query.sql)) related += 1;
-      return original(query, options);
+      return (original as (...args: unknown[]) => unknown)(query, ...rest);
     }) as typeof executor.executeQuery;
     const counts: number[] = [];
     try {
