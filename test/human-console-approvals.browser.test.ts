@@ -4,7 +4,6 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserConsoleFixture, CHROMIUM, DOC_SHOTS, OVERFLOW_CHECK } from './fixtures/browser-console.js';
 import { DIALECTS } from './harness.js';
-import type { SmtpMailbox } from './mailbox.js';
 
 /**
  * The approvals page with its selection (checkboxes and the "Decide a selection" form, no script)
@@ -16,30 +15,14 @@ const skip = !DIALECTS.includes('sqlite') || (!existsSync(CHROMIUM) && !process.
 
 describe.skipIf(skip)('human console approvals selection in a real browser', () => {
   const fx = browserConsoleFixture();
-  const { api, browser, waitForCode, mailsTo } = fx;
-  let mailbox: SmtpMailbox;
-  let agent: { token: string; workspaceId: string; agentId: string };
+  const { api, browser, inviteLink, acceptInvite } = fx;
   let base: string;
   let owner: Page;
   beforeAll(async () => {
-    ({ mailbox, base, agent } = await fx.setup());
-    const invited = await api('POST', '/agent-invite-human', {
-      workspace_id: agent.workspaceId,
-      agent_id: agent.agentId,
-      human_email: 'ada@example.com',
-      human_name: 'Ada',
-    });
-    expect(invited.status).toBe(201);
-    const mail = mailbox.messages.filter((m) => m.to === 'ada@example.com').at(-1)!;
-    const link = mail.text.match(/http:\/\/\S+\/human\?invite=\S+/)![0];
+    ({ base } = await fx.setup());
     owner = await (await browser()).newPage();
-    await owner.goto(link);
-    const before = mailsTo('ada@example.com');
-    await owner.getByRole('button', { name: 'Email me a code to accept' }).click();
-    await owner.waitForSelector('#code');
-    await owner.fill('#code', await waitForCode('ada@example.com', before));
-    await owner.getByRole('button', { name: 'Accept and continue' }).click();
-    await owner.waitForURL('**/human/budget?notice=welcome');
+    await owner.goto(await inviteLink('ada@example.com', 'Ada'));
+    await acceptInvite(owner, 'ada@example.com');
   }, 120_000);
   afterAll(async () => fx.close());
 

@@ -4,7 +4,6 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserConsoleFixture, CHROMIUM, DOC_SHOTS, OVERFLOW_CHECK } from './fixtures/browser-console.js';
 import { DIALECTS } from './harness.js';
-import type { SmtpMailbox } from './mailbox.js';
 
 /**
  * Every console page, signed out and signed in, at 1366 and 390 px: nothing scrolls sideways, no
@@ -51,10 +50,8 @@ const LAYOUT_CHECK = `(() => {
 
 describe.skipIf(skip)('every console page fits at desktop and phone widths', () => {
   const fx = browserConsoleFixture();
-  const { api, browser, waitForCode, mailsTo } = fx;
-  let mailbox: SmtpMailbox;
+  const { api, browser, inviteLink, acceptInvite } = fx;
   let base: string;
-  let agent: { token: string; workspaceId: string; agentId: string };
   let owner: Page;
   const problems: string[] = [];
   let upgradeId: string;
@@ -74,7 +71,7 @@ describe.skipIf(skip)('every console page fits at desktop and phone widths', () 
   }
 
   beforeAll(async () => {
-    ({ mailbox, base, agent } = await fx.setup());
+    ({ base } = await fx.setup());
     // A second currency and stages whose values would sort them differently from the USD ones.
     for (const [title, stage, amount] of [
       ['Berlin rollout', 'qualified', 3_000_000],
@@ -87,15 +84,7 @@ describe.skipIf(skip)('every console page fits at desktop and phone widths', () 
   afterAll(async () => fx.close());
 
   it('the invite says what the sandbox plan means, and the sign-in pages fit', async () => {
-    const invited = await api('POST', '/agent-invite-human', {
-      workspace_id: agent.workspaceId,
-      agent_id: agent.agentId,
-      human_email: 'alex@example.com',
-      human_name: 'Alex',
-    });
-    expect(invited.status).toBe(201);
-    const mail = mailbox.messages.filter((m) => m.to === 'alex@example.com').at(-1)!;
-    const link = mail.text.match(/http:\/\/\S+\/human\?invite=\S+/)![0];
+    const link = await inviteLink('alex@example.com', 'Alex');
 
     owner = await (await browser()).newPage();
     for (const width of WIDTHS) {
@@ -115,16 +104,12 @@ describe.skipIf(skip)('every console page fits at desktop and phone widths', () 
     }
 
     await owner.setViewportSize({ width: 1366, height: 900 });
-    const before = mailsTo('alex@example.com');
-    await owner.getByRole('button', { name: 'Email me a code to accept' }).click();
-    await owner.waitForSelector('#code');
-    for (const width of WIDTHS) {
-      await owner.setViewportSize({ width, height: 900 });
-      await check(owner, 'invite-code', width);
-    }
-    await owner.fill('#code', await waitForCode('alex@example.com', before));
-    await owner.getByRole('button', { name: 'Accept and continue' }).click();
-    await owner.waitForURL('**/human/budget?notice=welcome');
+    await acceptInvite(owner, 'alex@example.com', async () => {
+      for (const width of WIDTHS) {
+        await owner.setViewportSize({ width, height: 900 });
+        await check(owner, 'invite-code', width);
+      }
+    });
   }, 120_000);
 
   it('links an SVG favicon that is cached long, under the same CSP', async () => {

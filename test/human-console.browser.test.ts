@@ -6,7 +6,6 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserConsoleFixture, CHROMIUM, DOC_SHOTS, OVERFLOW_CHECK } from './fixtures/browser-console.js';
 import { DIALECTS } from './harness.js';
-import type { SmtpMailbox } from './mailbox.js';
 
 /**
  * The human console in Debian's Chromium against the built server, with mail through a real SMTP
@@ -18,40 +17,23 @@ const skip = !DIALECTS.includes('sqlite') || (!existsSync(CHROMIUM) && !process.
 
 describe.skipIf(skip)('human console in a real browser', () => {
   const fx = browserConsoleFixture();
-  const { api, browser, waitForCode, mailsTo, shoot } = fx;
-  let mailbox: SmtpMailbox;
+  const { api, browser, waitForCode, mailsTo, shoot, inviteLink, acceptInvite } = fx;
   let base: string;
   let agent: { token: string; workspaceId: string; agentId: string };
   let owner: Page;
   beforeAll(async () => {
-    ({ mailbox, base, agent } = await fx.setup());
+    ({ base, agent } = await fx.setup());
   }, 120_000);
   afterAll(async () => fx.close());
 
   it('an invited human accepts with the emailed code, sets a budget and reaches the approvals', async () => {
-    const invited = await api('POST', '/agent-invite-human', {
-      workspace_id: agent.workspaceId,
-      agent_id: agent.agentId,
-      human_email: 'alex@example.com',
-      human_name: 'Alex',
-    });
-    expect(invited.status).toBe(201);
-    const mail = mailbox.messages.filter((m) => m.to === 'alex@example.com').at(-1)!;
-    const link = mail.text.match(/http:\/\/\S+\/human\?invite=\S+/)![0];
-
+    const link = await inviteLink('alex@example.com', 'Alex');
     owner = await (await browser()).newPage();
     await owner.goto(link);
     expect(await owner.textContent('h1')).toBe('Alex, you are invited');
     expect(await owner.textContent('main')).toContain('sophie_outreach_agent');
     await shoot(owner, '01-invite');
-
-    const before = mailsTo('alex@example.com');
-    await owner.getByRole('button', { name: 'Email me a code to accept' }).click();
-    await owner.waitForSelector('#code');
-    await shoot(owner, '02-invite-code');
-    await owner.fill('#code', await waitForCode('alex@example.com', before));
-    await owner.getByRole('button', { name: 'Accept and continue' }).click();
-    await owner.waitForURL('**/human/budget?notice=welcome');
+    await acceptInvite(owner, 'alex@example.com', () => shoot(owner, '02-invite-code'));
     expect(await owner.textContent('main')).toContain('Welcome! You are now the billing owner');
     await shoot(owner, '03-budget-welcome');
 

@@ -1,6 +1,11 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { UnchainedAuditRow } from '../audit/chain.js';
 import { appendAuditRows } from '../audit/chain.repository.js';
+import {
+  purgeOAuthCodes,
+  purgeOAuthRequests,
+  purgeUnusedOAuthClients,
+} from '../auth/oauth/oauth.repository.js';
 import { appendEvents } from '../events/events.repository.js';
 import { kindOfTable } from '../records/kinds.js';
 import { references } from '../records/refs.js';
@@ -9,14 +14,7 @@ import type { Services } from '../services.js';
 import type { DialectCapabilities } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
 import { scopeTo } from '../store/scoped.js';
-import {
-  purgeDeliveries,
-  purgeEvents,
-  purgeIdempotencyKeys,
-  purgeOAuthCodes,
-  purgeOAuthRequests,
-  purgeUnusedOAuthClients,
-} from './prune.repository.js';
+import { purgeDeliveries, purgeEvents, purgeIdempotencyKeys } from './prune.repository.js';
 import {
   claimExpiredRecord,
   clearReference,

@@ -5,7 +5,6 @@ import type { OAuthClientsTable, OAuthRequestsTable } from '../../store/schema.j
 import { listUserWorkspaces, type WorkspaceWithRole } from '../../workspaces/workspaces.repository.js';
 import { proveSignInCode, requestSignInCode } from '../signin.js';
 import {
-  deleteExpired,
   findClient,
   findRequest,
   finishRequest,
@@ -49,7 +48,6 @@ export async function openRequest(
 ): Promise<string> {
   const handle = newSecret('oar');
   const { browser, ...fields } = request;
-  await deleteExpired(services.store.db, now.toISOString());
   await insertRequest(services.store.db, {
     id_hash: hashSecret(handle),
     ...fields,
