@@ -81,8 +81,8 @@ const schema = z
       .enum(['true', 'false', '1', '0'])
       .default('false')
       .transform((value) => value === 'true' || value === '1'),
-    /** Which tools /mcp lists: the generic `request` tool, one typed tool per operation, or both. */
-    MCP_TOOLS: z.enum(['both', 'request', 'typed']).default('both'),
+    /** Which tools /mcp lists (docs/mcp.md): the core (default), `request` only, every typed tool, or both. */
+    MCP_TOOLS: z.enum(['core', 'both', 'request', 'typed']).default('core'),
     /** Life of an access token handed to an OAuth client (an MCP connector); refresh renews it. */
     OAUTH_ACCESS_TOKEN_TTL_SECONDS: durationSeconds.default(3600),
     /** Lets webhooks point at loopback (127.0.0.1, ::1, localhost), over http too: for development and tests only. */

@@ -83,7 +83,7 @@ describe.each(DIALECTS)('an MCP client connects by URL alone on %s', (dialect) =
     const client = await connect(base, provider);
     const { tools } = await client.listTools();
     expect(tools.map((tool) => tool.name)).toEqual(
-      expect.arrayContaining(['request', 'contacts_search', 'contacts_create']),
+      expect.arrayContaining(['request', 'records_search', 'records_create', 'find_operation']),
     );
     const created = await client.callTool({
       name: 'contacts_create',
@@ -120,7 +120,7 @@ describe.each(DIALECTS)('an MCP client connects by URL alone on %s', (dialect) =
     await client.close();
   });
 
-  it('lists the tools with the MCP Inspector CLI and a bearer header', async () => {
+  it('lists and calls tools with the MCP Inspector CLI and a bearer header', async () => {
     if (!existsSync(INSPECTOR)) {
       throw new Error(
         `the MCP Inspector is not installed at ${INSPECTOR}: run \`npm install\` (devDependency ` +
@@ -133,24 +133,37 @@ describe.each(DIALECTS)('an MCP client connects by URL alone on %s', (dialect) =
       body: JSON.stringify({ agent_name: 'inspector_agent' }),
     });
     const token = (await json(bootstrap)).data.token;
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        realpathSync(INSPECTOR),
-        '--cli',
-        `${base}/mcp`,
-        '--transport',
-        'http',
-        '--method',
-        'tools/list',
-        '--header',
-        `Authorization: Bearer ${token}`,
-      ],
-      { timeout: 60_000 },
+    const inspect = async (...args: string[]) => {
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [
+          realpathSync(INSPECTOR),
+          '--cli',
+          `${base}/mcp`,
+          '--transport',
+          'http',
+          '--header',
+          `Authorization: Bearer ${token}`,
+          ...args,
+        ],
+        { timeout: 60_000 },
+      );
+      return JSON.parse(stdout);
+    };
+    const names = (await inspect('--method', 'tools/list')).tools.map((tool: { name: string }) => tool.name);
+    // The default list: the record tools and a few typed ones, with a way to every operation.
+    expect(names).toContain('records_search');
+    expect(names).toContain('call_operation');
+    expect(names.length).toBeLessThan(operations.length / 4);
+    const found = await inspect(
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'find_operation',
+      '--tool-arg',
+      'query=webhook',
     );
-    const names = JSON.parse(stdout).tools.map((tool: { name: string }) => tool.name);
-    expect(names).toHaveLength(operations.length + 1);
-    expect(names).toContain('contacts_search');
+    expect(JSON.stringify(found.structuredContent)).toContain('webhooks.create');
   });
 });
 

@@ -178,8 +178,9 @@ describe.each(DIALECTS)('fields= and expand= on %s', (dialect) => {
     const client = new Client({ name: 'projection-test', version: '1.0.0' });
     await client.connect(transport);
     try {
-      const { tools } = await client.listTools();
-      const getTool = tools.find((tool) => tool.name === 'contacts_get')!;
+      // contacts_get is not in the default list; find_operation gives its whole tool.
+      const found = await client.callTool({ name: 'find_operation', arguments: { name: 'contacts.get' } });
+      const getTool = found.structuredContent as { inputSchema: { properties?: Record<string, unknown> } };
       expect(getTool.inputSchema.properties?.fields).toBeDefined();
       expect(JSON.stringify(getTool.inputSchema.properties?.expand)).toContain('open_deals');
       const result = (await client.callTool({

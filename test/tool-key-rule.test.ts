@@ -35,7 +35,7 @@ describe.each(DIALECTS)('the idempotency-key rule on %s', (dialect) => {
   let token: string;
   let client: Client;
   beforeAll(async () => {
-    t = await createTestApp(dialect, { PUBLIC_URL: BASE });
+    t = await createTestApp(dialect, { PUBLIC_URL: BASE, MCP_TOOLS: 'both' });
     token = (await bootstrapAgent(t.app, 'key_rule_agent')).token;
     client = await connect(t.app, token);
   });

@@ -180,8 +180,11 @@ Add ${base}/mcp as a connector in an MCP client (Claude, ChatGPT, Cursor, the MC
 the client registers itself, opens our sign-in page (email, then the emailed code, then which
 workspace), and receives an ordinary token: it shows in GET /tokens, DELETE /tokens/{id} revokes
 it, and the same scopes, limits and policy apply. Tools: \`request\` (method, path, optional body
--> exactly the plain text of the routes below) and one typed tool per operation, named with
-underscores (contacts_search). Agents holding a token can use /mcp with Authorization: Bearer.
+-> exactly the plain text of the routes below); records_search, records_get, records_create and
+records_update for contacts, companies, deals and tasks; the most used typed tools; find_operation
+and call_operation for every other operation. Every operation also has a typed tool named with
+underscores (contacts_search), callable whether listed or not (MCP_TOOLS=both lists them all).
+Agents holding a token can use /mcp with Authorization: Bearer.
 
 ENDPOINTS
 ---------

@@ -52,9 +52,14 @@ export async function answerTypedCall(
   if (!isPlainObject(params) || !onlyKeys(params, PARAMS_KEYS)) return undefined;
   const { name, arguments: args } = params;
   if (typeof name !== 'string' || (args !== undefined && !isPlainObject(args))) return undefined;
-  const operation = catalog.operations.get(name);
-  if (!operation) return undefined;
-  const result = await callTypedTool(services, operation, args, who);
+  let resolved: ReturnType<McpCatalog['resolve']>;
+  try {
+    resolved = catalog.resolve(name, args);
+  } catch {
+    return undefined; // The SDK path answers the refusal as a tool result.
+  }
+  if (!resolved) return undefined;
+  const result = await callTypedTool(services, resolved.operation, resolved.args, who);
   return new Response(JSON.stringify({ result, jsonrpc: '2.0', id }), {
     status: 200,
     headers: { 'content-type': 'application/json', ...responseHeaders },

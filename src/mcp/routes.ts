@@ -9,9 +9,10 @@ import { clientIp } from '../http/client.js';
 import { helpText } from '../http/help.js';
 import type { AnyOperation, Caller } from '../operations/define.js';
 import type { Services } from '../services.js';
+import { listedTools, recordTypes, resolveGenericCall } from './core-tools.js';
 import { answerTypedCall } from './direct.js';
 import { createMcpServer, type McpCatalog } from './server.js';
-import { listedTools, toolName } from './tools.js';
+import { toolName } from './tools.js';
 
 /** RFC 9728 metadata of the /mcp resource; named in every 401 so clients find the authorization server. */
 export const protectedResourceMetadataUrl = (publicUrl: string) =>
@@ -60,12 +61,21 @@ async function authenticateMcp(services: Services, authorization: string | undef
 /** Mounts the MCP endpoint (Streamable HTTP, stateless, JSON responses) on the HTTP app. */
 export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: readonly AnyOperation[]): void {
   const tools = listedTools(services.config, operations);
-  const listed = new Set(tools.map((tool) => tool.name));
+  // Every typed tool can be called by name, listed or not (the default list holds a few), unless
+  // MCP_TOOLS=request offers only the generic tool.
+  const typedOn = services.config.mcpTools !== 'request';
+  const typed = new Map(typedOn ? operations.map((op) => [toolName(op), op] as const) : []);
+  const byOperationName = new Map(operations.map((op) => [op.name, op] as const));
+  const types = recordTypes(operations);
+  const generic = services.config.mcpTools === 'core';
   const catalog: McpCatalog = {
     tools,
-    operations: new Map(
-      operations.filter((op) => listed.has(toolName(op))).map((op) => [toolName(op), op] as const),
-    ),
+    operations,
+    resolve: (name, args) => {
+      const operation = typed.get(name);
+      if (operation) return { operation, args: args ?? {} };
+      return generic ? resolveGenericCall(name, args ?? {}, types, (n) => byOperationName.get(n)) : undefined;
+    },
     manual: once(() => helpText(services, operations)),
     catalog: once(() => JSON.stringify(toolCatalog(operations), null, 2)),
   };

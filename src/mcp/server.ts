@@ -6,27 +6,35 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import { AppError } from '../errors.js';
+import { AppError, isAppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
 import type { Services } from '../services.js';
 import { callTypedTool, internalError, type ToolCaller, toolError } from './calls.js';
+import { FIND_TOOL, findOperations, type ResolvedCall } from './core-tools.js';
 import { callRequestTool, type InnerRequest } from './request-tool.js';
 import { REQUEST_TOOL } from './tools.js';
 
 /** What the server answers from, computed once per app; only the caller changes per request. */
 export interface McpCatalog {
   tools: Tool[];
-  /** Typed tool name → operation, for the typed tools that are listed. */
-  operations: Map<string, AnyOperation>;
+  /** Every operation of the registry (find_operation searches them). */
+  operations: readonly AnyOperation[];
+  /**
+   * The operation a tool call runs, with its typed-tool arguments: a typed tool by name, or a
+   * generic one (records_*, call_operation) resolved; `undefined` when no such tool is offered.
+   * Throws the invalid_input a caller should see for a generic call it cannot resolve.
+   */
+  resolve(name: string, args: Record<string, unknown> | undefined): ResolvedCall | undefined;
   manual: () => string;
   catalog: () => string;
 }
 
 const INSTRUCTIONS =
   'agentcrm is a CRM you operate: contacts, companies, deals, activities, tasks, reminders. ' +
-  'Read the resource "manual" first. Typed tools (e.g. contacts_search) answer with the JSON ' +
-  'envelope (outcome, data, policy, next_actions) and its text; the `request` tool calls any route ' +
-  'of the manual and answers its plain text. Writes carry an idempotency_key; add "reason" to say why.';
+  'Read the resource "manual" first. records_search/get/create/update work on contacts, companies, ' +
+  'deals and tasks; find_operation and call_operation reach every other operation. Typed tools answer ' +
+  'with the JSON envelope (outcome, data, policy, next_actions) and its text; the `request` tool calls ' +
+  'any route of the manual and answers its plain text. Writes carry an idempotency_key; add "reason" to say why.';
 
 /**
  * The SDK's JSON Schema validator (it checks elicitation answers, which this server never asks for).
@@ -78,10 +86,22 @@ export function createMcpServer(
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.tools }));
   server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
-    const operation = catalog.operations.get(name);
-    if (operation) return callTypedTool(services, operation, args, who);
     const requestId = services.ids.next('req');
     const meta = { format: 'text' as const, requestId, idempotencyKey: null, operationName: null };
+    try {
+      const resolved = catalog.resolve(name, args);
+      if (resolved) return callTypedTool(services, resolved.operation, resolved.args, who);
+      if (name === FIND_TOOL && catalog.tools.some((tool) => tool.name === FIND_TOOL)) {
+        const found = findOperations(catalog.operations, args ?? {});
+        return {
+          content: [{ type: 'text', text: JSON.stringify(found, null, 1) }],
+          structuredContent: found,
+        };
+      }
+    } catch (error) {
+      if (isAppError(error)) return toolError(error, { ...meta, format: 'json' });
+      return toolError(internalError(services, error, requestId), meta);
+    }
     if (name === REQUEST_TOOL && catalog.tools.some((tool) => tool.name === REQUEST_TOOL)) {
       try {
         return await callRequestTool(inner, args, requestId);

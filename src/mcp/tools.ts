@@ -1,15 +1,16 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { Config } from '../config.js';
+import { ENVELOPE_FIELDS } from '../answer/envelope.js';
 import { toolEntry } from '../discovery/catalog.js';
 import { requiresIdempotencyKey } from '../operations/call.js';
-import type { AnyOperation } from '../operations/define.js';
+import { type AnyOperation, OUTCOMES } from '../operations/define.js';
+import { kindNamed } from '../records/kinds.js';
 
 /** `contacts.search` → `contacts_search`: MCP clients are picky about dots in tool names. */
 export const toolName = (operation: AnyOperation) => operation.name.replace(/\./g, '_');
 
 export const REQUEST_TOOL = 'request';
 
-const idempotencyKeyProperty = {
+export const idempotencyKeyProperty = {
   type: 'string',
   minLength: 1,
   maxLength: 255,
@@ -18,14 +19,14 @@ const idempotencyKeyProperty = {
     'retry safely: the first answer is replayed instead of applying the change twice.',
 };
 
-const dryRunProperty = {
+export const dryRunProperty = {
   type: 'boolean',
   description:
     'true: answer with the policy decision and the exact change, and change nothing (as ?dry_run=true).',
 };
 
 /** The generic tool of the crmkit manual: any route of the HTTP API, answered in its plain text. */
-function requestTool(publicUrl: string): Tool {
+export function requestTool(publicUrl: string): Tool {
   return {
     name: REQUEST_TOOL,
     description:
@@ -56,6 +57,42 @@ function requestTool(publicUrl: string): Tool {
   };
 }
 
+const nullable = (schema: object) => ({ anyOf: [schema, { type: 'null' }] });
+
+/**
+ * A tool result's structuredContent: the JSON envelope, success or failure (failures carry `error`
+ * and data null). `data` is typed when it is one kind's records and the answer is a read: the
+ * record, or a page of them; a write's data is the record as written, or what a proposal or refusal
+ * says, so it stays an object. Kept short: every listed tool carries one (docs/mcp.md).
+ */
+export function envelopeOutputSchema(operation?: AnyOperation): Record<string, unknown> {
+  const kind = operation?.view?.kind;
+  const schema = kind && operation && !operation.mutating ? kindNamed(kind)?.schema : undefined;
+  // The record's own definitions ($defs) move to the root, where its #/$defs/… references point.
+  const { $defs, ...record } = schema ?? {};
+  const data = schema
+    ? nullable(operation?.http.queryFilters ? { type: 'array', items: record } : record)
+    : { type: ['object', 'array', 'null'] };
+  return {
+    ...($defs ? { $defs } : {}),
+    type: 'object',
+    required: [...ENVELOPE_FIELDS],
+    properties: {
+      outcome: { type: 'string', enum: [...OUTCOMES] },
+      data,
+      policy: { type: 'object' },
+      explanation: { type: 'object' },
+      next_actions: { type: 'array' },
+      warnings: { type: 'array' },
+      request_id: { type: 'string' },
+      idempotency_key: { type: ['string', 'null'] },
+      operation_id: { type: ['string', 'null'] },
+      next_cursor: { type: ['string', 'null'] },
+      error: { type: 'object', required: ['code', 'message', 'hint'] },
+    },
+  };
+}
+
 /**
  * One typed tool per operation: description and input schema from the catalog (the same as
  * /agentcrm-tools.json), plus `idempotency_key` and `dry_run` on writes; annotations from the flags. A write
@@ -76,8 +113,10 @@ export function typedTool(operation: AnyOperation): Tool {
   }
   return {
     name: toolName(operation),
+    title: operation.name,
     description: entry.description,
     inputSchema: { ...schema, type: 'object', properties, ...(required.length ? { required } : {}) },
+    outputSchema: envelopeOutputSchema(operation) as Tool['outputSchema'],
     annotations: {
       readOnlyHint: !operation.mutating,
       destructiveHint: operation.mutating && operation.http.method !== 'POST',
@@ -91,12 +130,4 @@ export function typedTool(operation: AnyOperation): Tool {
       'agentcrm/callers': entry.callers,
     },
   };
-}
-
-/** The tools /mcp lists, computed once per app: MCP_TOOLS picks request, typed or both. */
-export function listedTools(config: Config, operations: readonly AnyOperation[]): Tool[] {
-  const tools: Tool[] = [];
-  if (config.mcpTools !== 'typed') tools.push(requestTool(config.publicUrl));
-  if (config.mcpTools !== 'request') tools.push(...operations.map(typedTool));
-  return tools;
 }
