@@ -11,6 +11,8 @@ import type { AnyOperation, Caller } from '../operations/define.js';
 import type { Services } from '../services.js';
 import { listedTools, recordTypes, resolveGenericCall } from './core-tools.js';
 import { answerTypedCall } from './direct.js';
+import { createModernMcp } from './modern.js';
+import type { InnerRequest } from './request-tool.js';
 import { createMcpServer, type McpCatalog } from './server.js';
 import { toolName } from './tools.js';
 
@@ -80,6 +82,7 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
     catalog: once(() => JSON.stringify(toolCatalog(operations), null, 2)),
   };
   const origin = new URL(services.config.publicUrl).origin;
+  const modern = createModernMcp(services, catalog);
 
   const allowCors = cors({
     origin: CORS_HEADERS['access-control-allow-origin'],
@@ -109,12 +112,14 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
     }
     const who = { caller, clientIp: clientIp(c, services.config.trustProxy) };
     let request = c.req.raw;
+    let text: string | undefined;
     if (request.method === 'POST') {
       // The body is read once here; what the fast path does not answer goes to the SDK unchanged.
       const body = await c.req.arrayBuffer();
+      text = utf8.decode(body);
       // The headers the app and CORS would add later are set here: adding a header to a finished
       // response makes Hono copy it, and the Node adapter then streams the copy instead of writing it.
-      const direct = await answerTypedCall(services, catalog, request.headers, utf8.decode(body), who, {
+      const direct = await answerTypedCall(services, catalog, request.headers, text, who, {
         ...CORS_HEADERS,
         'x-request-id': c.get('requestId'),
         'x-content-type-options': 'nosniff',
@@ -123,14 +128,18 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
       request = new Request(request.url, { method: 'POST', headers: request.headers, body });
     }
     const forwarded = c.req.header('x-forwarded-for');
-    const server = createMcpServer(services, catalog, who, {
-      fetch: async (inner) => app.fetch(inner, c.env),
+    const inner: InnerRequest = {
+      fetch: async (innerRequest) => app.fetch(innerRequest, c.env),
       origin,
       headers: {
         authorization: c.req.header('authorization')!,
         ...(forwarded ? { 'x-forwarded-for': forwarded } : {}),
       },
-    });
+    };
+    // A 2026-07-28 request (its _meta envelope or version header says so) goes to the SDK v2 path.
+    if (text !== undefined && (await modern.isModern(request, parsedOrUndefined(text))))
+      return modern.fetch(request, { who, inner });
+    const server = createMcpServer(services, catalog, who, inner);
     // Stateless: no session id, and every answer is one JSON body, so nothing outlives the request.
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: undefined,
@@ -158,5 +167,14 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
   for (const path of ['/mcp', '/mcp/']) {
     app.use(path, addCors);
     app.all(path, handler);
+  }
+}
+
+/** A body as JSON, or undefined when it is not JSON (the SDK then classifies it as 2025-era). */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

@@ -29,7 +29,7 @@ export interface McpCatalog {
   catalog: () => string;
 }
 
-const INSTRUCTIONS =
+export const INSTRUCTIONS =
   'agentcrm is a CRM you operate: contacts, companies, deals, activities, tasks, reminders. ' +
   'Read the resource "manual" first. records_search/get/create/update work on contacts, companies, ' +
   'deals and tasks; find_operation and call_operation reach every other operation. Typed tools answer ' +
@@ -42,6 +42,42 @@ const INSTRUCTIONS =
  * request. It holds no per-connection state, so one serves every request of the process.
  */
 const jsonSchemaValidator = new AjvJsonSchemaValidator();
+
+/** The resources both revisions serve: the manual and the tool catalog. */
+export function mcpResources(services: Services, catalog: McpCatalog) {
+  const base = services.config.publicUrl;
+  const resource = (
+    name: string,
+    path: string,
+    title: string,
+    description: string,
+    mimeType: string,
+    text: () => string,
+  ) => ({
+    name,
+    uri: `${base}${path}`,
+    metadata: { title, description, mimeType },
+    read: async (uri: URL) => ({ contents: [{ uri: uri.href, mimeType, text: text() }] }),
+  });
+  return [
+    resource(
+      'manual',
+      '/help',
+      'agentcrm manual',
+      'GET /help: every route, convention and error',
+      'text/plain',
+      catalog.manual,
+    ),
+    resource(
+      'tool-catalog',
+      '/agentcrm-tools.json',
+      'agentcrm tool catalog',
+      'Every operation with its input schema, flags and reason codes',
+      'application/json',
+      catalog.catalog,
+    ),
+  ];
+}
 
 /**
  * One MCP server for one HTTP request (stateless: nothing lives in this process between
@@ -59,64 +95,48 @@ export function createMcpServer(
     { name: 'agentcrm', version: '0.1.0' },
     { instructions: INSTRUCTIONS, jsonSchemaValidator },
   );
-  const base = services.config.publicUrl;
-  mcp.registerResource(
-    'manual',
-    `${base}/help`,
-    {
-      title: 'agentcrm manual',
-      description: 'GET /help: every route, convention and error',
-      mimeType: 'text/plain',
-    },
-    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'text/plain', text: catalog.manual() }] }),
-  );
-  mcp.registerResource(
-    'tool-catalog',
-    `${base}/agentcrm-tools.json`,
-    {
-      title: 'agentcrm tool catalog',
-      description: 'Every operation with its input schema, flags and reason codes',
-      mimeType: 'application/json',
-    },
-    async (uri) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: catalog.catalog() }] }),
-  );
-
+  for (const resource of mcpResources(services, catalog))
+    mcp.registerResource(resource.name, resource.uri, resource.metadata, resource.read);
   const server = mcp.server;
   server.registerCapabilities({ tools: {} });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.tools }));
-  server.setRequestHandler(CallToolRequestSchema, async (request): Promise<CallToolResult> => {
-    const { name, arguments: args } = request.params;
-    const requestId = services.ids.next('req');
-    const meta = { format: 'text' as const, requestId, idempotencyKey: null, operationName: null };
-    try {
-      const resolved = catalog.resolve(name, args);
-      if (resolved) return callTypedTool(services, resolved.operation, resolved.args, who);
-      if (name === FIND_TOOL && catalog.tools.some((tool) => tool.name === FIND_TOOL)) {
-        const found = findOperations(catalog.operations, args ?? {});
-        return {
-          content: [{ type: 'text', text: JSON.stringify(found, null, 1) }],
-          structuredContent: found,
-        };
-      }
-    } catch (error) {
-      if (isAppError(error)) return toolError(error, { ...meta, format: 'json' });
-      return toolError(internalError(services, error, requestId), meta);
-    }
-    if (name === REQUEST_TOOL && catalog.tools.some((tool) => tool.name === REQUEST_TOOL)) {
-      try {
-        return await callRequestTool(inner, args, requestId);
-      } catch (error) {
-        return toolError(internalError(services, error, requestId), meta);
-      }
-    }
-    return toolError(
-      new AppError(
-        'not_found',
-        `no tool named "${name}"`,
-        'list the tools (tools/list) and call one of them',
-      ),
-      meta,
-    );
-  });
+  server.setRequestHandler(CallToolRequestSchema, (request) =>
+    answerToolCall(services, catalog, who, inner, request.params.name, request.params.arguments),
+  );
   return mcp;
+}
+
+/**
+ * Answers one tools/call, whichever protocol revision carried it (server.ts for 2025-11-25,
+ * modern.ts for 2026-07-28): a typed or generic tool runs its operation through callTypedTool,
+ * find_operation reads the catalog, request calls the app in-process. Every failure is a result
+ * with isError, never a protocol error.
+ */
+export async function answerToolCall(
+  services: Services,
+  catalog: McpCatalog,
+  who: ToolCaller,
+  inner: InnerRequest,
+  name: string,
+  args: Record<string, unknown> | undefined,
+): Promise<CallToolResult> {
+  const requestId = services.ids.next('req');
+  const meta = { format: 'text' as const, requestId, idempotencyKey: null, operationName: null };
+  try {
+    const resolved = catalog.resolve(name, args);
+    if (resolved) return await callTypedTool(services, resolved.operation, resolved.args, who);
+    if (name === FIND_TOOL && catalog.tools.some((tool) => tool.name === FIND_TOOL)) {
+      const found = findOperations(catalog.operations, args ?? {});
+      return { content: [{ type: 'text', text: JSON.stringify(found, null, 1) }], structuredContent: found };
+    }
+    if (name === REQUEST_TOOL && catalog.tools.some((tool) => tool.name === REQUEST_TOOL))
+      return await callRequestTool(inner, args, requestId);
+  } catch (error) {
+    if (isAppError(error)) return toolError(error, { ...meta, format: 'json' });
+    return toolError(internalError(services, error, requestId), meta);
+  }
+  return toolError(
+    new AppError('not_found', `no tool named "${name}"`, 'list the tools (tools/list) and call one of them'),
+    meta,
+  );
 }

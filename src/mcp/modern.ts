@@ -1,0 +1,58 @@
+import {
+  createMcpHandler,
+  isLegacyRequest,
+  type ListToolsResult,
+  McpServer,
+} from '@modelcontextprotocol/server';
+import type { Services } from '../services.js';
+import type { ToolCaller } from './calls.js';
+import type { InnerRequest } from './request-tool.js';
+import { answerToolCall, INSTRUCTIONS, type McpCatalog, mcpResources } from './server.js';
+
+/** Who is calling and how `request` reaches the app: what one request's server instance needs. */
+interface PerRequest {
+  who: ToolCaller;
+  inner: InnerRequest;
+}
+
+/**
+ * The 2026-07-28 revision of MCP (stateless: every request carries its protocol version, client
+ * info and capabilities in `_meta`; `server/discover` instead of `initialize`), served by the
+ * official SDK v2 from the same catalog, tools and calls as the 2025-11-25 path in server.ts.
+ * `isModern` routes a request exactly as the SDK would; 2025-era requests stay on the v1 path
+ * (its transport and the fast path of direct.ts), so existing clients see no change.
+ */
+export function createModernMcp(services: Services, catalog: McpCatalog) {
+  // The same tool objects as the 2025 path; the v2 types spell JSON Schema more narrowly.
+  const tools = catalog.tools as unknown as ListToolsResult['tools'];
+  const handler = createMcpHandler(
+    (context) => {
+      const perRequest = context.authInfo?.extra as PerRequest | undefined;
+      if (!perRequest) throw new Error('an MCP 2026-07-28 request reached the SDK without its caller');
+      const { who, inner } = perRequest;
+      const mcp = new McpServer({ name: 'agentcrm', version: '0.1.0' }, { instructions: INSTRUCTIONS });
+      for (const resource of mcpResources(services, catalog))
+        mcp.registerResource(resource.name, resource.uri, resource.metadata, resource.read);
+      mcp.server.registerCapabilities({ tools: {} });
+      mcp.server.setRequestHandler('tools/list', () => ({ tools }));
+      mcp.server.setRequestHandler('tools/call', (request) =>
+        answerToolCall(services, catalog, who, inner, request.params.name, request.params.arguments),
+      );
+      return mcp;
+    },
+    {
+      legacy: 'reject',
+      maxRequestBodySize: services.config.maxBodyBytes,
+      onerror: (error) => services.logger.warn({ err: error }, 'MCP 2026-07-28 request refused'),
+    },
+  );
+  return {
+    /** Whether the SDK would serve this request as 2026-07-28 (its body already parsed, or undefined). */
+    isModern: async (request: Request, parsedBody: unknown) => !(await isLegacyRequest(request, parsedBody)),
+    fetch: (request: Request, perRequest: PerRequest) =>
+      handler.fetch(request, {
+        // The caller was authenticated before (routes.ts); the SDK passes this through untouched.
+        authInfo: { token: '', clientId: 'agentcrm', scopes: [], extra: { ...perRequest } },
+      }),
+  };
+}
