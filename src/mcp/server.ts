@@ -127,7 +127,7 @@ export async function answerToolCall(
     if (resolved) return await callTypedTool(services, resolved.operation, resolved.args, who);
     if (name === FIND_TOOL && catalog.tools.some((tool) => tool.name === FIND_TOOL)) {
       const found = findOperations(catalog.operations, args ?? {});
-      return { content: [{ type: 'text', text: JSON.stringify(found, null, 1) }], structuredContent: found };
+      return { content: [{ type: 'text', text: JSON.stringify(found) }], structuredContent: found };
     }
     if (name === REQUEST_TOOL && catalog.tools.some((tool) => tool.name === REQUEST_TOOL))
       return await callRequestTool(inner, args, requestId);
