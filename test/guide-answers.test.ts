@@ -59,7 +59,7 @@ describe.each(DIALECTS)('answers an agent can take literally on %s', (dialect) =
   });
 
   it('/help lists for an agent only the routes it may call; without a token every route, marked', async () => {
-    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json')).text);
+    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json?full=true')).text);
     const refused = catalog.tools.filter((tool: { callers: string }) => tool.callers === 'people');
     expect(refused.map((tool: { name: string }) => tool.name)).toEqual(
       expect.arrayContaining(['workspaces.create', 'proposals.decide', 'members.invite', 'policy.update']),
@@ -82,7 +82,7 @@ describe.each(DIALECTS)('answers an agent can take literally on %s', (dialect) =
   });
 
   it('refuses an agent every route its /help leaves out (the flags cannot drift from the handlers)', async () => {
-    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json')).text);
+    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json?full=true')).text);
     // Valid input for the routes refused by the handler (admin routes are refused before validation).
     const inputs: Record<string, unknown> = {
       'workspaces.create': { name: 'Second' },

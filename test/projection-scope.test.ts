@@ -213,7 +213,7 @@ describe.each(DIALECTS)('fields= and expand= on %s', (dialect) => {
       await client.close();
     }
 
-    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json')).text);
+    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json?full=true')).text);
     // biome-ignore lint/suspicious/noExplicitAny: reading the catalog
     const search = catalog.tools.find((tool: any) => tool.name === 'contacts.search');
     expect(catalog.save_tokens).toContain('expand');

@@ -64,7 +64,55 @@ export function toolEntry(operation: AnyOperation) {
   };
 }
 
-/** GET /agentcrm-tools.json: every operation of the registry as a typed tool. */
+/**
+ * One tool of the compact catalog: what the guide says to register (the flags), a one-line
+ * summary, and where its whole entry is.
+ */
+function compactEntry(operation: AnyOperation) {
+  const entry = toolEntry(operation);
+  return {
+    name: entry.name,
+    summary: operation.summary,
+    kind: entry.kind,
+    mutating: entry.mutating,
+    requires_idempotency_key: entry.requires_idempotency_key,
+    requires_human_approval: entry.requires_human_approval,
+    callers: entry.callers,
+    http: entry.http,
+  };
+}
+
+/**
+ * GET /agentcrm-tools.json: every operation of the registry as a typed tool. By default compact
+ * (the flags and a summary, under 40 KB: docs/discovery.md); `tools` names the operations to give
+ * whole (`?tool=contacts.create,contacts.update`), `full` gives every one whole.
+ */
+export function toolCatalogDocument(
+  operations: readonly AnyOperation[],
+  view: { full?: boolean; tools?: readonly AnyOperation[] } = {},
+) {
+  if (view.full) return toolCatalog(operations);
+  if (view.tools) return { ...toolCatalog(view.tools), tools: view.tools.map(toolEntry) };
+  return {
+    ...catalogHead(),
+    compact:
+      'Each tool with its flags; GET /agentcrm-tools.json?tool=<name>[,<name>…] for whole entries (input ' +
+      'schema, reason codes), ?full=true for every tool whole.',
+    tools: operations.map(compactEntry),
+  };
+}
+
+const catalogHead = () => ({
+  version: 1,
+  envelope: ENVELOPE_FIELDS,
+  call: 'POST /tools/{name} with the input as the JSON body; mutating tools need X-Idempotency-Key',
+  save_tokens:
+    'Tools that answer with contacts, companies, deals, tasks or activities take "fields" (only these fields, ' +
+    'e.g. "name,email,company.name") and "expand" (related records in the same answer, e.g. "company,open_deals"); ' +
+    'their input schemas list the valid names. A page of 50 contacts is about a fifth of the bytes with fields=name,email.',
+});
+
+/** The whole catalog: every operation with its input schema and reason codes. */
 export function toolCatalog(operations: readonly AnyOperation[]) {
   const known = new Set(allReasonCodes().map((entry) => entry.code));
   const tools = operations.map(toolEntry);
@@ -73,14 +121,5 @@ export function toolCatalog(operations: readonly AnyOperation[]) {
       if (!known.has(code)) throw new Error(`${tool.name} declares undocumented reason code ${code}`);
     }
   }
-  return {
-    version: 1,
-    envelope: ENVELOPE_FIELDS,
-    call: 'POST /tools/{name} with the input as the JSON body; mutating tools need X-Idempotency-Key',
-    save_tokens:
-      'Tools that answer with contacts, companies, deals, tasks or activities take "fields" (only these fields, ' +
-      'e.g. "name,email,company.name") and "expand" (related records in the same answer, e.g. "company,open_deals"); ' +
-      'their input schemas list the valid names. A page of 50 contacts is about a fifth of the bytes with fields=name,email.',
-    tools,
-  };
+  return { ...catalogHead(), tools };
 }

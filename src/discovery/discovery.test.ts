@@ -32,7 +32,7 @@ describe.each(DIALECTS)('discovery documents and tool calls on %s', (dialect) =>
   });
 
   it('the tool catalog lists every operation of the registry with its flags and schema', async () => {
-    const catalog = await document('/agentcrm-tools.json');
+    const catalog = await document('/agentcrm-tools.json?full=true');
     expect(catalog.tools.map((tool: { name: string }) => tool.name).sort()).toEqual(
       operations.map((o) => o.name).sort(),
     );
@@ -57,7 +57,7 @@ describe.each(DIALECTS)('discovery documents and tool calls on %s', (dialect) =>
   });
 
   it('every reason code a tool declares is documented in the policy document', async () => {
-    const catalog = await document('/agentcrm-tools.json');
+    const catalog = await document('/agentcrm-tools.json?full=true');
     const policy = await document('/agentcrm-policy.json');
     const documented = new Set(policy.reason_codes.map((entry: { code: string }) => entry.code));
     for (const tool of catalog.tools)

@@ -18,7 +18,7 @@ describe.each(DIALECTS)("the guide's tool table and the catalog on %s", (dialect
   afterAll(async () => t.close());
 
   it('the tool table matches the catalog row by row: kind, mutating, requires_human_approval', async () => {
-    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json')).text);
+    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json?full=true')).text);
     const rows = listAfter(section('02 use'), 'Tools (selected):');
     expect(rows).toHaveLength(10);
     for (const row of rows) {
@@ -46,7 +46,7 @@ describe.each(DIALECTS)("the guide's tool table and the catalog on %s", (dialect
   });
 
   it('every operation has a kind consistent with its flags', async () => {
-    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json')).text);
+    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json?full=true')).text);
     expect(catalog.tools).toHaveLength(operations.length);
     for (const tool of catalog.tools) {
       expect(['read', 'write', 'propose'], tool.name).toContain(tool.kind);

@@ -37,7 +37,7 @@ as billing owner and approve sensitive changes.
 - [Manual](${base}/help): conventions, query language, every route
 - [Skill](${base}/SKILL.md): the manual with skill front matter
 - [Manifest](${base}/agentcrm.json): identity signals and endpoints
-- [Tool catalog](${base}/agentcrm-tools.json): typed tools with flags and JSON Schemas
+- [Tool catalog](${base}/agentcrm-tools.json): typed tools with flags (?tool=<name> for a tool's JSON Schema, ?full=true for all)
 - [Policy](${base}/agentcrm-policy.json): decisions and every reason code
 - [Integration guide](${base}/agentcrm-guide.json)
 - [OpenAPI](${base}/openapi.json)

@@ -176,7 +176,7 @@ export function buildHttpApp(services: Services, operations: readonly AnyOperati
       throw new AppError(
         'not_found',
         `no tool named "${name}"`,
-        'GET /agentcrm-tools.json lists every tool with its input schema',
+        'GET /agentcrm-tools.json lists every tool (?tool=<name> gives its input schema)',
       );
     }
     return handle(c, operation, await readJsonBody(c), true);

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { renderSuccess } from '../answer/render.js';
 import { authenticate } from '../auth/tokens.js';
-import { toolCatalog } from '../discovery/catalog.js';
+import { toolCatalogDocument } from '../discovery/catalog.js';
 import { manifest, policyDocument } from '../discovery/documents.js';
 import { guideDocument } from '../discovery/guide.js';
 import { llmsTxt, skillMarkdown } from '../discovery/skill.js';
@@ -57,7 +57,34 @@ export function mountDocuments(app: Hono<HttpEnv>, services: Services, operation
   app.get('/openapi.json', (c) => c.json(openApiDocument(services, operations)));
 
   app.get('/agentcrm.json', (c) => c.json(manifest(services, operations)));
-  app.get('/agentcrm-tools.json', (c) => c.json(toolCatalog(operations)));
+  app.get('/agentcrm-tools.json', (c) => {
+    const names = c.req.query('tool');
+    const full = c.req.query('full');
+    if (full !== undefined && full !== 'true' && full !== 'false')
+      throw new AppError(
+        'invalid_input',
+        'full: true or false',
+        'send ?full=true for every tool with its input schema',
+      );
+    if (names === undefined) return c.json(toolCatalogDocument(operations, { full: full === 'true' }));
+    const wanted = names
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
+    const tools = wanted.map((name) =>
+      operations.find((operation) => operation.name === name || operation.name.replace(/\./g, '_') === name),
+    );
+    const missing = wanted.filter((_, index) => !tools[index]);
+    if (wanted.length === 0 || missing.length)
+      throw new AppError(
+        'not_found',
+        wanted.length
+          ? `no tool named ${missing.map((name) => `"${name}"`).join(', ')}`
+          : 'tool: name at least one tool',
+        'GET /agentcrm-tools.json lists every tool by name; send ?tool=contacts.create (several: comma-separated)',
+      );
+    return c.json(toolCatalogDocument(operations, { tools: tools as AnyOperation[] }));
+  });
   app.get('/agentcrm-policy.json', (c) => c.json(policyDocument()));
   app.get('/agentcrm-guide.json', (c) => c.json(guideDocument(services, operations)));
   app.get('/llms.txt', (c) => c.text(llmsTxt(services)));

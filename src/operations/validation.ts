@@ -23,6 +23,6 @@ export function invalidInput(operation: AnyOperation, error: z.ZodError): AppErr
   const unknown = fields.some((f) => f.message === 'unknown field');
   const hint = unknown
     ? `allowed fields for ${operation.name}: ${allowed.join(', ')}`
-    : `fix the named fields and retry; the input schema of ${operation.name} is in GET /agentcrm-tools.json`;
+    : `fix the named fields and retry; the input schema of ${operation.name} is in GET /agentcrm-tools.json?tool=${operation.name}`;
   return new AppError('invalid_input', message, hint, { details: { fields, allowed } });
 }

@@ -43,7 +43,7 @@ describe.each(DIALECTS)('agent governance on %s', (dialect) => {
     };
     const owner = await inviteHuman(t.app, t.config.dataDir, guide, 'owner@guide.dev');
 
-    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json')).text);
+    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json?full=true')).text);
     const tools = new Map<
       string,
       { mutating: boolean; requires_idempotency_key: boolean; requires_human_approval: string }

@@ -109,7 +109,7 @@ describe.each(DIALECTS)('agent tasks for people on %s', (dialect) => {
     expect(document.reason_codes.map((entry: { code: string }) => entry.code)).toContain(
       'task.person_assignee_requires_approval',
     );
-    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json')).text);
+    const catalog = JSON.parse((await call(t.app, 'GET', '/agentcrm-tools.json?full=true')).text);
     const create = catalog.tools.find((tool: { name: string }) => tool.name === 'tasks.create');
     expect(create.reason_codes).toContain('task.person_assignee_requires_approval');
     const capabilities = await call(t.app, 'GET', '/policy/capabilities', undefined, as(agent.token));
