@@ -5,6 +5,7 @@ import { AppError, isAppError } from '../errors.js';
 import { callOperation, type KeyRequirement } from '../operations/call.js';
 import type { AnyOperation, Caller } from '../operations/define.js';
 import type { Services } from '../services.js';
+import { recordLink } from './record-links.js';
 
 export interface ToolCaller {
   /** The caller behind the bearer token of the /mcp request. */
@@ -82,9 +83,11 @@ export async function callTypedTool(
       clientIp: who.clientIp,
       dryRun: dryRun === true,
     });
+    const envelope = successEnvelope(result, meta) as unknown as Record<string, unknown>;
+    const link = recordLink(services, operation.view?.kind, envelope.data);
     return {
-      content: [{ type: 'text', text: successText(result, meta) }],
-      structuredContent: successEnvelope(result, meta) as unknown as Record<string, unknown>,
+      content: [{ type: 'text', text: successText(result, meta) }, ...(link ? [link] : [])],
+      structuredContent: envelope,
     };
   } catch (error) {
     return toolError(isAppError(error) ? error : internalError(services, error, requestId), meta);

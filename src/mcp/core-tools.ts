@@ -36,7 +36,7 @@ export const FIND_TOOL = 'find_operation';
 export const CALL_TOOL = 'call_operation';
 
 /** A kind every record tool works on: its search, get, create and update operations. */
-interface RecordType {
+export interface RecordType {
   type: string;
   search: AnyOperation;
   get: AnyOperation;

@@ -3,9 +3,12 @@ import {
   isLegacyRequest,
   type ListToolsResult,
   McpServer,
+  ResourceTemplate,
 } from '@modelcontextprotocol/server';
+
 import type { Services } from '../services.js';
 import type { ToolCaller } from './calls.js';
+import { recordTemplates } from './record-resources.js';
 import type { InnerRequest } from './request-tool.js';
 import { answerToolCall, INSTRUCTIONS, type McpCatalog, mcpResources } from './server.js';
 
@@ -33,6 +36,13 @@ export function createModernMcp(services: Services, catalog: McpCatalog) {
       const mcp = new McpServer({ name: 'agentcrm', version: '0.1.0' }, { instructions: INSTRUCTIONS });
       for (const resource of mcpResources(services, catalog))
         mcp.registerResource(resource.name, resource.uri, resource.metadata, resource.read);
+      for (const record of recordTemplates(services, who))
+        mcp.registerResource(
+          record.name,
+          new ResourceTemplate(record.template, { list: undefined }),
+          record.metadata,
+          record.read,
+        );
       mcp.server.registerCapabilities({ tools: {} });
       mcp.server.setRequestHandler('tools/list', () => ({ tools }));
       mcp.server.setRequestHandler('tools/call', (request) =>

@@ -1,4 +1,4 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import {
   CallToolRequestSchema,
   type CallToolResult,
@@ -11,6 +11,7 @@ import type { AnyOperation } from '../operations/define.js';
 import type { Services } from '../services.js';
 import { callTypedTool, internalError, type ToolCaller, toolError } from './calls.js';
 import { FIND_TOOL, findOperations, type ResolvedCall } from './core-tools.js';
+import { recordTemplates } from './record-resources.js';
 import { callRequestTool, type InnerRequest } from './request-tool.js';
 import { REQUEST_TOOL } from './tools.js';
 
@@ -97,6 +98,13 @@ export function createMcpServer(
   );
   for (const resource of mcpResources(services, catalog))
     mcp.registerResource(resource.name, resource.uri, resource.metadata, resource.read);
+  for (const record of recordTemplates(services, who))
+    mcp.registerResource(
+      record.name,
+      new ResourceTemplate(record.template, { list: undefined }),
+      record.metadata,
+      record.read,
+    );
   const server = mcp.server;
   server.registerCapabilities({ tools: {} });
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalog.tools }));
