@@ -123,6 +123,61 @@ describe.each(DIALECTS)('MCP 2026-07-28 beside 2025-11-25 on %s', (dialect) => {
     }
   });
 
+  it('sends a client that declared URL elicitation to the approval page first, then answers the proposal once', async () => {
+    const opened: { url?: string; message?: string }[] = [];
+    const asking = new ModernClient(
+      { name: 'elicitation-client', version: '2.0.0' },
+      { versionNegotiation: { mode: { pin: REVISION } }, capabilities: { elicitation: { url: {} } } },
+    );
+    asking.setRequestHandler('elicitation/create', async (request) => {
+      opened.push(request.params as { url?: string; message?: string });
+      return { action: 'accept' };
+    });
+    await asking.connect(
+      new ModernTransport(new URL(`${BASE}/mcp`), {
+        fetch: (url, init) => t.app.fetch(new Request(url, init)),
+        requestInit: { headers: { authorization: `Bearer ${agent.token}` } },
+      }),
+    );
+    try {
+      const created = await asking.callTool({
+        name: 'contacts_create',
+        arguments: {
+          name: 'Elicited',
+          email: 'elicited@example.com',
+          idempotency_key: `idem_${crypto.randomUUID()}`,
+        },
+      });
+      expect(opened).toHaveLength(0); // applied at once: nothing to approve
+      const id = (created.structuredContent as { data: { id: string } }).data.id;
+      const before = await call(t.app, 'GET', '/proposals?limit=100', undefined, {
+        token: agent.token,
+        json: true,
+      });
+      const proposed = await asking.callTool({
+        name: 'contacts_propose_update',
+        arguments: {
+          contact_id: id,
+          changes: { phone: '+1 555 0199' },
+          idempotency_key: `idem_${crypto.randomUUID()}`,
+        },
+      });
+      const answer = proposed.structuredContent as { outcome: string; data: { id: string } };
+      expect(answer.outcome).toBe('proposed');
+      expect(opened).toHaveLength(1);
+      expect(opened[0]!.url).toBe(`${BASE}/human/approvals#proposal-${answer.data.id}`);
+      expect(opened[0]!.message).toContain(answer.data.id);
+      // The retry after the page was a replay: one proposal, not two.
+      const after = await call(t.app, 'GET', '/proposals?limit=100', undefined, {
+        token: agent.token,
+        json: true,
+      });
+      expect(after.json.data.length).toBe(before.json.data.length + 1);
+    } finally {
+      await asking.close();
+    }
+  });
+
   it('refuses a 2026-07-28 request without a token, and another workspace’s record, as 2025-11-25 does', async () => {
     const anonymous = new ModernClient(
       { name: 'anonymous', version: '2.0.0' },

@@ -1,9 +1,16 @@
 import {
+  type CallToolResult,
+  CLIENT_CAPABILITIES_META_KEY,
+  type ClientCapabilities,
   createMcpHandler,
+  type InputRequiredResult,
+  inputRequired,
+  inputResponse,
   isLegacyRequest,
   type ListToolsResult,
   McpServer,
   ResourceTemplate,
+  type ServerContext,
 } from '@modelcontextprotocol/server';
 
 import type { Services } from '../services.js';
@@ -45,9 +52,11 @@ export function createModernMcp(services: Services, catalog: McpCatalog) {
         );
       mcp.server.registerCapabilities({ tools: {} });
       mcp.server.setRequestHandler('tools/list', () => ({ tools }));
-      mcp.server.setRequestHandler('tools/call', (request) =>
-        answerToolCall(services, catalog, who, inner, request.params.name, request.params.arguments),
-      );
+      mcp.server.setRequestHandler('tools/call', async (request, ctx) => {
+        const args = request.params.arguments;
+        const result = await answerToolCall(services, catalog, who, inner, request.params.name, args);
+        return askForApproval(services.config.publicUrl, result as CallToolResult, args, ctx) ?? result;
+      });
       return mcp;
     },
     {
@@ -65,4 +74,39 @@ export function createModernMcp(services: Services, catalog: McpCatalog) {
         authInfo: { token: '', clientId: 'agentcrm', scopes: [], extra: { ...perRequest } },
       }),
   };
+}
+
+/**
+ * A call answered `proposed`, from a client that declared URL elicitation, first sends the person
+ * to the proposal on the approvals page (an input_required result); the client retries the same
+ * call once they are back, and the retry (the same idempotency key, so the stored answer, never a
+ * second proposal) is the complete result with the proposal id to poll. Calls without a key, and
+ * clients that did not declare URL elicitation, get the complete result at once.
+ */
+function askForApproval(
+  base: string,
+  result: CallToolResult,
+  args: Record<string, unknown> | undefined,
+  ctx: ServerContext,
+): InputRequiredResult | undefined {
+  const answer = result.structuredContent as { outcome?: string; data?: { id?: unknown } } | undefined;
+  const proposalId = answer?.data?.id;
+  if (answer?.outcome !== 'proposed' || typeof proposalId !== 'string') return undefined;
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
+  if (!capabilities?.elicitation?.url) return undefined;
+  if (inputResponse(ctx.mcpReq.inputResponses, 'approval').kind !== 'missing') return undefined;
+  const nested = args?.arguments as Record<string, unknown> | undefined;
+  if (typeof args?.idempotency_key !== 'string' && typeof nested?.idempotency_key !== 'string')
+    return undefined;
+  return inputRequired({
+    inputRequests: {
+      approval: inputRequired.elicitUrl({
+        message:
+          `A person must approve this change before it applies (proposal ${proposalId}). ` +
+          'Open the page to decide or to ask someone who can; this call then answers with the proposal to poll.',
+        url: `${base}/human/approvals#proposal-${proposalId}`,
+      }),
+    },
+  });
 }
