@@ -85,6 +85,11 @@ const schema = z
     MCP_TOOLS: z.enum(['core', 'both', 'request', 'typed']).default('core'),
     /** Life of an access token handed to an OAuth client (an MCP connector); refresh renews it. */
     OAUTH_ACCESS_TOKEN_TTL_SECONDS: durationSeconds.default(3600),
+    /** Development and tests only: OAuth client metadata documents on loopback, over http too (docs/mcp.md). */
+    OAUTH_CLIENT_METADATA_ALLOW_LOOPBACK: z
+      .enum(['true', 'false', '1', '0'])
+      .default('false')
+      .transform((value) => value === 'true' || value === '1'),
     /** Lets webhooks point at loopback (127.0.0.1, ::1, localhost), over http too: for development and tests only. */
     WEBHOOKS_ALLOW_LOOPBACK: z
       .enum(['true', 'false', '1', '0'])
@@ -171,6 +176,7 @@ const schema = z
       trustProxy: env.TRUST_PROXY,
       plans: env.PLAN_OVERRIDES,
       webhooksAllowLoopback: env.WEBHOOKS_ALLOW_LOOPBACK,
+      oauthClientMetadataAllowLoopback: env.OAUTH_CLIENT_METADATA_ALLOW_LOOPBACK,
       webhooksTimeoutSeconds: env.WEBHOOKS_TIMEOUT_SECONDS,
       mcpTools: env.MCP_TOOLS,
       oauthAccessTokenTtlSeconds: env.OAUTH_ACCESS_TOKEN_TTL_SECONDS,

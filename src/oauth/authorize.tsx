@@ -1,7 +1,13 @@
 import { clientRedirectUris, parseScope } from '../auth/oauth/clients.js';
-import type { OAuthErrorCode } from '../auth/oauth/errors.js';
+import { OAuthError, type OAuthErrorCode } from '../auth/oauth/errors.js';
 import { matchRedirectUri } from '../auth/oauth/redirect-uris.js';
-import { findOAuthClient, findPendingRequest, openRequest, restartRequest } from '../auth/oauth/requests.js';
+import {
+  authorizingClient,
+  findOAuthClient,
+  findPendingRequest,
+  openRequest,
+  restartRequest,
+} from '../auth/oauth/requests.js';
 import { isOurResource } from '../auth/oauth/resource.js';
 import { SCOPES } from '../auth/scopes.js';
 import { hashSecret, newSecret } from '../ids.js';
@@ -39,7 +45,19 @@ export async function startAuthorization(
   if (!clientId || query.getAll('client_id').length > 1) {
     return errorPage(400, 'Cannot sign in', 'The request names no client (client_id).', START_AGAIN);
   }
-  const client = await findOAuthClient(services, clientId);
+  let client: Awaited<ReturnType<typeof authorizingClient>>;
+  try {
+    client = await authorizingClient(services, clientId);
+  } catch (error) {
+    // A client_id naming a metadata document that could not be used: say why, send nobody anywhere.
+    if (!(error instanceof OAuthError)) throw error;
+    return errorPage(
+      400,
+      'Cannot sign in',
+      `This app could not be identified: ${error.message}.`,
+      START_AGAIN,
+    );
+  }
   if (!client) {
     return errorPage(
       400,

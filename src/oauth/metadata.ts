@@ -17,6 +17,8 @@ export function authorizationServerMetadata(publicUrl: string) {
     revocation_endpoint_auth_methods_supported: ['none', 'client_secret_post', 'client_secret_basic'],
     code_challenge_methods_supported: ['S256'],
     authorization_response_iss_parameter_supported: true,
+    // An https client_id naming the client's metadata document (MCP 2026-07-28), beside registration.
+    client_id_metadata_document_supported: true,
     service_documentation: `${publicUrl}/help`,
   };
 }

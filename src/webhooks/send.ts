@@ -113,3 +113,62 @@ export async function postDelivery(
     request.end(body);
   });
 }
+
+/**
+ * GETs a small public document (an OAuth client's metadata document) with the same guard as a
+ * delivery: every address the host resolves to must be public (loopback only when allowed), the
+ * connection goes to the address checked, no redirects, at most `maxBytes` read, all within
+ * `timeoutMs`. Resolves with the status and body; rejects with a one-line reason.
+ */
+export async function getDocument(
+  url: URL,
+  options: { allowLoopback: boolean; timeoutMs: number; maxBytes: number; resolve?: HostResolver },
+): Promise<{ statusCode: number; contentType: string; body: string }> {
+  const pinned = await checkedAddress(url, options.allowLoopback, options.resolve ?? systemResolver);
+  const pinnedLookup: LookupFunction = (_hostname, lookupOptions, callback) => {
+    if (lookupOptions.all) callback(null, [pinned]);
+    else callback(null, pinned.address, pinned.family);
+  };
+  const client = url.protocol === 'https:' ? https : http;
+  return new Promise((resolve, reject) => {
+    const request = client.request(
+      url,
+      {
+        method: 'GET',
+        headers: { accept: 'application/json', 'user-agent': 'agentcrm-oauth/1' },
+        lookup: pinnedLookup,
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > options.maxBytes)
+            fail(new Error(`the document is larger than ${options.maxBytes} bytes`));
+          else chunks.push(chunk);
+        });
+        response.on('end', () => {
+          clearTimeout(timer);
+          resolve({
+            statusCode: response.statusCode ?? 0,
+            contentType: String(response.headers['content-type'] ?? ''),
+            body: Buffer.concat(chunks).toString('utf8'),
+          });
+        });
+        response.on('error', fail);
+      },
+    );
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      request.destroy();
+      reject(error);
+    };
+    const timer = setTimeout(
+      () => fail(new Error(`no answer within ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
+    request.on('error', fail);
+    request.end();
+  });
+}

@@ -69,7 +69,12 @@ export interface Registration {
  * Unknown members are ignored, as the RFC asks. Omitted grant_types default to both grants we
  * support (RFC 7591 lets the server substitute defaults; it tells the client in the answer).
  */
-export async function registerClient(services: Services, body: unknown, now: string): Promise<Registration> {
+/**
+ * Client metadata, validated strictly (every problem is a 400 invalid_client_metadata or
+ * invalid_redirect_uri naming the field), whether it came in a registration (RFC 7591) or in a
+ * client ID metadata document (client-metadata.ts).
+ */
+export function validatedClientMetadata(body: unknown) {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw metadataError('the body must be a JSON object of client metadata');
   }
@@ -132,29 +137,14 @@ export async function registerClient(services: Services, body: unknown, now: str
     software_id: optionalText(input, 'software_id'),
     software_version: optionalText(input, 'software_version'),
   };
+  return { input, name, redirectUris, method, grantTypes, responseTypes, scopes, optional };
+}
 
+export async function registerClient(services: Services, body: unknown, now: string): Promise<Registration> {
+  const { input: _input, ...validated } = validatedClientMetadata(body);
   const id = services.ids.next('ocl');
-  const secret = method === 'none' ? null : newSecret('cks');
-  const metadata = {
-    client_name: name ?? 'MCP client',
-    redirect_uris: redirectUris,
-    grant_types: grantTypes,
-    response_types: responseTypes,
-    token_endpoint_auth_method: method,
-    ...(scopes ? { scope: scopes.join(' ') } : {}),
-    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
-  };
-  const row: OAuthClientsTable = {
-    id,
-    secret_hash: secret ? hashSecret(secret) : null,
-    name: metadata.client_name,
-    redirect_uris: JSON.stringify(redirectUris),
-    grant_types: JSON.stringify(grantTypes),
-    token_endpoint_auth_method: method,
-    scope: scopes ? scopes.join(' ') : null,
-    metadata: JSON.stringify(metadata),
-    created_at: now,
-  };
+  const secret = validated.method === 'none' ? null : newSecret('cks');
+  const { row, metadata } = clientRow(id, secret ? hashSecret(secret) : null, validated, now);
   await insertClient(services.store.db, row);
   const issuedAt = Math.floor(Date.parse(now) / 1000);
   return {
@@ -167,6 +157,37 @@ export async function registerClient(services: Services, body: unknown, now: str
       ...metadata,
     },
   };
+}
+
+/** The stored row (and the metadata answered) of a validated client. */
+export function clientRow(
+  id: string,
+  secretHash: string | null,
+  validated: Omit<ReturnType<typeof validatedClientMetadata>, 'input'>,
+  now: string,
+) {
+  const { name, redirectUris, method, grantTypes, responseTypes, scopes, optional } = validated;
+  const metadata = {
+    client_name: name ?? 'MCP client',
+    redirect_uris: redirectUris,
+    grant_types: grantTypes,
+    response_types: responseTypes,
+    token_endpoint_auth_method: method,
+    ...(scopes ? { scope: scopes.join(' ') } : {}),
+    ...Object.fromEntries(Object.entries(optional).filter(([, value]) => value !== undefined)),
+  };
+  const row: OAuthClientsTable = {
+    id,
+    secret_hash: secretHash,
+    name: metadata.client_name,
+    redirect_uris: JSON.stringify(redirectUris),
+    grant_types: JSON.stringify(grantTypes),
+    token_endpoint_auth_method: method,
+    scope: scopes ? scopes.join(' ') : null,
+    metadata: JSON.stringify(metadata),
+    created_at: now,
+  };
+  return { row, metadata };
 }
 
 export const clientRedirectUris = (client: OAuthClientsTable): string[] => JSON.parse(client.redirect_uris);

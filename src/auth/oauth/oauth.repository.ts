@@ -18,6 +18,16 @@ export async function insertClient(db: Db, row: OAuthClientsTable): Promise<void
   await db.insertInto('oauth_clients').values(row).execute();
 }
 
+/** A client kept from its metadata document: inserted, or replaced by a newer copy of the document. */
+export async function saveClient(db: Db, row: OAuthClientsTable): Promise<void> {
+  const { id: _id, ...fields } = row;
+  await db
+    .insertInto('oauth_clients')
+    .values(row)
+    .onConflict((conflict) => conflict.column('id').doUpdateSet(fields))
+    .execute();
+}
+
 export async function findClient(db: Db, id: string): Promise<OAuthClientsTable | undefined> {
   return db.selectFrom('oauth_clients').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -4,6 +4,7 @@ import type { Services } from '../../services.js';
 import type { OAuthClientsTable, OAuthRequestsTable } from '../../store/schema.js';
 import { listUserWorkspaces, type WorkspaceWithRole } from '../../workspaces/workspaces.repository.js';
 import { proveSignInCode, requestSignInCode } from '../signin.js';
+import { clientFromMetadataDocument, isMetadataDocumentId } from './client-metadata.js';
 import {
   findClient,
   findRequest,
@@ -28,6 +29,15 @@ const REQUEST_TTL_MS = 30 * 60_000;
 export const CODE_TTL_MS = 5 * 60_000;
 
 export async function findOAuthClient(services: Services, id: string): Promise<OAuthClient | undefined> {
+  return findClient(services.store.db, id);
+}
+
+/**
+ * The client an authorization request names: a registered one, or one identified by its metadata
+ * document (fetched or refreshed here; throws invalid_client when it does not qualify).
+ */
+export async function authorizingClient(services: Services, id: string): Promise<OAuthClient | undefined> {
+  if (isMetadataDocumentId(id)) return clientFromMetadataDocument(services, id, services.clock.now());
   return findClient(services.store.db, id);
 }
 
