@@ -100,6 +100,10 @@ function tasks(call: CallTool, core: boolean, agent: { workspaceId: string; agen
   };
   return [
     ['explain what this agent may do', async () => data(await call('policy_explain_capabilities', {}))],
+    [
+      'check the rules for contact changes only',
+      async () => data(await call('policy_explain_capabilities', { tools: 'contacts.*' })),
+    ],
     ['who am I', async () => data(await call('account_whoami', {}))],
     [
       'add a contact',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLE_SCOPES } from '../auth/scopes.js';
+import { AppError } from '../errors.js';
 import { crossDb } from '../operations/context.js';
 import { type AnyOperation, type Caller, defineOperation } from '../operations/define.js';
 import { planUsage } from '../plans/usage.js';
@@ -141,17 +142,25 @@ export const explainCapabilities = defineOperation({
   scope: 'read',
   crossWorkspace: true,
   mutating: false,
-  input: z.strictObject({}),
-  async handler(ctx) {
+  input: z.strictObject({
+    tools: z
+      .string()
+      .max(1000)
+      .optional()
+      .describe(
+        'Only these tools, comma-separated: names or prefixes ending in * (e.g. "contacts.*,deals.update"). ' +
+          'All tools when absent; the answer is then about 20 KB.',
+      ),
+  }),
+  async handler(ctx, input) {
     const caller = ctx.caller!;
     const policy = await loadPolicy(ctx.ws);
-    const tools = ctx.services.executor.operations
-      .filter((operation) => operation.auth !== 'none')
-      .map((operation) => ({
-        handle: `tool/${operation.name}`,
-        name: operation.name,
-        ...judge(operation, caller, policy),
-      }));
+    const callable = ctx.services.executor.operations.filter((operation) => operation.auth !== 'none');
+    const tools = onlyTools(callable, input.tools).map((operation) => ({
+      handle: `tool/${operation.name}`,
+      name: operation.name,
+      ...judge(operation, caller, policy),
+    }));
     const usage = await planUsage(
       crossDb(ctx),
       ctx.services,
@@ -179,3 +188,27 @@ export const explainCapabilities = defineOperation({
     };
   },
 });
+
+/** The operations a `tools` filter names (all without one); a pattern that matches none is refused. */
+function onlyTools<O extends { name: string }>(operations: O[], filter: string | undefined): O[] {
+  if (filter === undefined) return operations;
+  const patterns = filter
+    .split(',')
+    .map((pattern) => pattern.trim())
+    .filter(Boolean);
+  const matches = (pattern: string, name: string) =>
+    pattern.endsWith('*')
+      ? name.startsWith(pattern.slice(0, -1))
+      : name === pattern || name.replace(/\./g, '_') === pattern;
+  const unmatched = patterns.find(
+    (pattern) => !operations.some((operation) => matches(pattern, operation.name)),
+  );
+  if (unmatched !== undefined || patterns.length === 0) {
+    throw new AppError(
+      'invalid_input',
+      unmatched === undefined ? 'tools: name at least one tool' : `tools: "${unmatched}" matches no tool`,
+      'name tools as GET /agentcrm-tools.json lists them (contacts.update), or a prefix such as contacts.*',
+    );
+  }
+  return operations.filter((operation) => patterns.some((pattern) => matches(pattern, operation.name)));
+}

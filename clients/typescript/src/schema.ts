@@ -4311,7 +4311,9 @@ export interface operations {
     };
     "policy.explain_capabilities": {
         parameters: {
-            query?: never;
+            query?: {
+                tools?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
