@@ -19,9 +19,12 @@ export async function findRecord<T extends RecordTable>(
   table: T,
   id: string,
   state: 'live' | 'any' = 'live',
+  /** PostgreSQL: hold the row until the transaction ends (`for update`), so no other writer can pass. */
+  rowLock = false,
 ): Promise<Row<T> | undefined> {
   let query = loose(ws.selectFrom(table)).selectAll().where('id', '=', id);
   if (state === 'live') query = query.where('deleted_at', 'is', null);
+  if (rowLock) query = query.forUpdate();
   return query.executeTakeFirst();
 }
 

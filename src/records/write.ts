@@ -151,9 +151,13 @@ export async function updateRecord<T extends RecordTable>(
   expected?: number,
 ): Promise<{ row: Database[T]; changed: boolean }> {
   for (let attempt = 0; ; attempt++) {
-    // The first attempt uses the row the run loaded (the policy read it); a retry reads afresh.
+    // The first attempt uses the row the run loaded (the policy read it); a retry reads afresh, and
+    // on PostgreSQL locks the row, so the retry's conditional write cannot lose again (ten
+    // concurrent upserts of one email could each lose three rounds and answer 409).
     const current =
-      attempt === 0 ? await loadRecord(ctx, kind.table, id) : await findRecord(ctx.ws, kind.table, id);
+      attempt === 0
+        ? await loadRecord(ctx, kind.table, id)
+        : await findRecord(ctx.ws, kind.table, id, 'live', ctx.services.store.dialect.name === 'postgres');
     if (!current) throw await missing(ctx, kind, id);
     if (expected !== undefined && current.version !== expected) {
       throw await versionConflict(ctx, kind, current, expected);
