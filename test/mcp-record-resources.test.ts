@@ -1,10 +1,7 @@
-import {
-  Client as ModernClient,
-  StreamableHTTPClientTransport as ModernTransport,
-} from '@modelcontextprotocol/client';
+import type { Client as ModernClient } from '@modelcontextprotocol/client';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BASE, connect } from './fixtures/mcp.js';
+import { BASE, connect, connectModern } from './fixtures/mcp.js';
 import { bootstrapAgent, call, createTestApp, DIALECTS, type TestApp } from './harness.js';
 
 type Content = { type: string; uri?: string; name?: string; text?: string };
@@ -22,16 +19,7 @@ describe.each(DIALECTS)('records as MCP resources on %s', (dialect) => {
     t = await createTestApp(dialect, { PUBLIC_URL: BASE });
     token = (await bootstrapAgent(t.app, 'resource_agent')).token;
     legacy = await connect(t.app, token);
-    modern = new ModernClient(
-      { name: 'modern', version: '2.0.0' },
-      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
-    );
-    await modern.connect(
-      new ModernTransport(new URL(`${BASE}/mcp`), {
-        fetch: (url, init) => t.app.fetch(new Request(url, init)),
-        requestInit: { headers: { authorization: `Bearer ${token}` } },
-      }),
-    );
+    modern = await connectModern(t.app, token);
   });
   afterAll(async () => {
     await legacy.close();

@@ -3,25 +3,8 @@ import {
   StreamableHTTPClientTransport as ModernTransport,
 } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.js';
-import { BASE, connect, envelope } from './fixtures/mcp.js';
+import { BASE, connect, connectModern, envelope, REVISION } from './fixtures/mcp.js';
 import { bootstrapAgent, call, createTestApp, DIALECTS, type TestApp } from './harness.js';
-
-const REVISION = '2026-07-28';
-
-/** The official SDK v2 client, pinned to the 2026-07-28 revision, on the in-process app. */
-async function connectModern(app: App, token: string): Promise<ModernClient> {
-  const transport = new ModernTransport(new URL(`${BASE}/mcp`), {
-    fetch: (url, init) => app.fetch(new Request(url, init)),
-    requestInit: { headers: { authorization: `Bearer ${token}` } },
-  });
-  const client = new ModernClient(
-    { name: 'modern-test-client', version: '2.0.0' },
-    { versionNegotiation: { mode: { pin: REVISION } } },
-  );
-  await client.connect(transport);
-  return client;
-}
 
 /**
  * /mcp speaks both revisions from one catalog: 2026-07-28 (stateless, per-request _meta,

@@ -1,8 +1,7 @@
-import { Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testConfig } from '../src/config.js';
-import { connectStore, type Store } from '../src/store/connect.js';
-import { migrationProvider } from '../src/store/migrations/index.js';
+import { connectStore, migratorFor, type Store } from '../src/store/connect.js';
 import { runCli } from './cli.js';
 import { createTestDatabase, DIALECTS, type TestDatabase } from './harness.js';
 
@@ -10,17 +9,7 @@ const LAST = '0016_secret_lookups';
 
 /** The database as the release before LAST left it: every migration up to the one before. */
 async function migrateToBefore(store: Store) {
-  const schema =
-    store.dialect.name === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
-      : undefined;
-  const migrator = new Migrator({
-    db: store.db,
-    provider: migrationProvider,
-    allowUnorderedMigrations: true,
-    ...(schema ? { migrationTableSchema: schema } : {}),
-  });
-  const { error } = await migrator.migrateTo('0015_lifecycle');
+  const { error } = await (await migratorFor(store)).migrateTo('0015_lifecycle');
   if (error) throw error;
 }
 

@@ -5,7 +5,7 @@ import {
   purgeOAuthCodes,
   purgeOAuthRequests,
   purgeUnusedOAuthClients,
-} from '../auth/oauth/oauth.repository.js';
+} from '../auth/oauth/oauth-purge.repository.js';
 import { appendEvents } from '../events/events.repository.js';
 import { kindOfTable } from '../records/kinds.js';
 import { references } from '../records/refs.js';

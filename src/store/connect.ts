@@ -169,23 +169,30 @@ class TransactionalDdlSqliteDialect extends SqliteDialect {
 export class MigrationError extends Error {}
 
 /**
- * Applies every pending migration, all or none (one transaction on both databases); safe to run
- * from several processes at once.
+ * The migrator of this project's migrations on `store`. Kysely finds its bookkeeping tables by name
+ * across all schemas unless told which one, so on PostgreSQL it is pinned to the connection's
+ * current schema (several apps may share a database). Issues land in parallel, so a newer
+ * migration may be merged before an older-numbered one.
  */
-export async function migrateToLatest(store: Store): Promise<string[]> {
-  // Kysely finds its bookkeeping tables by name across all schemas unless told which one, so on
-  // PostgreSQL it is pinned to the connection's current schema (several apps may share a database).
+export async function migratorFor(store: Store): Promise<Migrator> {
   const migrationTableSchema =
     store.dialect.name === 'postgres'
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db)).rows[0]?.schema
       : undefined;
-  // Issues land in parallel, so a newer migration may be merged before an older-numbered one.
-  const migrator = new Migrator({
+  return new Migrator({
     db: store.db,
     provider: migrationProvider,
     allowUnorderedMigrations: true,
     ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
+}
+
+/**
+ * Applies every pending migration, all or none (one transaction on both databases); safe to run
+ * from several processes at once.
+ */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrator = await migratorFor(store);
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'a migration';
