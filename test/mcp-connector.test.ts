@@ -95,6 +95,23 @@ describe.each(DIALECTS)('an MCP client connects by URL alone on %s', (dialect) =
     const whoami = await client.callTool({ name: 'request', arguments: { method: 'GET', path: '/whoami' } });
     expect(text(whoami)).toMatch(/^user\/usr_\S+ email=connector@example.com/m);
     expect(text(whoami)).toMatch(/^token\/tok_\S+ name="Test MCP Client" /m);
+    // A change that waits for a person: a complete result carrying the proposal to poll.
+    const contactId = (created.structuredContent as { data: { id: string } }).data.id;
+    const proposed = await client.callTool({
+      name: 'contacts_propose_update',
+      arguments: {
+        contact_id: contactId,
+        changes: { phone: '+1 555 0142' },
+        idempotency_key: 'idem_connector_2',
+      },
+    });
+    const proposal = proposed.structuredContent as { outcome: string; data: { id: string } };
+    expect(proposal.outcome).toBe('proposed');
+    const status = await client.callTool({
+      name: 'proposals_get_status',
+      arguments: { proposal_id: proposal.data.id },
+    });
+    expect((status.structuredContent as { data: { status: string } }).data.status).toBe('pending');
 
     // 4. Refresh: a new access token, the same session.
     const before = provider.saved!;

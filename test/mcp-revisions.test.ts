@@ -189,4 +189,36 @@ describe.each(DIALECTS)('MCP 2026-07-28 beside 2025-11-25 on %s', (dialect) => {
     expect(read.isError).toBe(true);
     expect((read.structuredContent as { error: { code: string } }).error.code).toBe('not_found');
   });
+
+  it('answers a scope refusal of a token minted by hand as a tool result, not the OAuth step-up 403', async () => {
+    // Only an OAuth client can re-authorize (test/mcp-oauth-modern.test.ts); a narrowed API token
+    // reads the refusal and its hint like any other.
+    const minted = await call(
+      t.app,
+      'POST',
+      '/tokens',
+      { token_name: 'read only', scopes: ['read'] },
+      {
+        token: agent.token,
+        json: true,
+      },
+    );
+    const readOnly = await connectModern(t.app, minted.json.data.token);
+    try {
+      const refused = await readOnly.callTool({
+        name: 'records_create',
+        arguments: {
+          type: 'contact',
+          values: { name: 'No' },
+          idempotency_key: `idem_${crypto.randomUUID()}`,
+        },
+      });
+      expect(refused.isError).toBe(true);
+      const error = (refused.structuredContent as { error: { code: string; hint: string } }).error;
+      expect(error.code).toBe('scope_insufficient');
+      expect(error.hint).toMatch(/mint one with POST \/auth\/verify/);
+    } finally {
+      await readOnly.close();
+    }
+  });
 });

@@ -34,7 +34,7 @@ export class Browser {
   }
 
   /** Posts a form of the page at `base` (the action is /authorize). */
-  submit(base: string, fields: Record<string, string>): Promise<PageStep> {
+  submit(base: string, fields: Record<string, string> | URLSearchParams): Promise<PageStep> {
     return this.step(new URL('/authorize', base).toString(), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -55,6 +55,11 @@ export function workspaceChoices(html: string): string[] {
   return [...html.matchAll(/name="workspace_id" value="([^"]+)"/g)].map((match) => match[1]!);
 }
 
+/** The scopes the consent page offers, each a ticked box. */
+export function offeredScopes(html: string): string[] {
+  return [...html.matchAll(/name="scope" value="([a-z]+)" checked/g)].map((match) => match[1]!);
+}
+
 export interface SignInOptions {
   email: string;
   /** Returns the newest code mailed to the address. */
@@ -62,6 +67,8 @@ export interface SignInOptions {
   /** Picks the workspace on the consent page (default: the first offered). */
   workspaceId?: string;
   decision?: 'allow' | 'deny';
+  /** The scopes left ticked on the consent page (default: every one offered, as the page opens). */
+  scopes?: string[];
 }
 
 /** The whole sign-in: returns the redirect back to the client (with code or error). */
@@ -80,12 +87,16 @@ export async function signInThroughPage(fetcher: Fetch, authorizationUrl: string
   });
   if (consent.status !== 200) throw new Error(`code step answered ${consent.status}: ${consent.html}`);
   const workspaceId = options.workspaceId ?? workspaceChoices(consent.html)[0]!;
-  const done = await browser.submit(authorizationUrl, {
+  // The form as a browser posts it: the marker and every box left ticked.
+  const form = new URLSearchParams({
     request,
     step: 'consent',
     workspace_id: workspaceId,
-    decision: options.decision ?? 'allow',
+    scopes_chosen: '1',
   });
+  for (const scope of options.scopes ?? offeredScopes(consent.html)) form.append('scope', scope);
+  form.set('decision', options.decision ?? 'allow');
+  const done = await browser.submit(authorizationUrl, form);
   if (done.status !== 303 || !done.location) throw new Error(`consent answered ${done.status}: ${done.html}`);
   return { redirect: new URL(done.location), consentHtml: consent.html, browser };
 }

@@ -151,5 +151,6 @@ export async function authenticate(services: Services, authorization: string | u
     scopes: effectiveScopes(row.scopes, role),
     role,
     plan: row.plan,
+    ...(row.secret_expires_at !== null ? { fromOAuth: true } : {}),
   };
 }

@@ -11,6 +11,16 @@ export interface ToolCaller {
   /** The caller behind the bearer token of the /mcp request. */
   caller: Caller;
   clientIp: string | null;
+  /**
+   * Set when a call of this request was refused for a scope the caller's role allows and the
+   * token came from OAuth: a 2026-07-28 /mcp answer becomes the 403 step-up challenge (routes.ts).
+   */
+  stepUp?: AppError;
+}
+
+/** Notes a scope refusal an OAuth client can step up from (see ToolCaller.stepUp). */
+export function noteStepUp(who: ToolCaller, error: AppError): void {
+  if (error.code === 'scope_insufficient' && who.caller.fromOAuth) who.stepUp ??= error;
 }
 
 /** How a typed tool asks for the idempotency key a write must carry. */
@@ -90,6 +100,7 @@ export async function callTypedTool(
       structuredContent: envelope,
     };
   } catch (error) {
+    if (isAppError(error)) noteStepUp(who, error);
     return toolError(isAppError(error) ? error : internalError(services, error, requestId), meta);
   }
 }

@@ -1,7 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { Config } from '../config.js';
-import { toolEntry } from '../discovery/catalog.js';
-import { AppError } from '../errors.js';
 import type { AnyOperation } from '../operations/define.js';
 import { kindNamed } from '../records/kinds.js';
 import {
@@ -9,7 +7,6 @@ import {
   envelopeOutputSchema,
   idempotencyKeyProperty,
   requestTool,
-  toolName,
   typedTool,
 } from './tools.js';
 

@@ -2,6 +2,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { errorText } from '../answer/render.js';
 import { AppError } from '../errors.js';
+import { noteStepUp, type ToolCaller } from './calls.js';
 
 const argsSchema = z.strictObject({
   method: z.enum(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']),
@@ -41,6 +42,7 @@ export async function callRequestTool(
   inner: InnerRequest,
   args: Record<string, unknown> | undefined,
   requestId: string,
+  who: ToolCaller,
 ): Promise<CallToolResult> {
   const parsed = argsSchema.safeParse(args ?? {});
   if (!parsed.success) {
@@ -81,5 +83,17 @@ export async function callRequestTool(
     }),
   );
   const text = await response.text();
+  const challenge = response.headers.get('www-authenticate');
+  const wanted = challenge?.match(/error="insufficient_scope", scope="([a-z ]+)"/)?.[1];
+  if (response.status === 403 && wanted) {
+    const message =
+      text.match(/^error scope_insufficient: (.*)$/m)?.[1] ?? `${method} ${url.pathname} needs more scope`;
+    noteStepUp(
+      who,
+      new AppError('scope_insufficient', message, `authorize again with scope "${wanted}"`, {
+        headers: { 'www-authenticate': challenge! },
+      }),
+    );
+  }
   return { content: [{ type: 'text', text }], ...(response.status >= 400 ? { isError: true } : {}) };
 }

@@ -1,6 +1,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { DEFAULT_OAUTH_SCOPES, insufficientScopeChallenge, scopeUnion } from '../auth/scopes.js';
 import { authenticate } from '../auth/tokens.js';
 import { toolCatalog } from '../discovery/catalog.js';
 import { AppError, isAppError } from '../errors.js';
@@ -9,6 +10,7 @@ import { clientIp } from '../http/client.js';
 import { helpText } from '../http/help.js';
 import type { AnyOperation, Caller } from '../operations/define.js';
 import type { Services } from '../services.js';
+import type { ToolCaller } from './calls.js';
 import { listedTools, recordTypes } from './core-tools.js';
 import { answerTypedCall } from './direct.js';
 import { resolveGenericCall } from './generic-calls.js';
@@ -48,10 +50,11 @@ async function authenticateMcp(services: Services, authorization: string | undef
   } catch (error) {
     if (!isAppError(error) || error.status !== 401) throw error;
     const metadata = protectedResourceMetadataUrl(services.config.publicUrl);
+    // The scope a client should ask for first (MCP's scope selection): an agent's everyday work,
+    // not admin; a call that needs more answers the step-up challenge (stepUpChallenge below).
+    const scope = `resource_metadata="${metadata}", scope="${DEFAULT_OAUTH_SCOPES.join(' ')}"`;
     const challenge =
-      error.code === 'auth_required'
-        ? `Bearer resource_metadata="${metadata}"`
-        : `Bearer error="invalid_token", resource_metadata="${metadata}"`;
+      error.code === 'auth_required' ? `Bearer ${scope}` : `Bearer error="invalid_token", ${scope}`;
     throw new AppError(
       error.code,
       error.message,
@@ -59,6 +62,29 @@ async function authenticateMcp(services: Services, authorization: string | undef
       { headers: { 'www-authenticate': challenge } },
     );
   }
+}
+
+/**
+ * The answer of a 2026-07-28 /mcp request whose tool call was refused for a scope the person's role
+ * allows, made with an OAuth token: 403 with the insufficient_scope challenge naming the wider scope and
+ * where to authorize (MCP authorization, step-up), so the client re-authorizes and sends the call
+ * again. Nothing ran: scope is the executor's first step, before any idempotency key is claimed.
+ */
+function stepUpChallenge(services: Services, who: ToolCaller): AppError | undefined {
+  const refused = who.stepUp;
+  if (!refused) return undefined;
+  const wanted = String(refused.details?.scope ?? '').split(' ');
+  const fromHeader = refused.headers?.['www-authenticate']?.match(/scope="([a-z ]+)"/)?.[1]?.split(' ');
+  const scope = scopeUnion(who.caller.scopes, wanted, fromHeader ?? []);
+  return new AppError('scope_insufficient', refused.message, refused.hint, {
+    details: { scope: scope.join(' ') },
+    headers: {
+      'www-authenticate': insufficientScopeChallenge(
+        scope,
+        protectedResourceMetadataUrl(services.config.publicUrl),
+      ),
+    },
+  });
 }
 
 /** Mounts the MCP endpoint (Streamable HTTP, stateless, JSON responses) on the HTTP app. */
@@ -111,7 +137,7 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
         { headers: { allow: 'POST, DELETE' } },
       );
     }
-    const who = { caller, clientIp: clientIp(c, services.config.trustProxy) };
+    const who: ToolCaller = { caller, clientIp: clientIp(c, services.config.trustProxy) };
     let request = c.req.raw;
     let text: string | undefined;
     if (request.method === 'POST') {
@@ -138,8 +164,16 @@ export function mountMcp(app: Hono<HttpEnv>, services: Services, operations: rea
       },
     };
     // A 2026-07-28 request (its _meta envelope or version header says so) goes to the SDK v2 path.
-    if (text !== undefined && (await modern.isModern(request, parsedOrUndefined(text))))
-      return modern.fetch(request, { who, inner });
+    // Only there does a scope refusal become the 403 step-up challenge: the v1 SDK (2025-11-25)
+    // answers that challenge by refreshing its token, which cannot widen the scope, and then fails
+    // the call with no text at all; a 2025-11-25 client reads the refusal as a tool result instead,
+    // whose hint names the scope to authorize again with.
+    if (text !== undefined && (await modern.isModern(request, parsedOrUndefined(text)))) {
+      const answer = await modern.fetch(request, { who, inner });
+      const challenge = stepUpChallenge(services, who);
+      if (challenge) throw challenge;
+      return answer;
+    }
     const server = createMcpServer(services, catalog, who, inner);
     // Stateless: no session id, and every answer is one JSON body, so nothing outlives the request.
     const transport = new WebStandardStreamableHTTPServerTransport({

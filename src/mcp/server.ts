@@ -139,7 +139,7 @@ export async function answerToolCall(
       return { content: [{ type: 'text', text: JSON.stringify(found) }], structuredContent: found };
     }
     if (name === REQUEST_TOOL && catalog.tools.some((tool) => tool.name === REQUEST_TOOL))
-      return await callRequestTool(inner, args, requestId);
+      return await callRequestTool(inner, args, requestId, who);
   } catch (error) {
     if (isAppError(error)) return toolError(error, { ...meta, format: 'json' });
     return toolError(internalError(services, error, requestId), meta);

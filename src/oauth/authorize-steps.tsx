@@ -144,12 +144,24 @@ export async function decide(
   );
   if (!workspace)
     return consentPage(services, pending, row.email, row.user_id, 'Choose one of your workspaces.');
+  // The person may untick scopes: the token carries what the app asked for, the role allows and
+  // the person left ticked. A form from before the boxes existed (no marker) grants what it showed.
+  const ticked = form.has('scopes_chosen') ? form.getAll('scope') : workspace.scopes;
+  const scopes = workspace.scopes.filter((scope) => ticked.includes(scope));
+  if (scopes.length === 0)
+    return consentPage(
+      services,
+      pending,
+      row.email,
+      row.user_id,
+      'Tick at least one kind of access, or choose Deny.',
+    );
 
   const code = await issueAuthorizationCode(
     services,
     pending.idHash,
     { ...row, user_id: row.user_id },
-    { workspaceId: workspace.id, scopes: workspace.scopes },
+    { workspaceId: workspace.id, scopes },
     now,
   );
   if (code === null)

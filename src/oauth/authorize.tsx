@@ -9,7 +9,7 @@ import {
   restartRequest,
 } from '../auth/oauth/requests.js';
 import { isOurResource } from '../auth/oauth/resource.js';
-import { SCOPES } from '../auth/scopes.js';
+import { DEFAULT_OAUTH_SCOPES, SCOPES } from '../auth/scopes.js';
 import { hashSecret, newSecret } from '../ids.js';
 import type { Services } from '../services.js';
 import { checkCode, decide, sendCode } from './authorize-steps.js';
@@ -121,7 +121,7 @@ export async function startAuthorization(
       redirect_uri_explicit: asked.length === 1 ? 1 : 0,
       state,
       code_challenge: challenge,
-      scopes: scopes ? scopes.join(',') : null,
+      scopes: (scopes ?? defaultScopes(client)).join(','),
       resource: resources[0] ?? null,
       browser,
     },
@@ -171,4 +171,14 @@ export async function continueAuthorization(
       await restartRequest(services, idHash);
       return page(<EmailPage client={pending.view} request={handle} email={row.email ?? ''} />);
   }
+}
+
+/**
+ * What a request that names no scope asks for: the scope the client registered (or its metadata
+ * document declares), else least privilege (read write). A client asks for admin explicitly,
+ * usually by step-up when a call needs it.
+ */
+function defaultScopes(client: { scope: string | null }): readonly string[] {
+  const registered = parseScope(client.scope);
+  return registered && registered.length > 0 ? registered : DEFAULT_OAUTH_SCOPES;
 }

@@ -48,11 +48,12 @@ describe.each(DIALECTS)('OAuth authorization server on %s', (dialect) => {
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
   });
 
-  it('answers 401 from /mcp with the resource metadata URL, exposed to browsers', async () => {
+  it('answers 401 from /mcp with the resource metadata URL and the scope to ask for first, exposed to browsers', async () => {
     const reply = await t.app.request('/mcp', { method: 'POST', headers: { origin: 'https://app.example' } });
     expect(reply.status).toBe(401);
+    // The scope an MCP client asks for when it starts: least privilege; admin comes by step-up.
     expect(reply.headers.get('www-authenticate')).toBe(
-      `Bearer resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp"`,
+      `Bearer resource_metadata="${BASE}/.well-known/oauth-protected-resource/mcp", scope="read write"`,
     );
     expect(reply.headers.get('access-control-expose-headers')).toContain('www-authenticate');
     const bad = await t.app.request('/mcp', { method: 'POST', headers: { authorization: 'Bearer ck_nope' } });

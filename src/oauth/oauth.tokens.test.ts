@@ -30,7 +30,7 @@ describe.each(DIALECTS)('OAuth authorization server on %s', (dialect) => {
       token_type: 'Bearer',
       access_token: expect.stringMatching(/^ck_/),
       refresh_token: expect.stringMatching(/^ckr_/),
-      scope: 'read write admin',
+      scope: 'read write',
       expires_in: 3600,
     });
     const listed = await call(t.app, 'GET', '/tokens', undefined, {
@@ -39,13 +39,53 @@ describe.each(DIALECTS)('OAuth authorization server on %s', (dialect) => {
     });
     expect(listed.status).toBe(200);
     expect(listed.json.data).toEqual([
-      expect.objectContaining({ name: 'Test Client', current: true, scopes: ['read', 'write', 'admin'] }),
+      expect.objectContaining({ name: 'Test Client', current: true, scopes: ['read', 'write'] }),
     ]);
     const audit = await call(t.app, 'GET', '/audit?operation=oauth.authorize', undefined, {
       token: tokens.body.access_token,
       json: true,
     });
     expect(audit.json.data).toHaveLength(1);
+  });
+
+  it('grants least privilege by default; admin only when asked for, and only what the person leaves ticked', async () => {
+    // No scope asked: read and write (an admin's token does not carry admin unless the app asks).
+    const plain = await authorized('narrow@example.com');
+    expect(plain.consentHtml).toContain('name="scope" value="write" checked');
+    expect(plain.consentHtml).not.toContain('value="admin"');
+
+    // Asked for everything: the page offers all three; the person unticks write and admin.
+    const asked = await authorized('narrow@example.com', { scope: 'read write admin' }, ['read']);
+    expect(asked.consentHtml).toContain('name="scope" value="admin" checked');
+    const narrowed = await exchange(asked.client.client_id, asked.code, asked.verifier);
+    expect(narrowed.body.scope).toBe('read');
+    const write = await call(
+      t.app,
+      'POST',
+      '/contacts',
+      { name: 'X' },
+      { token: narrowed.body.access_token },
+    );
+    expect(write.status).toBe(403);
+    expect(write.text).toMatch(
+      /^error scope_insufficient: contacts\.create needs the write scope; this token has read$/m,
+    );
+    // The RFC 6750 challenge names what to ask for: what the token has plus what the call needs.
+    expect(write.headers.get('www-authenticate')).toBe(
+      'Bearer error="insufficient_scope", scope="read write"',
+    );
+    expect(write.text).toMatch(/^hint: authorize again with scope "read write"/m);
+
+    // Unticking everything is refused on the page, not turned into an empty token.
+    const none = await authorized('narrow@example.com', { scope: 'read write' }, []).catch(
+      (error: Error) => error,
+    );
+    expect(String(none)).toMatch(/consent answered 400: .*Tick at least one kind of access/s);
+
+    // Asked for admin and allowed: the token carries it.
+    const admin = await authorized('narrow@example.com', { scope: 'read write admin' });
+    const full = await exchange(admin.client.client_id, admin.code, admin.verifier);
+    expect(full.body.scope).toBe('read write admin');
   });
 
   it('refuses a wrong verifier with invalid_grant, and a reused code revokes what it issued', async () => {

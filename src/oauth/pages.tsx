@@ -120,6 +120,35 @@ export interface WorkspaceChoice {
   scopes: string[];
 }
 
+/** What each scope lets the app do, as the person reads it before allowing. */
+const SCOPE_MEANINGS: Record<string, string> = {
+  read: 'read your records, activities and tasks',
+  write:
+    'create and change records, log activities, set follow-ups (sensitive changes still wait for approval)',
+  admin: 'manage members, tokens, policy, webhooks and billing of the workspace',
+};
+
+/** Every scope offered in at least one of the workspaces, in canonical order. */
+const offeredScopes = (workspaces: WorkspaceChoice[]) =>
+  ['read', 'write', 'admin'].filter((scope) => workspaces.some((ws) => ws.scopes.includes(scope)));
+
+/**
+ * The person may allow less than the app asked for: each offered scope is a ticked box, and the
+ * token carries only what stays ticked (the app learns it from the token response's `scope`).
+ */
+const ScopeChoice: FC<{ scopes: string[] }> = (props) => (
+  <fieldset>
+    <legend>What it may do</legend>
+    <input type="hidden" name="scopes_chosen" value="1" />
+    {props.scopes.map((scope) => (
+      <label class="choice">
+        <input type="checkbox" name="scope" value={scope} checked /> <strong>{scope}</strong>:{' '}
+        {SCOPE_MEANINGS[scope]}
+      </label>
+    ))}
+  </fieldset>
+);
+
 export const ConsentPage: FC<{
   client: ClientView;
   request: string;
@@ -154,6 +183,7 @@ export const ConsentPage: FC<{
           ))}
         </fieldset>
       )}
+      <ScopeChoice scopes={offeredScopes(props.workspaces)} />
       <button type="submit" name="decision" value="allow">
         Allow
       </button>{' '}

@@ -34,6 +34,11 @@ export interface Caller {
   role: Role;
   /** The workspace's plan name (sandbox, production). */
   plan: string;
+  /**
+   * True when the token was issued to an OAuth client (an MCP connector): such a client can
+   * re-authorize for a wider scope, so a call refused for scope answers the step-up challenge.
+   */
+  fromOAuth?: boolean;
 }
 
 /** A field of an update held for a human (policy hold_human_edited_fields). */
