@@ -137,7 +137,10 @@ describe.each(DIALECTS)('an MCP client connects by URL alone on %s', (dialect) =
     await client.close();
   });
 
-  it('lists and calls tools with the MCP Inspector CLI and a bearer header', async () => {
+  it.each([
+    ['2026-07-28', 'modern'],
+    ['2025-11-25', 'legacy'],
+  ])('lists and calls tools with the MCP Inspector CLI on %s and a bearer header', async (_revision, era) => {
     if (!existsSync(INSPECTOR)) {
       throw new Error(
         `the MCP Inspector is not installed at ${INSPECTOR}: run \`npm install\` (devDependency ` +
@@ -147,7 +150,7 @@ describe.each(DIALECTS)('an MCP client connects by URL alone on %s', (dialect) =
     const bootstrap = await fetch(`${base}/agent-bootstrap`, {
       method: 'POST',
       headers: { accept: 'application/json' },
-      body: JSON.stringify({ agent_name: 'inspector_agent' }),
+      body: JSON.stringify({ agent_name: `inspector_${era}` }),
     });
     const token = (await json(bootstrap)).data.token;
     const inspect = async (...args: string[]) => {
@@ -159,6 +162,8 @@ describe.each(DIALECTS)('an MCP client connects by URL alone on %s', (dialect) =
           `${base}/mcp`,
           '--transport',
           'http',
+          '--protocol-era',
+          era,
           '--header',
           `Authorization: Bearer ${token}`,
           ...args,
@@ -181,6 +186,19 @@ describe.each(DIALECTS)('an MCP client connects by URL alone on %s', (dialect) =
       'query=webhook',
     );
     expect(JSON.stringify(found.structuredContent)).toContain('webhooks.create');
+    // Only a 2026-07-28 answer carries the per-result server info: the revision really was spoken.
+    expect(found._meta?.['io.modelcontextprotocol/serverInfo']?.name === 'agentcrm').toBe(era === 'modern');
+    const created = await inspect(
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'records_create',
+      '--tool-arg',
+      'type=contact',
+      `values={"name":"Inspected ${era}"}`,
+      `idempotency_key=idem_inspector_${era}`,
+    );
+    expect(created.structuredContent.data.name).toBe(`Inspected ${era}`);
   });
 });
 
