@@ -26,7 +26,7 @@ const target = z
     const kind = KIND_BY_PREFIX[value.slice(0, value.indexOf('_'))];
     return kind ? `${kind}/${value}` : value;
   })
-  .pipe(z.string().regex(/^[a-z]+\/[0-9a-z_]+$/, 'a handle such as contact/c_… (or its id)'));
+  .pipe(z.string().regex(/^[a-z]+\/[0-9a-z_][0-9a-z_.]*$/, 'a handle such as contact/c_… (or its id)'));
 
 const actor = z
   .string()

@@ -14,8 +14,11 @@ import { listEventsOperation } from '../events/events.operations.js';
 import { bulkOperations } from '../jobs/bulk.operations.js';
 import { importOperations } from '../jobs/import.operations.js';
 import { jobOperations } from '../jobs/jobs.operations.js';
-import { historyOperations } from '../kinds.js';
+import { BUILTIN_KINDS, historyOperations } from '../kinds.js';
 import { lifecycleOperations } from '../lifecycle/lifecycle.operations.js';
+import { fieldOperations } from '../objects/object-fields.operations.js';
+import { objectsCatalog } from '../objects/objects.catalog.js';
+import { objectOperations } from '../objects/objects.operations.js';
 import { humanOperations } from '../people/humans.operations.js';
 import { whoami } from '../people/whoami.operations.js';
 import { explainCapabilities } from '../policy/capabilities.operations.js';
@@ -61,6 +64,8 @@ export const operations: readonly AnyOperation[] = [
   ...importOperations,
   ...billingOperations,
   ...lifecycleOperations,
+  ...objectOperations(objectsCatalog({ kinds: () => BUILTIN_KINDS, operations: () => operations })),
+  ...fieldOperations,
 ];
 
 /**

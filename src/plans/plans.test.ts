@@ -93,6 +93,8 @@ describe.each(DIALECTS)('plan caps on %s', (dialect) => {
       'deals: 0 / 250',
       'members: 0 / 5',
       'workspaces: 1 / 3',
+      'object_types: 0 / 5',
+      'object_fields: 0 / 50',
     ]);
   });
 });

@@ -4,12 +4,23 @@ import { z } from 'zod';
  * Every plan, its caps and its request rate, in one place. The operator may override any value
  * with PLAN_OVERRIDES (JSON), e.g. `{"sandbox":{"contacts":5000,"requests_per_minute":1200}}`.
  */
-export const PLAN_RESOURCES = ['contacts', 'companies', 'deals', 'members', 'workspaces'] as const;
+export const PLAN_RESOURCES = [
+  'contacts',
+  'companies',
+  'deals',
+  'members',
+  'workspaces',
+  'object_types',
+  'object_fields',
+] as const;
 export type PlanResource = (typeof PLAN_RESOURCES)[number];
 
 export interface Plan {
   name: string;
-  /** How many live objects of each kind a workspace may hold (`workspaces`: how many a person may create). */
+  /**
+   * How many live objects of each kind a workspace may hold (`workspaces`: how many a person may
+   * create; `object_types`: active custom types; `object_fields`: active fields per type).
+   */
   caps: Record<PlanResource, number>;
   /** Requests per minute per token. */
   requestsPerMinute: number;
@@ -18,12 +29,28 @@ export interface Plan {
 export const DEFAULT_PLANS: Record<string, Plan> = {
   sandbox: {
     name: 'sandbox',
-    caps: { contacts: 1000, companies: 250, deals: 250, members: 5, workspaces: 3 },
+    caps: {
+      contacts: 1000,
+      companies: 250,
+      deals: 250,
+      members: 5,
+      workspaces: 3,
+      object_types: 5,
+      object_fields: 50,
+    },
     requestsPerMinute: 600,
   },
   production: {
     name: 'production',
-    caps: { contacts: 1_000_000, companies: 250_000, deals: 250_000, members: 100, workspaces: 25 },
+    caps: {
+      contacts: 1_000_000,
+      companies: 250_000,
+      deals: 250_000,
+      members: 100,
+      workspaces: 25,
+      object_types: 50,
+      object_fields: 200,
+    },
     requestsPerMinute: 6000,
   },
 };

@@ -79,6 +79,9 @@ export const policySettings = z.strictObject({
     .describe(
       "Operations (by name, e.g. deals.create) whose every call by an agent waits for a human's approval (policy.operation_requires_approval); the operation's own rules (sensitive fields, deletes…) still decide first.",
     ),
+  schema_changes: decisionSetting.describe(
+    "What happens when an agent changes the workspace's schema (creates, changes, archives or restores an object type or field); a member person's change always waits for an admin, an admin's applies.",
+  ),
   proposal_expiry_hours: z
     .number()
     .int()
@@ -115,6 +118,7 @@ const defaults: Policy = {
   approve_deal_close: false,
   approve_agent_tasks_for_people: true,
   approve_agent_operations: [],
+  schema_changes: 'require_approval',
   proposal_expiry_hours: 168,
   auto_approve: {},
 };

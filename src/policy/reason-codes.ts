@@ -31,6 +31,10 @@ export const REASON_CODES = {
   'proposal.rejected': 'A human rejected the proposal; nothing changed. decision_note says why.',
   'proposal.target_changed':
     'The record changed in a proposed field after the proposal was made, so the approval did not overwrite it (status stale).',
+  'schema.change_requires_approval':
+    "A change of the workspace's schema (an object type or field created, changed, archived or restored) by an agent or a member waits for an admin's approval (policy schema_changes); an admin's own change applies at once.",
+  'schema.agent_denied':
+    'This workspace does not let agents change its schema (policy schema_changes = deny); a person makes the change.',
   'billing.upgrade_requires_approval': 'Moving to production waits for the billing owner’s approval.',
   'billing.budget_exceeded':
     "This month's metered usage reached the budget the billing owner set; writes are denied until they raise it or the month ends.",

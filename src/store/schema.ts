@@ -574,6 +574,51 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   secret_lookups: SecretLookupsTable;
+  object_types: ObjectTypesTable;
+  object_fields: ObjectFieldsTable;
+}
+
+/** A workspace's custom object type (src/objects/). */
+export interface ObjectTypesTable {
+  workspace_id: string;
+  /** The API name, also its key: `projects`. */
+  api_name: string;
+  label_singular: string;
+  label_plural: string;
+  description: string | null;
+  status: 'active' | 'archived';
+  version: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
+}
+
+/** A typed field of a custom type, or a typed `custom.<key>` of a built-in kind (object `contacts`). */
+export interface ObjectFieldsTable {
+  workspace_id: string;
+  /** The type's API name: a custom type's, or contacts, companies, deals. */
+  object: string;
+  api_name: string;
+  label: string;
+  type: string;
+  required: number;
+  is_unique: number;
+  indexed: number;
+  /** JSON, or null for none. */
+  default_value: string | null;
+  /** JSON array of the choices of a select or multi-select; null otherwise. */
+  options: string | null;
+  /** The type a relation points at; null for other types. */
+  relation_to: string | null;
+  relation_many: number;
+  position: number;
+  status: 'active' | 'archived';
+  version: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  archived_at: string | null;
 }
 
 /** Tables whose rows belong to one workspace; the scoped handle only reaches these. */

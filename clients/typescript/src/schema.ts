@@ -896,6 +896,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every object type of the workspace, built-in and custom, with its fields.
+         * @description Built-in kinds (contacts, companies, deals, tasks, activities) list their own columns and the typed custom.<key> fields declared on them; custom types list their fields. Archived types and fields are shown with status=archived (restorable). One type with its fields: GET /objects/{type}.
+         */
+        get: operations["objects.list"];
+        put?: never;
+        /**
+         * Define a custom object type (projects, tickets…) with its typed fields.
+         * @description Field types: text, long_text, number, money ({amount_cents, currency}), date, datetime, boolean, select (options), multi_select, email, url, phone, relation (relation: {to, many}). Each may be required, unique (text, number, email, url, phone), indexed, or defaulted. Schema changes are governed: an agent’s change is a proposal a person approves in the console (policy schema_changes: require_approval by default; allow applies it, deny refuses it); a workspace admin’s change applies at once. Send ?dry_run=true to see the decision and the migration preview (records affected, values that would not convert) first.
+         */
+        post: operations["objects.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/objects/{object}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One object type with its fields (built-in or custom). */
+        get: operations["objects.get"];
+        put?: never;
+        post?: never;
+        /** Archive a custom object type: it leaves the schema with its fields; it can be restored. */
+        delete: operations["objects.archive"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/objects/{object}/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a typed field to a custom type, or declare a typed custom.<key> on contacts, companies or deals.
+         * @description On a built-in kind the field types the existing custom.<key> values: from then on a write must give a value of that type. The migration preview counts the records that hold the key and lists those whose value would not convert; such a declaration is refused until they are fixed. Schema changes are governed: an agent’s change is a proposal a person approves in the console (policy schema_changes: require_approval by default; allow applies it, deny refuses it); a workspace admin’s change applies at once. Send ?dry_run=true to see the decision and the migration preview (records affected, values that would not convert) first.
+         */
+        post: operations["objects.add_field"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/objects/{object}/fields/{field}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Archive a field: it leaves the schema, its values are kept and it can be restored. */
+        delete: operations["objects.archive_field"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a field's label, requiredness, default, choices or index (its type stays).
+         * @description Choices of a select may be added, never removed while records may hold them. A type change is not offered yet: add a new field, copy the values, archive the old one. Schema changes are governed: an agent’s change is a proposal a person approves in the console (policy schema_changes: require_approval by default; allow applies it, deny refuses it); a workspace admin’s change applies at once. Send ?dry_run=true to see the decision and the migration preview (records affected, values that would not convert) first.
+         */
+        patch: operations["objects.update_field"];
+        trace?: never;
+    };
+    "/objects/{object}/fields/{field}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore an archived field with its values. */
+        post: operations["objects.restore_field"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/objects/{object}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore an archived custom object type with its fields. */
+        post: operations["objects.restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/operations/{operation_id}": {
         parameters: {
             query?: never;
@@ -4103,6 +4220,409 @@ export interface operations {
             };
         };
     };
+    "objects.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description objects.list: the envelope (JSON, with Accept: application/json) or record lines (text). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: unknown;
+                    };
+                    "text/plain": string;
+                };
+            };
+            /** @description A failure: the error envelope with code, message and hint (or error/hint lines in text). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    "objects.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description The plural API name, e.g. projects: its records will live at /objects/projects/records. */
+                    api_name: string;
+                    description?: string;
+                    /**
+                     * @description The type's fields, in order.
+                     * @default []
+                     */
+                    field_definitions?: {
+                        api_name: string;
+                        /** @description A value of the field type, used when a record leaves it out. */
+                        default?: unknown;
+                        /** @description Index it for equality and range filters and sorting. */
+                        indexed?: boolean;
+                        /** @description Shown to people; defaults to the API name. */
+                        label?: string;
+                        /** @description The choices of a select or multi_select. */
+                        options?: string[];
+                        /** @description For a relation: the type it points at, and whether it holds several records. */
+                        relation?: {
+                            many?: boolean;
+                            /** @description contacts, companies, deals or a custom type of this workspace */
+                            to: string;
+                        };
+                        required?: boolean;
+                        /** @enum {string} */
+                        type: "text" | "long_text" | "number" | "money" | "date" | "datetime" | "boolean" | "select" | "multi_select" | "email" | "url" | "phone" | "relation";
+                        unique?: boolean;
+                    }[];
+                    label_plural: string;
+                    label_singular: string;
+                };
+            };
+        };
+        responses: {
+            /** @description objects.create: the envelope (JSON, with Accept: application/json) or record lines (text). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: unknown;
+                    };
+                    "text/plain": string;
+                };
+            };
+            /** @description A failure: the error envelope with code, message and hint (or error/hint lines in text). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    "objects.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description objects.get: the envelope (JSON, with Accept: application/json) or record lines (text). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: unknown;
+                    };
+                    "text/plain": string;
+                };
+            };
+            /** @description A failure: the error envelope with code, message and hint (or error/hint lines in text). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    "objects.archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description objects.archive: the envelope (JSON, with Accept: application/json) or record lines (text). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: unknown;
+                    };
+                    "text/plain": string;
+                };
+            };
+            /** @description A failure: the error envelope with code, message and hint (or error/hint lines in text). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    "objects.add_field": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    api_name: string;
+                    /** @description A value of the field type, used when a record leaves it out. */
+                    default?: unknown;
+                    /** @description Index it for equality and range filters and sorting. */
+                    indexed?: boolean;
+                    /** @description Shown to people; defaults to the API name. */
+                    label?: string;
+                    /** @description contacts, companies, deals, or a custom type such as projects */
+                    object: string;
+                    /** @description The choices of a select or multi_select. */
+                    options?: string[];
+                    /** @description For a relation: the type it points at, and whether it holds several records. */
+                    relation?: {
+                        many?: boolean;
+                        /** @description contacts, companies, deals or a custom type of this workspace */
+                        to: string;
+                    };
+                    required?: boolean;
+                    /** @enum {string} */
+                    type: "text" | "long_text" | "number" | "money" | "date" | "datetime" | "boolean" | "select" | "multi_select" | "email" | "url" | "phone" | "relation";
+                    unique?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description objects.add_field: the envelope (JSON, with Accept: application/json) or record lines (text). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: unknown;
+                    };
+                    "text/plain": string;
+                };
+            };
+            /** @description A failure: the error envelope with code, message and hint (or error/hint lines in text). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    "objects.archive_field": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                field: string;
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description objects.archive_field: the envelope (JSON, with Accept: application/json) or record lines (text). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: unknown;
+                    };
+                    "text/plain": string;
+                };
+            };
+            /** @description A failure: the error envelope with code, message and hint (or error/hint lines in text). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    "objects.update_field": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                field: string;
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    default?: unknown;
+                    field: string;
+                    indexed?: boolean;
+                    label?: string;
+                    /** @description contacts, companies, deals, or a custom type such as projects */
+                    object: string;
+                    options?: string[];
+                    required?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description objects.update_field: the envelope (JSON, with Accept: application/json) or record lines (text). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: unknown;
+                    };
+                    "text/plain": string;
+                };
+            };
+            /** @description A failure: the error envelope with code, message and hint (or error/hint lines in text). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    "objects.restore_field": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                field: string;
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    field: string;
+                    /** @description contacts, companies, deals, or a custom type such as projects */
+                    object: string;
+                };
+            };
+        };
+        responses: {
+            /** @description objects.restore_field: the envelope (JSON, with Accept: application/json) or record lines (text). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: unknown;
+                    };
+                    "text/plain": string;
+                };
+            };
+            /** @description A failure: the error envelope with code, message and hint (or error/hint lines in text). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/plain": string;
+                };
+            };
+        };
+    };
+    "objects.restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                object: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description contacts, companies, deals, or a custom type such as projects */
+                    object: string;
+                };
+            };
+        };
+        responses: {
+            /** @description objects.restore: the envelope (JSON, with Accept: application/json) or record lines (text). */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Envelope"] & {
+                        data?: unknown;
+                    };
+                    "text/plain": string;
+                };
+            };
+            /** @description A failure: the error envelope with code, message and hint (or error/hint lines in text). */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                    "text/plain": string;
+                };
+            };
+        };
+    };
     "operations.get_status": {
         parameters: {
             query?: never;
@@ -4238,6 +4758,7 @@ export interface operations {
                     bulk_window_seconds?: number | null;
                     hold_human_edited_fields?: boolean | null;
                     proposal_expiry_hours?: number | null;
+                    schema_changes?: ("allow" | "require_approval" | "deny") | null;
                     sensitive_contact_fields?: ("name" | "email" | "phone" | "title" | "stage" | "company_id" | "tags" | "custom" | "follow_up_at" | "follow_up_note" | "do_not_contact" | "owner")[] | null;
                 };
             };

@@ -15,6 +15,7 @@ import * as sqliteShell from './0013_sqlite_shell.js';
 import * as auditChain from './0014_audit_chain.js';
 import * as lifecycle from './0015_lifecycle.js';
 import * as secretLookups from './0016_secret_lookups.js';
+import * as objects from './0017_objects.js';
 
 /**
  * The migrations, in order. Both databases run the same files; a migration that needs a
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0014_audit_chain': auditChain,
   '0015_lifecycle': lifecycle,
   '0016_secret_lookups': secretLookups,
+  '0017_objects': objects,
 };
 
 export const migrationProvider: MigrationProvider = {
