@@ -277,6 +277,119 @@ describe.each(DIALECTS)('object types and fields on %s', (dialect) => {
     expect(a.json.data.custom.seats).toBe(10);
   });
 
+  it('checks every write of a typed custom field, on single writes and in batches; undeclared keys stay free', async () => {
+    const wrong = await asHuman('POST', '/contacts', {
+      name: 'Wrong',
+      custom: { seats: 'ten', tier: 'gold' },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.json.error.message).toBe(
+      'custom.seats: not a number value (Invalid input: expected number, received string)',
+    );
+    expect(wrong.json.error.hint).toMatch(/declared number on contacts \(GET \/objects\/contacts\)/);
+    const right = await asAgent('POST', '/contacts', { name: 'Right', custom: { seats: 12, tier: 'gold' } });
+    expect(right.status).toBe(201);
+    const id = right.json.data.id;
+    const bad = await asAgent('PATCH', `/contacts/${id}`, { custom: { seats: '12 seats' } });
+    expect(bad.status).toBe(400);
+    expect((await asAgent('GET', `/contacts/${id}`)).json.data.custom).toEqual({ seats: 12, tier: 'gold' });
+    const cleared = await asAgent('PATCH', `/contacts/${id}`, { custom: { seats: null, tier: 'any text' } });
+    expect(cleared.status).toBe(200);
+    expect(cleared.json.data.custom).toEqual({ tier: 'any text' });
+
+    // A required select with a default on companies: left out, it is filled; off the list, refused.
+    const declared = await asHuman('POST', '/objects/companies/fields', {
+      api_name: 'segment',
+      type: 'select',
+      options: ['smb', 'enterprise'],
+      required: true,
+      default: 'smb',
+    });
+    expect(declared.status, declared.text).toBe(201);
+    const filled = await asAgent('POST', '/companies', { name: 'Filled Co' });
+    expect(filled.json.data.custom).toEqual({ segment: 'smb' });
+    const off = await asAgent('POST', '/companies', { name: 'Off Co', custom: { segment: 'mid' } });
+    expect(off.status).toBe(400);
+    expect(off.json.error.details.allowed).toEqual(['smb', 'enterprise']);
+
+    // A batch: each item checked; the bad one fails alone.
+    const queued = await asHuman('POST', '/contacts/batch', {
+      items: [
+        { name: 'Batch ok', custom: { seats: 3 } },
+        { name: 'Batch bad', custom: { seats: 'three' } },
+        { name: 'Batch plain' },
+      ],
+    });
+    expect(queued.status, queued.text).toBe(202);
+    let job = queued.json.data;
+    for (let attempt = 0; attempt < 200 && ['queued', 'running'].includes(job.status); attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      job = (await asHuman('GET', `/operations/${job.id}`)).json.data;
+    }
+    expect(job).toMatchObject({ done: 2, failed: 1 });
+    expect(job.errors[0]).toMatchObject({ code: 'invalid_input' });
+    expect(job.errors[0].message).toMatch(/custom\.seats: not a number value/);
+
+    // Archived, the field no longer checks; restored, it checks again.
+    await asHuman('DELETE', '/objects/contacts/fields/seats');
+    const free = await asAgent('POST', '/contacts', { name: 'Free', custom: { seats: 'lots' } });
+    expect(free.status).toBe(201);
+    const blocked = await asHuman('POST', '/objects/contacts/fields/seats/restore');
+    expect(blocked.status).toBe(400);
+    expect(blocked.json.error.details.blocking).toEqual([{ id: free.json.data.id, value: 'lots' }]);
+    expect(blocked.json.error.hint).toMatch(/then restore it/);
+    await asHuman('PATCH', `/contacts/${free.json.data.id}`, { custom: { seats: 40 } });
+    expect((await asHuman('POST', '/objects/contacts/fields/seats/restore')).json.data.status).toBe('active');
+    // Made required: refused while records lack it and there is no default.
+    const required = await asHuman('PATCH', '/objects/contacts/fields/seats', { required: true });
+    expect(required.status).toBe(400);
+    expect(required.json.error.message).toMatch(/have no seats, so it cannot be required yet/);
+  });
+
+  it('sorts and range-filters by a typed custom field, page by page with the keyset cursor', async () => {
+    const refused = await asAgent('GET', '/contacts?sort=custom.score');
+    expect(refused.status).toBe(400);
+    expect(refused.json.error.hint).toMatch(
+      /custom\.score is not a typed field: declare it \(POST \/objects\/contacts\/fields/,
+    );
+    expect(
+      (await asHuman('POST', '/objects/contacts/fields', { api_name: 'score', type: 'number' })).status,
+    ).toBe(201);
+    const scores = [7, -2, 7, 30.5, 0, 12];
+    for (const [index, score] of scores.entries())
+      expect(
+        (await asAgent('POST', '/contacts', { name: `Scored ${index}`, custom: { score } })).status,
+      ).toBe(201);
+
+    const walk = async (query: string) => {
+      const seen: { name: string; score: number | null }[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: Reply = await asAgent(
+          'GET',
+          `/contacts?${query}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(page.status, page.text).toBe(200);
+        for (const contact of page.json.data)
+          seen.push({ name: contact.name, score: contact.custom?.score ?? null });
+        cursor = page.json.next_cursor;
+      } while (cursor);
+      return seen;
+    };
+    const all = await walk('sort=custom.score');
+    const scored = all.filter((contact) => contact.score !== null);
+    expect(scored.map((contact) => contact.score)).toEqual([-2, 0, 7, 7, 12, 30.5]);
+    // Records without a value come after those with one, in either direction.
+    expect(all.slice(scored.length).every((contact) => contact.score === null)).toBe(true);
+    const down = await walk('sort=-custom.score');
+    expect(down.slice(0, 6).map((contact) => contact.score)).toEqual([30.5, 12, 7, 7, 0, -2]);
+    expect(down).toHaveLength(all.length);
+    const ranged = await walk('sort=custom.score&custom.score=gte:7');
+    expect(ranged.map((contact) => contact.score)).toEqual([7, 7, 12, 30.5]);
+    // A text-typed key sorts as text; seats (number) and tier stay as they were.
+    expect((await asAgent('GET', '/contacts?sort=custom.tier')).status).toBe(400);
+  });
+
   it('caps types and fields by plan, shown in /whoami; archive and restore count against them', async () => {
     const second = await asHuman('POST', '/objects', {
       api_name: 'tickets',

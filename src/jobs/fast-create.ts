@@ -1,5 +1,6 @@
 import { contactKind } from '../contacts/contact.js';
 import { isAppError } from '../errors.js';
+import { typedCustomKeys } from '../objects/typed-custom.js';
 import { flushAuditBatch, type Run } from '../operations/context.js';
 import type { AnyOperation } from '../operations/define.js';
 import { ALLOWED } from '../operations/steps.js';
@@ -62,13 +63,23 @@ export async function planChunk(
   ];
   const held =
     unique && keys.length ? await liveValuesOf(run.ctx.ws, fast.kind.table, unique, keys) : new Set();
+  // Typed custom fields declared on the kind: items whose custom they check (those that set custom,
+  // or every item when a key is required or defaulted) take the per-item path, which checks it.
+  const typedKeys = await typedCustomKeys(run.ctx, fast.kind.table);
+  const typedAll = typedKeys.some((key) => key.required || key.default !== null);
+  const typed = (input: Record<string, unknown>) =>
+    typedAll || (typedKeys.length > 0 && input.custom !== undefined && input.custom !== null);
   const seen = new Set<unknown>();
   return parsed.map((input) => {
     if (!input) return null;
     const key = keyOf(input);
     const repeated = key !== null && (held.has(key) || seen.has(key));
     if (key !== null) seen.add(key);
-    if (repeated || fast.checked.some((field) => input[field] !== undefined && input[field] !== null))
+    if (
+      repeated ||
+      typed(input) ||
+      fast.checked.some((field) => input[field] !== undefined && input[field] !== null)
+    )
       return null;
     return input;
   });

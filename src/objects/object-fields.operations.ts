@@ -13,7 +13,7 @@ import {
   fieldDefinition,
   toFieldRecord,
 } from './object.js';
-import { describePreview, migrationPreview } from './objects.catalog.js';
+import { describePreview, migrationPreview, type TypedField } from './objects.catalog.js';
 import {
   findObjectField,
   insertObjectFields,
@@ -86,16 +86,34 @@ async function checkNewField(ctx: OperationContext, object: string, field: Field
     taken: existing.map((row) => row.api_name),
     relationTargets: await knownObjects(ctx),
   });
+  return checkStoredValues(ctx, object, field, 'declare the field again');
+}
+
+/**
+ * What the records already there say about a typed field on a built-in kind (declared, restored or
+ * made required): refused while any stored value would not convert, or while records lack a
+ * required field that has no default. Answers the migration preview.
+ */
+async function checkStoredValues(
+  ctx: OperationContext,
+  object: string,
+  field: TypedField & { required?: boolean; default?: unknown },
+  then: string,
+) {
   const preview = await migrationPreview(ctx, object, field);
   if (preview.not_converting.length > 0) {
     throw new AppError(
       'invalid_input',
       `${preview.not_converting.length} record(s) of ${object} hold a custom.${field.api_name} that is not a ${field.type} value`,
-      `fix or clear those values first (PATCH each record), then declare the field again; the first are listed in details.blocking`,
+      `fix or clear those values first (PATCH each record), then ${then}; the first are listed in details.blocking`,
       { details: { blocking: preview.not_converting.slice(0, 20) } },
     );
   }
-  if (field.required && preview.records_missing > 0 && field.default === undefined) {
+  if (
+    field.required &&
+    preview.records_missing > 0 &&
+    (field.default === undefined || field.default === null)
+  ) {
     throw new AppError(
       'invalid_input',
       `${preview.records_missing} record(s) of ${object} have no ${field.api_name}, so it cannot be required yet`,
@@ -155,6 +173,15 @@ async function plannedUpdate(ctx: OperationContext, input: z.output<ReturnType<t
     changes.label = input.label;
   }
   if (input.required !== undefined && input.required !== current.required) {
+    if (input.required) {
+      const fallback = input.default !== undefined ? input.default : current.default;
+      await checkStoredValues(
+        ctx,
+        input.object,
+        { ...current, required: true, default: fallback ?? undefined },
+        'make it required',
+      );
+    }
     diff.required = [current.required, input.required];
     changes.required = input.required ? 1 : 0;
   }
@@ -255,6 +282,16 @@ async function statusField(
       name === 'archive_field'
         ? `nothing to do; restore it with POST /objects/${input.object}/fields/${input.field}/restore`
         : 'nothing to do: it is active',
+    );
+  }
+  if (name === 'restore_field') {
+    // Values written while it was archived were not checked: they must fit again.
+    const field = toFieldRecord(row);
+    await checkStoredValues(
+      ctx,
+      input.object,
+      { ...field, default: field.default ?? undefined },
+      'restore it',
     );
   }
   return row;

@@ -2,7 +2,7 @@ import type { AnyOperation, OperationContext } from '../operations/define.js';
 import type { KindDefinition } from '../records/kinds.js';
 import type { ObjectFieldsTable } from '../store/schema.js';
 import {
-  type FieldDefinition,
+  type FieldType,
   isBuiltinObject,
   type ObjectRecord,
   reservedTypeNames,
@@ -69,6 +69,13 @@ export function builtinObjectRecord(
   };
 }
 
+/** What checking stored values needs of a field. */
+export interface TypedField {
+  api_name: string;
+  type: FieldType;
+  options?: readonly string[] | null;
+}
+
 export interface MigrationPreview {
   /** Live records that hold a value for the field. */
   records_affected: number;
@@ -89,7 +96,7 @@ const PAGE = 2000;
 export async function migrationPreview(
   ctx: OperationContext,
   object: string,
-  field: FieldDefinition,
+  field: TypedField,
 ): Promise<MigrationPreview> {
   const preview: MigrationPreview = { records_affected: 0, records_missing: 0, not_converting: [] };
   if (!isBuiltinObject(object)) return preview;

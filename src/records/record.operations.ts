@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
+import { typedCustomSorts } from '../objects/typed-custom.js';
 import {
   type AnyOperation,
   type ApprovalMode,
@@ -170,7 +171,11 @@ export function searchOperation<T extends RecordTable>(
     mutating: false,
     input: listInput,
     async handler(ctx, input) {
-      const page = await list(ctx.ws, input);
+      // sort=custom.<key> needs the key declared typed (src/objects/): read those only then.
+      const customSorts = input.sort?.replace(/^[-+]/, '').startsWith('custom.')
+        ? await typedCustomSorts(ctx, kind.table)
+        : undefined;
+      const page = await list(ctx.ws, { ...input, ...(customSorts ? { customSorts } : {}) });
       const data = await present(ctx.ws, kind, page.rows);
       return { data, nextCursor: page.nextCursor, warnings: page.warnings };
     },

@@ -1,5 +1,6 @@
 import { changesSince } from '../audit/audit.repository.js';
 import { AppError, notFound } from '../errors.js';
+import { checkTypedCustom } from '../objects/typed-custom.js';
 import type { OperationContext } from '../operations/define.js';
 import { chargePlanUsage, isCapped, releasePlanUsage } from '../plans/usage.js';
 import type { Database } from '../store/schema.js';
@@ -120,7 +121,7 @@ export async function createRecord<T extends RecordTable>(
   kind: RecordKind<T>,
   changes: Record<string, unknown>,
 ): Promise<Database[T] | undefined> {
-  const columns = createColumns(ctx, kind, changes);
+  const columns = await checkTypedCustom(ctx, kind.table, createColumns(ctx, kind, changes), true);
   await checkReferences(ctx.ws, kind.table, columns);
   await kind.validate?.(ctx.ws, columns);
   const row = newRow(ctx, kind, columns);
@@ -164,6 +165,8 @@ export async function updateRecord<T extends RecordTable>(
     }
     let columns = columnsFor(changes, current);
     if (kind.derive) columns = kind.derive(current, columns, ctx.now);
+    // Typed custom.<key> fields declared on the kind (src/objects/): the merged custom must fit them.
+    columns = await checkTypedCustom(ctx, kind.table, columns, false);
     const changed = diff(current, columns);
     if (Object.keys(changed).length === 0) return { row: current, changed: false };
     await checkUnique(ctx, kind, id, afterValues(changed));

@@ -6,6 +6,7 @@ import { type CursorPosition, decodeCursor, encodeCursor, queryFingerprint } fro
 import { likePattern, likeWarnings } from './like.js';
 import {
   type Condition,
+  type CustomSorts,
   DEFAULT_LIMIT,
   MAX_LIMIT,
   parseFilters,
@@ -25,6 +26,8 @@ export interface ListParams {
   sort?: string;
   limit?: number;
   cursor?: string;
+  /** The workspace's typed custom keys of this kind that sort= may name (src/objects/). */
+  customSorts?: CustomSorts;
 }
 
 export interface ListPage<Row> {
@@ -46,6 +49,7 @@ export interface SearchRanking {
 export type SearchHook = (term: string) => Promise<SearchRanking>;
 
 const RANK = 'search_rank';
+const SORT_KEY = 'custom_sort_key';
 const COMPARE = { eq: '=', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 const NUMERIC = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
@@ -169,7 +173,7 @@ export async function listPage<Row extends { id: string }>(
   search?: SearchHook,
 ): Promise<ListPage<Row>> {
   const conditions = parseFilters(spec, params.where ?? {});
-  const sort = parseSort(spec, params.sort);
+  const sort = parseSort(spec, params.sort, params.customSorts);
   const warnings: Warning[] = likeWarnings(conditions);
   let limit = params.limit ?? DEFAULT_LIMIT;
   if (limit > MAX_LIMIT) {
@@ -203,12 +207,16 @@ export async function listPage<Row extends { id: string }>(
         output: RANK,
       }
     : {
-        expression: sql.ref(`${table}.${sort.field}`),
+        expression: sort.customKey
+          ? sort.spec.type === 'number'
+            ? dialect.jsonNumber(`${table}.custom`, sort.customKey)
+            : dialect.jsonText(`${table}.custom`, sort.customKey)
+          : sql.ref(`${table}.${sort.field}`),
         direction: sort.direction,
         idDirection: sort.direction,
         nullable: sort.spec.nullable,
         kind: sort.spec.type === 'number' ? 'number' : 'string',
-        output: sort.field,
+        output: sort.customKey ? SORT_KEY : sort.field,
       };
   const fingerprint = queryFingerprint({
     k: spec.kind,
@@ -221,6 +229,8 @@ export async function listPage<Row extends { id: string }>(
   for (const condition of conditions) q = q.where(conditionSql(table, condition, dialect));
   if (ranking) q = q.where(ranking.where);
   if (rank) q = q.select(rank.as(RANK));
+  // A custom key's value is read back beside the row, for the cursor (numbers as JSON numbers).
+  if (sort.customKey && !byRank) q = q.select(key.expression.as(SORT_KEY));
   if (params.cursor) {
     const position = checkPosition(key, decodeCursor(params.cursor, fingerprint));
     q = q.where(afterCursor(key, id, position));
@@ -235,11 +245,14 @@ export async function listPage<Row extends { id: string }>(
   const more = rows.length > limit;
   if (more) rows.length = limit;
   const last = rows.at(-1);
-  const value = last?.[key.output] ?? null;
+  const raw = last?.[key.output] ?? null;
+  // PostgreSQL answers numeric as text; the cursor keeps the number.
+  const value = raw !== null && key.kind === 'number' && typeof raw === 'string' ? Number(raw) : raw;
   const nextCursor =
     more && last
       ? encodeCursor({ value: value === null ? null : (value as string | number), id: last.id }, fingerprint)
       : null;
   if (byRank) for (const row of rows) delete row[RANK];
+  if (sort.customKey) for (const row of rows) delete row[SORT_KEY];
   return { rows, nextCursor, warnings };
 }

@@ -70,7 +70,12 @@ export interface Sort {
   field: string;
   spec: FieldSpec;
   direction: 'asc' | 'desc';
+  /** Set when sorting by a typed custom.<key> (declared with POST /objects/{kind}/fields). */
+  customKey?: string;
 }
+
+/** The typed custom keys a list may sort by, and how their values compare. */
+export type CustomSorts = Record<string, 'number' | 'text'>;
 
 const CUSTOM_KEY = /^custom\.([A-Za-z0-9_-]{1,64})$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:\d{2}))?$/;
@@ -223,16 +228,23 @@ export function sortableFields(spec: ResourceSpec): string[] {
     .map(([name]) => name);
 }
 
-export function parseSort(spec: ResourceSpec, sort: string | undefined): Sort {
+export function parseSort(spec: ResourceSpec, sort: string | undefined, customSorts: CustomSorts = {}): Sort {
   const text = sort ?? spec.defaultSort;
   const direction = text.startsWith('-') ? 'desc' : 'asc';
   const field = text.replace(/^[-+]/, '');
+  const customKey = spec.custom ? CUSTOM_KEY.exec(field)?.[1] : undefined;
+  if (customKey && Object.hasOwn(customSorts, customKey)) {
+    const type = customSorts[customKey] === 'number' ? 'number' : 'text';
+    return { field, spec: { type, nullable: true, sortable: true }, direction, customKey };
+  }
   const fieldSpec = Object.hasOwn(spec.fields, field) ? spec.fields[field] : undefined;
   if (!fieldSpec?.sortable) {
-    const allowed = sortableFields(spec);
+    const allowed = [...sortableFields(spec), ...Object.keys(customSorts).map((key) => `custom.${key}`)];
     throw bad(
       `cannot sort ${spec.kind}s by "${field.slice(0, 60)}"`,
-      `sort by one of: ${allowed.join(', ')} (prefix - for descending)`,
+      customKey
+        ? `custom.${customKey} is not a typed field: declare it (POST /objects/${spec.kind}s/fields with a number, text, date, select, email, url or phone type), or sort by one of: ${allowed.join(', ')}`
+        : `sort by one of: ${allowed.join(', ')} (prefix - for descending)`,
       allowed,
     );
   }

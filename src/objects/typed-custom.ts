@@ -1,0 +1,108 @@
+import { AppError } from '../errors.js';
+import type { OperationContext } from '../operations/define.js';
+import { type FieldType, isBuiltinObject, valueSchema } from './object.js';
+import { listObjectFields } from './objects.repository.js';
+
+interface TypedKey {
+  key: string;
+  type: FieldType;
+  required: boolean;
+  default: unknown;
+  options: string[] | null;
+}
+
+/** The active typed custom.<key> fields declared on a built-in kind's table, once per run. */
+export async function typedCustomKeys(ctx: OperationContext, table: string): Promise<TypedKey[]> {
+  if (!isBuiltinObject(table)) return [];
+  const memo = `typed-custom:${table}`;
+  const known = ctx.memo.get(memo) as TypedKey[] | undefined;
+  if (known) return known;
+  const keys = (await listObjectFields(ctx.ws, table))
+    .filter((row) => row.status === 'active')
+    .map((row) => ({
+      key: row.api_name,
+      type: row.type as FieldType,
+      required: row.required === 1,
+      default: row.default_value === null ? null : (JSON.parse(row.default_value) as unknown),
+      options: row.options === null ? null : (JSON.parse(row.options) as string[]),
+    }));
+  ctx.memo.set(memo, keys);
+  return keys;
+}
+
+/**
+ * Checks the `custom` a create or update of a contact, company or deal would store against the
+ * typed fields declared on its kind (docs/objects.md): each declared key holds a value of its
+ * type; a create gets the defaults of the keys it leaves out; a required key may not be left out
+ * or cleared (an update fills it from its default when there is one). Undeclared keys stay free.
+ * Returns the columns to write (custom with defaults added), or the same columns.
+ */
+export async function checkTypedCustom<Columns extends Record<string, unknown>>(
+  ctx: OperationContext,
+  table: string,
+  columns: Columns,
+  creating: boolean,
+): Promise<Columns> {
+  if (!creating && columns.custom === undefined) return columns;
+  const keys = await typedCustomKeys(ctx, table);
+  if (keys.length === 0) return columns;
+  const custom = JSON.parse((columns.custom as string | undefined) ?? '{}') as Record<string, unknown>;
+  let filled = false;
+  for (const field of keys) {
+    const value = custom[field.key];
+    if (value === undefined || value === null) {
+      if ((creating || field.required) && field.default !== null) {
+        custom[field.key] = field.default;
+        filled = true;
+      } else if (field.required) {
+        throw new AppError(
+          'invalid_input',
+          `custom.${field.key} is required on ${table} (a ${field.type} field)`,
+          `send "custom": {"${field.key}": …}; GET /objects/${table} shows the typed fields`,
+          { details: { fields: [{ path: `custom.${field.key}`, message: 'required' }] } },
+        );
+      }
+      continue;
+    }
+    const parsed = valueSchema({ type: field.type, options: field.options }).safeParse(value);
+    if (!parsed.success) {
+      const problem = parsed.error.issues[0]?.message ?? 'invalid';
+      throw new AppError(
+        'invalid_input',
+        `custom.${field.key}: not a ${field.type} value (${problem})`,
+        `custom.${field.key} is declared ${field.type} on ${table} (GET /objects/${table}); send a value of that type, or null to clear it`,
+        {
+          details: {
+            fields: [{ path: `custom.${field.key}`, message: problem }],
+            ...(field.options ? { allowed: field.options } : {}),
+          },
+        },
+      );
+    }
+  }
+  return filled ? { ...columns, custom: JSON.stringify(custom) } : columns;
+}
+
+/** Types whose values sort in a meaningful order: numbers by value, the rest as text. */
+const SORTABLE: Partial<Record<FieldType, 'number' | 'text'>> = {
+  number: 'number',
+  text: 'text',
+  email: 'text',
+  url: 'text',
+  phone: 'text',
+  select: 'text',
+  date: 'text',
+};
+
+/** The typed custom keys of a kind that sort= may name (datetime, money and lists do not sort yet). */
+export async function typedCustomSorts(
+  ctx: OperationContext,
+  table: string,
+): Promise<Record<string, 'number' | 'text'>> {
+  const sorts: Record<string, 'number' | 'text'> = {};
+  for (const field of await typedCustomKeys(ctx, table)) {
+    const order = SORTABLE[field.type];
+    if (order) sorts[field.key] = order;
+  }
+  return sorts;
+}
