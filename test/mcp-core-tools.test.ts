@@ -56,6 +56,20 @@ describe.each(DIALECTS)('the default MCP tool list on %s', (dialect) => {
       const allClient = await connect(all.app, (await bootstrapAgent(all.app)).token);
       const every = (await allClient.listTools()).tools;
       expect(every).toHaveLength(operations.length + 1);
+      // Portable schemas: nullable is anyOf, never a "type" list, which clients that map tool
+      // schemas onto a one-type dialect (Gemini's) reject; the Inspector's --strict flags it.
+      const typeLists: string[] = [];
+      const walk = (node: unknown, path: string) => {
+        if (Array.isArray(node)) node.forEach((item, index) => walk(item, `${path}[${index}]`));
+        else if (node && typeof node === 'object') {
+          for (const [key, value] of Object.entries(node)) {
+            if (key === 'type' && Array.isArray(value)) typeLists.push(path);
+            walk(value, `${path}.${key}`);
+          }
+        }
+      };
+      for (const tool of every) walk({ input: tool.inputSchema, output: tool.outputSchema }, tool.name);
+      expect(typeLists).toEqual([]);
       expect(Buffer.byteLength(JSON.stringify({ tools: every }))).toBeGreaterThan(bytes * 4);
       // Every typed tool's output schema holds for its results: read a page and one record.
       const created = await allClient.callTool({

@@ -3,12 +3,14 @@ import type { AnyOperation } from '../operations/define.js';
 import type { RecordView } from '../operations/projection.js';
 import { allowedFields } from '../operations/validation.js';
 import { kindNamed } from '../records/kinds.js';
+import { typeListsToAnyOf } from '../records/record-schema.js';
 import type { Services } from '../services.js';
 import { ENVELOPE_SCHEMAS, recordComponent, responsesOf } from './openapi-responses.js';
 
 /** The JSON Schema of an operation's input, as a client sends it. */
 export function inputJsonSchema(operation: AnyOperation): Record<string, unknown> {
-  return z.toJSONSchema(operation.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(operation.input, { io: 'input', unrepresentable: 'any' });
+  return typeListsToAnyOf(schema) as Record<string, unknown>;
 }
 
 /** What `fields` and `expand` do, for the tool catalog, MCP tool schemas and /openapi.json. */

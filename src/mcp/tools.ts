@@ -57,6 +57,11 @@ export function requestTool(publicUrl: string): Tool {
   };
 }
 
+/**
+ * Nullable as anyOf, never a `type` list: clients that map tool schemas onto a one-type dialect
+ * (Gemini's OpenAPI subset) reject or loosen `"type": ["string", "null"]` (the Inspector's
+ * --strict portability check flags it).
+ */
 const nullable = (schema: object) => ({ anyOf: [schema, { type: 'null' }] });
 
 /**
@@ -72,7 +77,7 @@ export function envelopeOutputSchema(operation?: AnyOperation): Record<string, u
   const { $defs, ...record } = schema ?? {};
   const data = schema
     ? nullable(operation?.http.queryFilters ? { type: 'array', items: record } : record)
-    : { type: ['object', 'array', 'null'] };
+    : { anyOf: [{ type: 'object' }, { type: 'array' }, { type: 'null' }] };
   return {
     ...($defs ? { $defs } : {}),
     type: 'object',
@@ -85,9 +90,9 @@ export function envelopeOutputSchema(operation?: AnyOperation): Record<string, u
       next_actions: { type: 'array' },
       warnings: { type: 'array' },
       request_id: { type: 'string' },
-      idempotency_key: { type: ['string', 'null'] },
-      operation_id: { type: ['string', 'null'] },
-      next_cursor: { type: ['string', 'null'] },
+      idempotency_key: nullable({ type: 'string' }),
+      operation_id: nullable({ type: 'string' }),
+      next_cursor: nullable({ type: 'string' }),
       error: { type: 'object', required: ['code', 'message', 'hint'] },
     },
   };

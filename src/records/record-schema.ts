@@ -30,7 +30,7 @@ export function recordSchema(
   writable: Record<string, z.ZodType>,
 ): JsonSchema {
   const schemaAs = (io: 'input' | 'output') =>
-    z.toJSONSchema(z.object(writable), { io, unrepresentable: 'any' }) as {
+    typeListsToAnyOf(z.toJSONSchema(z.object(writable), { io, unrepresentable: 'any' })) as {
       properties: Record<string, JsonSchema>;
       $defs?: Record<string, JsonSchema>;
     };
@@ -50,7 +50,7 @@ export function recordSchema(
       field,
       fieldSchema(field) ??
         COMMON[field] ??
-        (field.endsWith('_at') ? { type: ['string', 'null'], format: 'date-time' } : {}),
+        (field.endsWith('_at') ? { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] } : {}),
     ]),
   );
   return {
@@ -60,5 +60,24 @@ export function recordSchema(
     // fields= keeps only the named fields (and always handle and id); expand= adds related records.
     required: ['handle', 'id'],
     ...(written.$defs ? { $defs: written.$defs } : {}),
+  };
+}
+
+/**
+ * `{"type": ["string", "null"], "format": …}` (what zod writes for some nullable fields) becomes
+ * `{"anyOf": [{"type": "string", "format": …}, {"type": "null"}]}` throughout a schema: the same
+ * schema, in the form clients that map tool schemas onto a one-type dialect (Gemini's OpenAPI
+ * subset) accept; the MCP Inspector's --strict portability check flags the list form.
+ */
+export function typeListsToAnyOf(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(typeListsToAnyOf);
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.entries(node).map(([key, value]) => [key, typeListsToAnyOf(value)] as const);
+  const schema = Object.fromEntries(entries) as Record<string, unknown>;
+  if (!Array.isArray(schema.type)) return schema;
+  const { type: types, description, ...rest } = schema;
+  return {
+    ...(description !== undefined ? { description } : {}),
+    anyOf: (types as string[]).map((type) => (type === 'null' ? { type } : { type, ...rest })),
   };
 }

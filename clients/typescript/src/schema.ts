@@ -1710,7 +1710,6 @@ export interface components {
         /** @description A deal record. */
         DealRecord: {
             amount_cents?: number | null;
-            /** Format: date-time */
             closed_at?: string | null;
             company_id?: string | null;
             contact_id?: string | null;
@@ -1786,7 +1785,6 @@ export interface components {
         TaskRecord: {
             assignee?: string | null;
             company_id?: string | null;
-            /** Format: date-time */
             completed_at?: string | null;
             contact_id?: string | null;
             /** Format: date-time */
