@@ -60,8 +60,9 @@ describe.each(DIALECTS)('the default MCP tool list on %s', (dialect) => {
       // schemas onto a one-type dialect (Gemini's) reject; the Inspector's --strict flags it.
       const typeLists: string[] = [];
       const walk = (node: unknown, path: string) => {
-        if (Array.isArray(node)) node.forEach((item, index) => walk(item, `${path}[${index}]`));
-        else if (node && typeof node === 'object') {
+        if (Array.isArray(node)) {
+          for (const [index, item] of node.entries()) walk(item, `${path}[${index}]`);
+        } else if (node && typeof node === 'object') {
           for (const [key, value] of Object.entries(node)) {
             if (key === 'type' && Array.isArray(value)) typeLists.push(path);
             walk(value, `${path}.${key}`);
