@@ -442,6 +442,22 @@ describe.each(DIALECTS)('object types and fields on %s', (dialect) => {
     expect((await asHuman('PATCH', '/policy', { schema_changes: 'require_approval' })).status).toBe(200);
   });
 
+  it('serialises concurrent schema changes: one of five identical creates wins, the rest are told it exists', async () => {
+    // Room for one more type under the plan's cap of two.
+    expect((await asHuman('DELETE', '/objects/invoices')).status).toBe(200);
+    const replies = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        asHuman('POST', '/objects', { api_name: 'race_type', label_singular: 'R', label_plural: 'Rs' }),
+      ),
+    );
+    expect(replies.map((reply) => reply.status).sort()).toEqual([201, 400, 400, 400, 400]);
+    for (const reply of replies.filter((r) => r.status === 400))
+      expect(reply.json.error.message).toMatch(/race_type already exists/);
+    const fieldless = await asHuman('POST', '/objects/tasks/fields', { api_name: 'x', type: 'text' });
+    expect(fieldless.status).toBe(400);
+    expect(fieldless.json.error.details.allowed).toEqual(['contacts', 'companies', 'deals']);
+  });
+
   it("never shows or changes another workspace's types", async () => {
     const stranger = await bootstrapAgent(t.app, 'schema_stranger');
     const theirs = await as(stranger.token, 'GET', '/objects');

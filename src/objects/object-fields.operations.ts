@@ -21,9 +21,9 @@ import {
   updateObjectField,
 } from './objects.repository.js';
 import {
-  capsFor,
   fieldRow,
   knownObjects,
+  lockSchema,
   objectName,
   objectNamed,
   SCHEMA_HELP,
@@ -59,8 +59,9 @@ const addField = defineOperation({
     });
   },
   async handler(ctx, input) {
+    // The workspace lock first: concurrent schema changes of a workspace run one after the other.
+    const caps = await lockSchema(ctx);
     const preview = await checkNewField(ctx, input.object, input.field);
-    const caps = await capsFor(ctx);
     const existing = await listObjectFields(ctx.ws, input.object);
     if (existing.filter((row) => row.status === 'active').length + 1 > caps.fields)
       throw planLimitReached('fields per object type', caps.fields, caps.plan);
@@ -141,6 +142,7 @@ const updateField = defineOperation({
     });
   },
   async handler(ctx, input) {
+    await lockSchema(ctx); // the workspace lock: schema changes of a workspace run one after the other
     const { row, diff, changes } = await plannedUpdate(ctx, input);
     await updateObjectField(ctx.ws, input.object, input.field, changes, ctx.now);
     ctx.audit({ target: `field/${input.object}.${input.field}`, changes: diff, version: row.version + 1 });
@@ -244,10 +246,10 @@ const statusChange = (name: 'archive_field' | 'restore_field') =>
       });
     },
     async handler(ctx, input) {
+      const caps = await lockSchema(ctx);
       const row = await statusField(ctx, input, name);
       const status = name === 'archive_field' ? ('archived' as const) : ('active' as const);
       if (status === 'active') {
-        const caps = await capsFor(ctx);
         const active = (await listObjectFields(ctx.ws, input.object)).filter((f) => f.status === 'active');
         if (active.length + 1 > caps.fields)
           throw planLimitReached('fields per object type', caps.fields, caps.plan);

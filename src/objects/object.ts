@@ -29,6 +29,8 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 /** The built-in kinds that take typed `custom.<key>` fields, and what a relation may point at. */
 export const BUILTIN_OBJECTS = ['contacts', 'companies', 'deals'] as const;
 export type BuiltinObject = (typeof BUILTIN_OBJECTS)[number];
+/** Built-in kinds that take no typed fields (yet). */
+export const FIELDLESS_BUILTINS: readonly string[] = ['tasks', 'activities'];
 export const isBuiltinObject = (name: string): name is BuiltinObject =>
   (BUILTIN_OBJECTS as readonly string[]).includes(name);
 

@@ -21,9 +21,9 @@ import {
   setObjectTypeStatus,
 } from './objects.repository.js';
 import {
-  capsFor,
   fieldRow,
   knownObjects,
+  lockSchema,
   newDefinition,
   objectName,
   SCHEMA_HELP,
@@ -155,8 +155,9 @@ export function objectOperations(catalog: ObjectsCatalog) {
       });
     },
     async handler(ctx, input) {
+      // The workspace lock first: concurrent schema changes of a workspace run one after the other.
+      const caps = await lockSchema(ctx);
       await checkNewType(ctx, input);
-      const caps = await capsFor(ctx);
       if ((await countActiveObjectTypes(ctx.ws)) + 1 > caps.types)
         throw planLimitReached('custom object types', caps.types, caps.plan);
       if (input.field_definitions.length > caps.fields)
@@ -213,10 +214,10 @@ export function objectOperations(catalog: ObjectsCatalog) {
         });
       },
       async handler(ctx, input) {
+        const caps = await lockSchema(ctx);
         const row = await statusType(ctx, input.object, name);
         const status = name === 'archive' ? ('archived' as const) : ('active' as const);
         if (status === 'active') {
-          const caps = await capsFor(ctx);
           if ((await countActiveObjectTypes(ctx.ws)) + 1 > caps.types)
             throw planLimitReached('custom object types', caps.types, caps.plan);
         }

@@ -5,7 +5,7 @@ import type { AnyOperation, OperationContext, Verdict } from '../operations/defi
 import { planNamed } from '../plans/plans.js';
 import { loadPolicy } from '../policy/policy.js';
 import { lockWorkspace } from '../workspaces/workspaces.repository.js';
-import { BUILTIN_OBJECTS, type FieldDefinition, isBuiltinObject } from './object.js';
+import { BUILTIN_OBJECTS, FIELDLESS_BUILTINS, type FieldDefinition, isBuiltinObject } from './object.js';
 import { findObjectType, listObjectTypes } from './objects.repository.js';
 
 /**
@@ -58,8 +58,12 @@ export async function schemaVerdict(
   };
 }
 
-/** The plan's caps for types and fields, read inside the transaction after the workspace lock. */
-export async function capsFor(ctx: OperationContext) {
+/**
+ * Locks the workspace row for the rest of the transaction, so a workspace's schema changes run one
+ * after the other (two creates of one type cannot both pass the "is it free" check), and answers
+ * the plan's caps for types and fields.
+ */
+export async function lockSchema(ctx: OperationContext) {
   await lockWorkspace(systemDb(ctx), ctx.ws.workspaceId, ctx.now);
   const plan = planNamed(ctx.services.config.plans, ctx.caller?.plan ?? 'sandbox');
   return { plan: plan.name, types: plan.caps.object_types, fields: plan.caps.object_fields };
@@ -74,6 +78,14 @@ export async function knownObjects(ctx: OperationContext): Promise<string[]> {
 /** The object named in a path: a built-in that takes fields, or an active custom type; else 404/400. */
 export async function objectNamed(ctx: OperationContext, name: string) {
   if (isBuiltinObject(name)) return { builtin: true as const, name };
+  if (FIELDLESS_BUILTINS.includes(name)) {
+    throw new AppError(
+      'invalid_input',
+      `${name} takes no typed fields: only contacts, companies and deals do`,
+      'declare typed fields on contacts, companies or deals, or define a custom type (POST /objects)',
+      { details: { allowed: [...BUILTIN_OBJECTS] } },
+    );
+  }
   const row = await findObjectType(ctx.ws, name);
   if (!row) {
     throw new AppError(
