@@ -2,7 +2,9 @@ import { activityDefinition } from './activities/activity.js';
 import { companyDefinition } from './companies/company.js';
 import { contactDefinition } from './contacts/contact.js';
 import { dealDefinition } from './deals/deal.js';
+import { typedCustomRules } from './objects/typed-custom.js';
 import type { AnyOperation } from './operations/define.js';
+import { registerCustomFieldRules } from './records/custom-fields.js';
 import { historyOperation } from './records/history.operations.js';
 import { type KindDefinition, registerKind } from './records/kinds.js';
 import { taskDefinition } from './tasks/task.js';
@@ -20,9 +22,10 @@ export const BUILTIN_KINDS: readonly KindDefinition[] = [
   activityDefinition,
 ];
 
-/** Registers the built-in kinds with the records core; idempotent. */
+/** Registers the built-in kinds, and the typed custom fields' rules, with the records core; idempotent. */
 export function registerKinds(): void {
   for (const definition of BUILTIN_KINDS) registerKind(definition);
+  registerCustomFieldRules(typedCustomRules);
 }
 
 /** `<kind>s.history` for every versioned built-in kind. */

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { OperationContext } from '../operations/define.js';
+import type { CustomFieldRules } from '../records/custom-fields.js';
 import { type FieldType, isBuiltinObject, valueSchema } from './object.js';
 import { listObjectFields } from './objects.repository.js';
 
@@ -106,3 +107,9 @@ export async function typedCustomSorts(
   }
   return sorts;
 }
+
+/** The rules the records core asks on writes and sorts (registered in src/kinds.ts). */
+export const typedCustomRules: CustomFieldRules = {
+  check: checkTypedCustom,
+  sorts: typedCustomSorts,
+};

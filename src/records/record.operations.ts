@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { typedCustomSorts } from '../objects/typed-custom.js';
 import {
   type AnyOperation,
   type ApprovalMode,
@@ -11,6 +10,7 @@ import {
 import type { ReasonCode } from '../policy/reason-codes.js';
 import type { Database } from '../store/schema.js';
 import type { WorkspaceDb } from '../store/scoped.js';
+import { customSorts } from './custom-fields.js';
 import { idRef } from './fields.js';
 import { heldResult, updateWithHolds } from './holds.js';
 import type { RecordKind, RecordTable } from './kind.js';
@@ -172,10 +172,10 @@ export function searchOperation<T extends RecordTable>(
     input: listInput,
     async handler(ctx, input) {
       // sort=custom.<key> needs the key declared typed (src/objects/): read those only then.
-      const customSorts = input.sort?.replace(/^[-+]/, '').startsWith('custom.')
-        ? await typedCustomSorts(ctx, kind.table)
+      const sorts = input.sort?.replace(/^[-+]/, '').startsWith('custom.')
+        ? await customSorts(ctx, kind.table)
         : undefined;
-      const page = await list(ctx.ws, { ...input, ...(customSorts ? { customSorts } : {}) });
+      const page = await list(ctx.ws, { ...input, ...(sorts ? { customSorts: sorts } : {}) });
       const data = await present(ctx.ws, kind, page.rows);
       return { data, nextCursor: page.nextCursor, warnings: page.warnings };
     },

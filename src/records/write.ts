@@ -1,9 +1,9 @@
 import { changesSince } from '../audit/audit.repository.js';
 import { AppError, notFound } from '../errors.js';
-import { checkTypedCustom } from '../objects/typed-custom.js';
 import type { OperationContext } from '../operations/define.js';
 import { chargePlanUsage, isCapped, releasePlanUsage } from '../plans/usage.js';
 import type { Database } from '../store/schema.js';
+import { checkCustomFields } from './custom-fields.js';
 import { handleOf, type RecordKind, type RecordTable } from './kind.js';
 import { afterWrite, loadLiveBy, loadRecord } from './loaded.js';
 import { afterValues, type Columns, columnsFor, diff } from './records.js';
@@ -121,7 +121,7 @@ export async function createRecord<T extends RecordTable>(
   kind: RecordKind<T>,
   changes: Record<string, unknown>,
 ): Promise<Database[T] | undefined> {
-  const columns = await checkTypedCustom(ctx, kind.table, createColumns(ctx, kind, changes), true);
+  const columns = await checkCustomFields(ctx, kind.table, createColumns(ctx, kind, changes), true);
   await checkReferences(ctx.ws, kind.table, columns);
   await kind.validate?.(ctx.ws, columns);
   const row = newRow(ctx, kind, columns);
@@ -165,8 +165,8 @@ export async function updateRecord<T extends RecordTable>(
     }
     let columns = columnsFor(changes, current);
     if (kind.derive) columns = kind.derive(current, columns, ctx.now);
-    // Typed custom.<key> fields declared on the kind (src/objects/): the merged custom must fit them.
-    columns = await checkTypedCustom(ctx, kind.table, columns, false);
+    // Typed custom.<key> fields (registered rules: src/objects/): the merged custom must fit them.
+    columns = await checkCustomFields(ctx, kind.table, columns, false);
     const changed = diff(current, columns);
     if (Object.keys(changed).length === 0) return { row: current, changed: false };
     await checkUnique(ctx, kind, id, afterValues(changed));
