@@ -15,14 +15,12 @@ const skip = !DIALECTS.includes('sqlite') || (!existsSync(CHROMIUM) && !process.
 
 describe.skipIf(skip)('human console approvals selection in a real browser', () => {
   const fx = browserConsoleFixture();
-  const { api, browser, inviteLink, acceptInvite } = fx;
+  const { api, ownerPage } = fx;
   let base: string;
   let owner: Page;
   beforeAll(async () => {
     ({ base } = await fx.setup());
-    owner = await (await browser()).newPage();
-    await owner.goto(await inviteLink('ada@example.com', 'Ada'));
-    await acceptInvite(owner, 'ada@example.com');
+    owner = await ownerPage('ada@example.com', 'Ada');
   }, 120_000);
   afterAll(async () => fx.close());
 

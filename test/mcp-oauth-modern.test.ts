@@ -22,48 +22,16 @@ import { MemoryProvider, REDIRECT } from './mcp-client.js';
 import { signInThroughPage } from './oauth-browser.js';
 import { CLI, freePort, type ServerProcess, startServerProcess } from './process.js';
 
-type Stored = Awaited<ReturnType<OAuthClientProvider['tokens']>>;
-type StoredClient = Awaited<ReturnType<OAuthClientProvider['clientInformation']>>;
-
-/** A v2 client application that names itself by the URL of its metadata document. */
-class DocumentProvider implements OAuthClientProvider {
-  client: StoredClient;
-  saved: Stored;
-  verifier = '';
-  authorizationUrl: URL | undefined;
-  readonly redirectUrl = REDIRECT;
-  constructor(readonly clientMetadataUrl: string) {}
-  get clientMetadata() {
-    return {
-      client_name: 'Modern Connector',
-      redirect_uris: [REDIRECT],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-  clientInformation() {
-    return this.client;
-  }
-  saveClientInformation(client: NonNullable<StoredClient>) {
-    this.client = client;
-  }
-  tokens() {
-    return this.saved;
-  }
-  saveTokens(tokens: NonNullable<Stored>) {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL) {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string) {
-    this.verifier = verifier;
-  }
-  codeVerifier() {
-    return this.verifier;
-  }
+/**
+ * A v2 client application that names itself by the URL of its metadata document: the v1 test
+ * client's storage (MemoryProvider), plus the document URL and the discovery state the v2 client
+ * keeps between the redirect and the callback.
+ */
+class DocumentProvider extends MemoryProvider implements OAuthClientProvider {
   discovery: OAuthDiscoveryState | undefined;
+  constructor(readonly clientMetadataUrl: string) {
+    super();
+  }
   saveDiscoveryState(state: OAuthDiscoveryState) {
     this.discovery = state;
   }

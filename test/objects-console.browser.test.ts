@@ -15,14 +15,12 @@ const skip = !DIALECTS.includes('sqlite') || (!existsSync(CHROMIUM) && !process.
 
 describe.skipIf(skip)('a proposed object type approved in the console', () => {
   const fx = browserConsoleFixture();
-  const { api, browser, inviteLink, acceptInvite } = fx;
+  const { api, ownerPage } = fx;
   let base: string;
   let owner: Page;
   beforeAll(async () => {
     ({ base } = await fx.setup());
-    owner = await (await browser()).newPage();
-    await owner.goto(await inviteLink('grace@example.com', 'Grace'));
-    await acceptInvite(owner, 'grace@example.com');
+    owner = await ownerPage('grace@example.com', 'Grace');
   }, 120_000);
   afterAll(async () => fx.close());
 

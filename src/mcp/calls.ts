@@ -15,12 +15,19 @@ export interface ToolCaller {
    * Set when a call of this request was refused for a scope the caller's role allows and the
    * token came from OAuth: a 2026-07-28 /mcp answer becomes the 403 step-up challenge (routes.ts).
    */
-  stepUp?: AppError;
+  stepUp?: StepUp;
+}
+
+/** A refusal for scope: the scope to authorize again with, and the words of the refusal. */
+export interface StepUp {
+  scope: string[];
+  message: string;
+  hint: string;
 }
 
 /** Notes a scope refusal an OAuth client can step up from (see ToolCaller.stepUp). */
-export function noteStepUp(who: ToolCaller, error: AppError): void {
-  if (error.code === 'scope_insufficient' && who.caller.fromOAuth) who.stepUp ??= error;
+export function noteStepUp(who: ToolCaller, refusal: StepUp): void {
+  if (who.caller.fromOAuth) who.stepUp ??= refusal;
 }
 
 /** How a typed tool asks for the idempotency key a write must carry. */
@@ -100,7 +107,10 @@ export async function callTypedTool(
       structuredContent: envelope,
     };
   } catch (error) {
-    if (isAppError(error)) noteStepUp(who, error);
+    if (isAppError(error) && error.code === 'scope_insufficient') {
+      const scope = String(error.details?.scope ?? '').split(' ');
+      noteStepUp(who, { scope, message: error.message, hint: error.hint });
+    }
     return toolError(isAppError(error) ? error : internalError(services, error, requestId), meta);
   }
 }

@@ -83,17 +83,16 @@ export async function callRequestTool(
     }),
   );
   const text = await response.text();
-  const challenge = response.headers.get('www-authenticate');
-  const wanted = challenge?.match(/error="insufficient_scope", scope="([a-z ]+)"/)?.[1];
+  // A refusal for scope names the wider scope in its challenge (RFC 6750): an OAuth client steps up.
+  const wanted = response.headers
+    .get('www-authenticate')
+    ?.match(/error="insufficient_scope", scope="([a-z ]+)"/)?.[1];
   if (response.status === 403 && wanted) {
-    const message =
-      text.match(/^error scope_insufficient: (.*)$/m)?.[1] ?? `${method} ${url.pathname} needs more scope`;
-    noteStepUp(
-      who,
-      new AppError('scope_insufficient', message, `authorize again with scope "${wanted}"`, {
-        headers: { 'www-authenticate': challenge! },
-      }),
-    );
+    noteStepUp(who, {
+      scope: wanted.split(' '),
+      message: `${method} ${url.pathname} needs the scope "${wanted}"; this token has ${who.caller.scopes.join(', ')}`,
+      hint: `authorize again with scope "${wanted}"`,
+    });
   }
   return { content: [{ type: 'text', text }], ...(response.status >= 400 ? { isError: true } : {}) };
 }

@@ -73,9 +73,7 @@ async function authenticateMcp(services: Services, authorization: string | undef
 function stepUpChallenge(services: Services, who: ToolCaller): AppError | undefined {
   const refused = who.stepUp;
   if (!refused) return undefined;
-  const wanted = String(refused.details?.scope ?? '').split(' ');
-  const fromHeader = refused.headers?.['www-authenticate']?.match(/scope="([a-z ]+)"/)?.[1]?.split(' ');
-  const scope = scopeUnion(who.caller.scopes, wanted, fromHeader ?? []);
+  const scope = scopeUnion(who.caller.scopes, refused.scope);
   return new AppError('scope_insufficient', refused.message, refused.hint, {
     details: { scope: scope.join(' ') },
     headers: {

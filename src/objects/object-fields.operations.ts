@@ -1,19 +1,10 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
-import { planLimitReached } from '../plans/usage.js';
-import {
-  checkDefault,
-  checkField,
-  definitionError,
-  describeField,
-  type FieldDefinition,
-  fieldApiName,
-  fieldChanges,
-  fieldDefinition,
-  toFieldRecord,
-} from './object.js';
-import { describePreview, migrationPreview, type TypedField } from './objects.catalog.js';
+import { checkDefault, checkField, definitionError } from './field-checks.js';
+import { checkStoredValues, describePreview } from './migration-preview.js';
+import { type FieldDefinition, fieldApiName, fieldChanges, fieldDefinition } from './object.js';
+import { describeField, toFieldRecord } from './object-records.js';
 import {
   findObjectField,
   insertObjectFields,
@@ -60,12 +51,11 @@ const addField = defineOperation({
   },
   async handler(ctx, input) {
     // The workspace lock first: concurrent schema changes of a workspace run one after the other.
-    const caps = await lockSchema(ctx);
+    const room = await lockSchema(ctx);
     const preview = await checkNewField(ctx, input.object, input.field);
-    const existing = await listObjectFields(ctx.ws, input.object);
-    if (existing.filter((row) => row.status === 'active').length + 1 > caps.fields)
-      throw planLimitReached('fields per object type', caps.fields, caps.plan);
-    const row = fieldRow(ctx, input.object, input.field, existing.length);
+    await room.roomForFields(input.object);
+    const position = (await listObjectFields(ctx.ws, input.object)).length;
+    const row = fieldRow(ctx, input.object, input.field, position);
     await insertObjectFields(ctx.ws, [row]);
     ctx.audit({
       target: `field/${input.object}.${input.field.api_name}`,
@@ -88,40 +78,6 @@ async function checkNewField(ctx: OperationContext, object: string, field: Field
     relationTargets: await knownObjects(ctx),
   });
   return checkStoredValues(ctx, object, field, 'declare the field again');
-}
-
-/**
- * What the records already there say about a typed field on a built-in kind (declared, restored or
- * made required): refused while any stored value would not convert, or while records lack a
- * required field that has no default. Answers the migration preview.
- */
-async function checkStoredValues(
-  ctx: OperationContext,
-  object: string,
-  field: TypedField & { required?: boolean; default?: unknown },
-  then: string,
-) {
-  const preview = await migrationPreview(ctx, object, field);
-  if (preview.not_converting.length > 0) {
-    throw new AppError(
-      'invalid_input',
-      `${preview.not_converting.length} record(s) of ${object} hold a custom.${field.api_name} that is not a ${field.type} value`,
-      `fix or clear those values first (PATCH each record), then ${then}; the first are listed in details.blocking`,
-      { details: { blocking: preview.not_converting.slice(0, 20) } },
-    );
-  }
-  if (
-    field.required &&
-    preview.records_missing > 0 &&
-    (field.default === undefined || field.default === null)
-  ) {
-    throw new AppError(
-      'invalid_input',
-      `${preview.records_missing} record(s) of ${object} have no ${field.api_name}, so it cannot be required yet`,
-      'give it a default, or fill those records first, or leave required out',
-    );
-  }
-  return preview;
 }
 
 const updateField = defineOperation({
@@ -246,14 +202,10 @@ const statusChange = (name: 'archive_field' | 'restore_field') =>
       });
     },
     async handler(ctx, input) {
-      const caps = await lockSchema(ctx);
+      const room = await lockSchema(ctx);
       const row = await statusField(ctx, input, name);
       const status = name === 'archive_field' ? ('archived' as const) : ('active' as const);
-      if (status === 'active') {
-        const active = (await listObjectFields(ctx.ws, input.object)).filter((f) => f.status === 'active');
-        if (active.length + 1 > caps.fields)
-          throw planLimitReached('fields per object type', caps.fields, caps.plan);
-      }
+      if (status === 'active') await room.roomForFields(input.object);
       await updateObjectField(
         ctx.ws,
         input.object,

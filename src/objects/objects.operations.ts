@@ -1,18 +1,11 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { defineOperation, type OperationContext } from '../operations/define.js';
-import { planLimitReached } from '../plans/usage.js';
-import {
-  checkField,
-  definitionError,
-  describeField,
-  fieldDefinition,
-  toObjectRecord,
-  typeApiName,
-} from './object.js';
+import { checkField, definitionError } from './field-checks.js';
+import { fieldDefinition, typeApiName } from './object.js';
+import { describeField, toObjectRecord } from './object-records.js';
 import { builtinObjectRecord, type ObjectsCatalog } from './objects.catalog.js';
 import {
-  countActiveObjectTypes,
   findObjectType,
   insertObjectFields,
   insertObjectType,
@@ -156,12 +149,10 @@ export function objectOperations(catalog: ObjectsCatalog) {
     },
     async handler(ctx, input) {
       // The workspace lock first: concurrent schema changes of a workspace run one after the other.
-      const caps = await lockSchema(ctx);
+      const room = await lockSchema(ctx);
       await checkNewType(ctx, input);
-      if ((await countActiveObjectTypes(ctx.ws)) + 1 > caps.types)
-        throw planLimitReached('custom object types', caps.types, caps.plan);
-      if (input.field_definitions.length > caps.fields)
-        throw planLimitReached('fields per object type', caps.fields, caps.plan);
+      await room.roomForType();
+      await room.roomForFields(input.api_name, input.field_definitions.length);
       const row = {
         api_name: input.api_name,
         label_singular: input.label_singular,
@@ -214,13 +205,10 @@ export function objectOperations(catalog: ObjectsCatalog) {
         });
       },
       async handler(ctx, input) {
-        const caps = await lockSchema(ctx);
+        const room = await lockSchema(ctx);
         const row = await statusType(ctx, input.object, name);
         const status = name === 'archive' ? ('archived' as const) : ('active' as const);
-        if (status === 'active') {
-          if ((await countActiveObjectTypes(ctx.ws)) + 1 > caps.types)
-            throw planLimitReached('custom object types', caps.types, caps.plan);
-        }
+        if (status === 'active') await room.roomForType();
         await setObjectTypeStatus(ctx.ws, row.api_name, status, ctx.now);
         ctx.audit({
           target: `object/${row.api_name}`,

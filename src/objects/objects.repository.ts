@@ -66,6 +66,21 @@ export async function findObjectField(
     .executeTakeFirst();
 }
 
+/** Active fields of one object, or of each object that has any. */
+export async function countActiveFields(ws: WorkspaceDb, object: string): Promise<number> {
+  return (await activeFieldCounts(ws, object)).get(object) ?? 0;
+}
+
+export async function activeFieldCounts(ws: WorkspaceDb, object?: string): Promise<Map<string, number>> {
+  let query = ws
+    .selectFrom('object_fields')
+    .select((eb) => ['object', eb.fn.countAll<string | number>().as('n')])
+    .where('status', '=', 'active');
+  if (object !== undefined) query = query.where('object', '=', object);
+  const rows = await query.groupBy('object').execute();
+  return new Map(rows.map((row) => [row.object, Number(row.n)]));
+}
+
 export async function insertObjectFields(ws: WorkspaceDb, rows: FieldRow[]): Promise<void> {
   if (rows.length > 0) await ws.insertInto('object_fields', rows).execute();
 }

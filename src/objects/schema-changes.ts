@@ -3,10 +3,16 @@ import { AppError } from '../errors.js';
 import { systemDb } from '../operations/context.js';
 import type { AnyOperation, OperationContext, Verdict } from '../operations/define.js';
 import { planNamed } from '../plans/plans.js';
+import { planLimitReached } from '../plans/usage.js';
 import { loadPolicy } from '../policy/policy.js';
 import { lockWorkspace } from '../workspaces/workspaces.repository.js';
 import { BUILTIN_OBJECTS, FIELDLESS_BUILTINS, type FieldDefinition, isBuiltinObject } from './object.js';
-import { findObjectType, listObjectTypes } from './objects.repository.js';
+import {
+  countActiveFields,
+  countActiveObjectTypes,
+  findObjectType,
+  listObjectTypes,
+} from './objects.repository.js';
 
 /**
  * What every schema change shares (object types and fields alike): who may apply it and when it
@@ -66,7 +72,19 @@ export async function schemaVerdict(
 export async function lockSchema(ctx: OperationContext) {
   await lockWorkspace(systemDb(ctx), ctx.ws.workspaceId, ctx.now);
   const plan = planNamed(ctx.services.config.plans, ctx.caller?.plan ?? 'sandbox');
-  return { plan: plan.name, types: plan.caps.object_types, fields: plan.caps.object_fields };
+  const { object_types: types, object_fields: fields } = plan.caps;
+  return {
+    /** plan_limit_reached unless one more active type fits. */
+    async roomForType() {
+      if ((await countActiveObjectTypes(ctx.ws)) + 1 > types)
+        throw planLimitReached('custom object types', types, plan.name);
+    },
+    /** plan_limit_reached unless `adding` more active fields fit on the object. */
+    async roomForFields(object: string, adding = 1) {
+      if ((await countActiveFields(ctx.ws, object)) + adding > fields)
+        throw planLimitReached('fields per object type', fields, plan.name);
+    },
+  };
 }
 
 /** Every object a field may be declared on or point at: the built-in three and active custom types. */

@@ -2,31 +2,18 @@ import { AppError } from '../errors.js';
 import type { OperationContext } from '../operations/define.js';
 import type { CustomFieldRules } from '../records/custom-fields.js';
 import { type FieldType, isBuiltinObject, valueSchema } from './object.js';
+import { type FieldRecord, toFieldRecord } from './object-records.js';
 import { listObjectFields } from './objects.repository.js';
 
-interface TypedKey {
-  key: string;
-  type: FieldType;
-  required: boolean;
-  default: unknown;
-  options: string[] | null;
-}
-
 /** The active typed custom.<key> fields declared on a built-in kind's table, once per run. */
-export async function typedCustomKeys(ctx: OperationContext, table: string): Promise<TypedKey[]> {
+export async function typedCustomKeys(ctx: OperationContext, table: string): Promise<FieldRecord[]> {
   if (!isBuiltinObject(table)) return [];
   const memo = `typed-custom:${table}`;
-  const known = ctx.memo.get(memo) as TypedKey[] | undefined;
+  const known = ctx.memo.get(memo) as FieldRecord[] | undefined;
   if (known) return known;
   const keys = (await listObjectFields(ctx.ws, table))
     .filter((row) => row.status === 'active')
-    .map((row) => ({
-      key: row.api_name,
-      type: row.type as FieldType,
-      required: row.required === 1,
-      default: row.default_value === null ? null : (JSON.parse(row.default_value) as unknown),
-      options: row.options === null ? null : (JSON.parse(row.options) as string[]),
-    }));
+    .map(toFieldRecord);
   ctx.memo.set(memo, keys);
   return keys;
 }
@@ -50,17 +37,17 @@ export async function checkTypedCustom<Columns extends Record<string, unknown>>(
   const custom = JSON.parse((columns.custom as string | undefined) ?? '{}') as Record<string, unknown>;
   let filled = false;
   for (const field of keys) {
-    const value = custom[field.key];
+    const value = custom[field.api_name];
     if (value === undefined || value === null) {
       if ((creating || field.required) && field.default !== null) {
-        custom[field.key] = field.default;
+        custom[field.api_name] = field.default;
         filled = true;
       } else if (field.required) {
         throw new AppError(
           'invalid_input',
-          `custom.${field.key} is required on ${table} (a ${field.type} field)`,
-          `send "custom": {"${field.key}": …}; GET /objects/${table} shows the typed fields`,
-          { details: { fields: [{ path: `custom.${field.key}`, message: 'required' }] } },
+          `custom.${field.api_name} is required on ${table} (a ${field.type} field)`,
+          `send "custom": {"${field.api_name}": …}; GET /objects/${table} shows the typed fields`,
+          { details: { fields: [{ path: `custom.${field.api_name}`, message: 'required' }] } },
         );
       }
       continue;
@@ -70,11 +57,11 @@ export async function checkTypedCustom<Columns extends Record<string, unknown>>(
       const problem = parsed.error.issues[0]?.message ?? 'invalid';
       throw new AppError(
         'invalid_input',
-        `custom.${field.key}: not a ${field.type} value (${problem})`,
-        `custom.${field.key} is declared ${field.type} on ${table} (GET /objects/${table}); send a value of that type, or null to clear it`,
+        `custom.${field.api_name}: not a ${field.type} value (${problem})`,
+        `custom.${field.api_name} is declared ${field.type} on ${table} (GET /objects/${table}); send a value of that type, or null to clear it`,
         {
           details: {
-            fields: [{ path: `custom.${field.key}`, message: problem }],
+            fields: [{ path: `custom.${field.api_name}`, message: problem }],
             ...(field.options ? { allowed: field.options } : {}),
           },
         },
@@ -103,7 +90,7 @@ export async function typedCustomSorts(
   const sorts: Record<string, 'number' | 'text'> = {};
   for (const field of await typedCustomKeys(ctx, table)) {
     const order = SORTABLE[field.type];
-    if (order) sorts[field.key] = order;
+    if (order) sorts[field.api_name] = order;
   }
   return sorts;
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { AppError } from '../errors.js';
-import { countActiveObjectTypes, listObjectFields } from '../objects/objects.repository.js';
+import { activeFieldCounts, countActiveObjectTypes } from '../objects/objects.repository.js';
 import { systemDb } from '../operations/context.js';
 import type { OperationContext } from '../operations/define.js';
 import { lockUser } from '../people/users.repository.js';
@@ -140,13 +140,9 @@ export async function planUsage(
     cap: plan.caps.object_types,
   });
   // Fields are capped per type: the line shows the fullest type.
-  const perObject = new Map<string, number>();
-  for (const field of await listObjectFields(ws)) {
-    if (field.status === 'active') perObject.set(field.object, (perObject.get(field.object) ?? 0) + 1);
-  }
   lines.push({
     resource: 'object_fields',
-    used: Math.max(0, ...perObject.values()),
+    used: Math.max(0, ...(await activeFieldCounts(ws)).values()),
     cap: plan.caps.object_fields,
   });
   return lines;

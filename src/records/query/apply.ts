@@ -12,6 +12,7 @@ import {
   parseFilters,
   parseSort,
   type ResourceSpec,
+  type Sort,
 } from './parse.js';
 
 /** A warning of a list answer (an operation's Warning, without the field-hold parts). */
@@ -151,6 +152,14 @@ function checkPosition(key: OrderKey, position: CursorPosition): CursorPosition 
   return position;
 }
 
+/** What a sort orders by: the column, or a typed custom key's value (numbers compare as numbers). */
+function sortExpression(table: string, sort: Sort, dialect: DialectCapabilities): RawBuilder<unknown> {
+  if (!sort.customKey) return sql.ref(`${table}.${sort.field}`);
+  return sort.spec.type === 'number'
+    ? dialect.jsonNumber(`${table}.custom`, sort.customKey)
+    : dialect.jsonText(`${table}.custom`, sort.customKey);
+}
+
 function canonicalWhere(where: Record<string, string | string[]>) {
   return Object.entries(where)
     .map(([key, value]) => [key, Array.isArray(value) ? [...value].sort() : [value]] as const)
@@ -207,11 +216,7 @@ export async function listPage<Row extends { id: string }>(
         output: RANK,
       }
     : {
-        expression: sort.customKey
-          ? sort.spec.type === 'number'
-            ? dialect.jsonNumber(`${table}.custom`, sort.customKey)
-            : dialect.jsonText(`${table}.custom`, sort.customKey)
-          : sql.ref(`${table}.${sort.field}`),
+        expression: sortExpression(table, sort, dialect),
         direction: sort.direction,
         idDirection: sort.direction,
         nullable: sort.spec.nullable,
